@@ -1,0 +1,98 @@
+import type { EndStatus } from '@/domain/types'
+
+/** What HubSpot tells us in `onReady` (the SYNC payload). Every field is optional on the wire. */
+export interface ReadyInfo {
+  engagementId?: number
+  portalId?: number
+  userId?: number
+  ownerId?: number | string
+  iframeLocation?: 'widget' | 'remote' | 'window'
+  usesCallingWindow?: boolean
+}
+
+/** A validated `onDialNumber` payload. Only `phoneNumber` is required to dial. */
+export interface DialRequest {
+  phoneNumber: string
+  countryCode?: string
+  objectId?: number
+  objectType?: 'CONTACT' | 'COMPANY'
+  ownerId?: number | string
+  portalId?: number
+  subjectId?: number
+  startTimestamp?: number
+  toPhoneNumberSrc?: string
+  calleeInfo?: { calleeId?: number, calleeObjectTypeId?: string }
+}
+
+export interface VisibilityInfo {
+  isMinimized: boolean
+  isHidden: boolean
+}
+
+/** Messages from HubSpot, already validated. Handlers never see `any`. */
+export interface HubSpotEvents {
+  ready: ReadyInfo
+  /** A dial request; `invalid` is set when the payload could not be understood. */
+  dialNumber: { request: DialRequest } | { invalid: string }
+  endCall: undefined
+  engagementCreated: { engagementId: number }
+  engagementCreateFailed: { message: string }
+  engagementUpdated: { engagementId?: number }
+  engagementUpdateFailed: { message: string }
+  visibilityChanged: VisibilityInfo
+}
+
+export type HubSpotEventName = keyof HubSpotEvents
+export type HubSpotEventHandler<K extends HubSpotEventName> = (payload: HubSpotEvents[K]) => void
+
+export interface OutgoingCallPayload {
+  externalCallId: string
+  toNumber: string
+  fromNumber: string
+  callStartTime: number
+  createEngagement: true
+}
+
+export interface CallEndedPayload {
+  externalCallId: string
+  engagementId?: number
+  callEndStatus: EndStatus
+}
+
+/** The engagement properties we write on `callCompleted`. */
+export interface EngagementProperties {
+  hs_timestamp: number
+  hs_call_body: string
+  hs_call_disposition?: string
+  hs_call_duration: string
+  hs_call_status: string
+  hs_call_to_number: string
+  hs_call_from_number: string
+  hs_call_direction: 'OUTBOUND' | 'INBOUND'
+  hs_call_title?: string
+}
+
+export interface CallCompletedPayload {
+  externalCallId: string
+  engagementId?: number
+  hideWidget: boolean
+  engagementProperties: EngagementProperties
+}
+
+/**
+ * The softphone's view of HubSpot. `createHubSpotPort` is the only code that
+ * imports the SDK; tests use a fake with the same shape.
+ */
+export interface HubSpotPort {
+  initialized: (payload: { isLoggedIn: boolean, engagementId?: number }) => void
+  userLoggedIn: () => void
+  userLoggedOut: () => void
+  outgoingCall: (payload: OutgoingCallPayload) => void
+  callAnswered: (payload: { externalCallId: string }) => void
+  callEnded: (payload: CallEndedPayload) => void
+  callCompleted: (payload: CallCompletedPayload) => void
+  sendError: (payload: { message: string }) => void
+  resizeWidget: (payload: { width: number, height: number }) => void
+  on: <K extends HubSpotEventName>(event: K, handler: HubSpotEventHandler<K>) => () => void
+  dispose: () => void
+}
