@@ -1,0 +1,149 @@
+/**
+ * How a SIP outcome becomes a HubSpot end status, and how we explain it to the agent.
+ *
+ * The mapping lives in ONE declarative table (`END_STATUS_TABLE`) so that the
+ * tests and the docs iterate the very rows the code uses: nobody has to keep a
+ * switch statement, a test list and a README table in sync by hand.
+ */
+import type { CallEndCause, EndStatus } from '@/domain/types'
+
+/** An inclusive range of SIP status codes, e.g. `[500, 599]`. */
+export type StatusCodeRange = readonly [from: number, to: number]
+
+export interface EndStatusRow {
+  /** Which kind of end this row is about. */
+  readonly cause: CallEndCause['type']
+  /**
+   * Only for `rejected`: the SIP final responses this row covers. Without
+   * `codes` the row matches every end of that kind (a catch-all).
+   */
+  readonly codes?: readonly StatusCodeRange[]
+  readonly status: EndStatus
+  /** The SIP outcome in words, for docs and test names. */
+  readonly sip: string
+}
+
+/**
+ * First matching row wins, so specific `rejected` rows come before the
+ * `rejected` catch-all. Every cause type has a catch-all row (a test checks
+ * this), so `mapEndCause` never falls off the end.
+ */
+export const END_STATUS_TABLE: readonly EndStatusRow[] = [
+  { cause: 'hangup', status: 'COMPLETED', sip: 'Answered, then BYE from either side' },
+  { cause: 'canceled', status: 'CANCELED', sip: 'Agent hung up before answer (CANCEL)' },
+  { cause: 'rejected', codes: [[486, 486], [600, 600]], status: 'BUSY', sip: '486 Busy Here, 600 Busy Everywhere' },
+  { cause: 'rejected', codes: [[408, 408], [480, 480]], status: 'NO_ANSWER', sip: '408 Request Timeout, 480 Temporarily Unavailable' },
+  { cause: 'ring-timeout', status: 'NO_ANSWER', sip: 'Nobody answered within the ring timeout (we sent CANCEL)' },
+  { cause: 'rejected', codes: [[603, 603]], status: 'REJECTED', sip: '603 Decline' },
+  { cause: 'rejected', codes: [[404, 404], [484, 484]], status: 'FAILED', sip: '404 Not Found, 484 Address Incomplete' },
+  { cause: 'rejected', codes: [[500, 599]], status: 'FAILED', sip: '5xx server failure' },
+  { cause: 'rejected', status: 'FAILED', sip: 'Any other final response (other 4xx and 6xx, unfollowed 3xx)' },
+  { cause: 'transport-error', status: 'FAILED', sip: 'WebSocket to the PBX failed or closed during the call' },
+  { cause: 'media-error', status: 'FAILED', sip: 'getUserMedia, ICE, DTLS or SDP negotiation failed' },
+  { cause: 'missed', status: 'MISSED', sip: 'Inbound: the caller gave up before we answered' },
+  { cause: 'declined', status: 'REJECTED', sip: 'Inbound: the agent declined the call' },
+]
+
+function codeIn(code: number, ranges: readonly StatusCodeRange[]): boolean {
+  return ranges.some(([from, to]) => code >= from && code <= to)
+}
+
+/** Whether `row` applies to `cause`. Exported so tests can check "first match wins". */
+export function rowMatches(row: EndStatusRow, cause: CallEndCause): boolean {
+  if (row.cause !== cause.type) return false
+  if (row.codes === undefined) return true
+  return cause.type === 'rejected' && codeIn(cause.statusCode, row.codes)
+}
+
+/** The table row that decides `cause`'s status. */
+export function findEndStatusRow(cause: CallEndCause): EndStatusRow | undefined {
+  return END_STATUS_TABLE.find((row) => rowMatches(row, cause))
+}
+
+export function mapEndCause(cause: CallEndCause): EndStatus {
+  // The fallback is unreachable while every cause type has a catch-all row.
+  return findEndStatusRow(cause)?.status ?? 'FAILED'
+}
+
+/**
+ * The value for the engagement's `hs_call_status` property.
+ *
+ * The SDK's `EndStatus` (sent with `callEnded`) knows REJECTED and MISSED, but
+ * the `hs_call_status` property only accepts BUSY, CALLING_CRM_USER, CANCELED,
+ * COMPLETED, CONNECTING, FAILED, IN_PROGRESS, NO_ANSWER, QUEUED and RINGING.
+ * So:
+ * - REJECTED → BUSY: a declined call (603, or the agent declining an inbound
+ *   call) is what a caller hears as "busy"; it is the far end refusing now,
+ *   not a broken call (FAILED) nor one nobody attended (NO_ANSWER).
+ * - MISSED → NO_ANSWER: an inbound call nobody picked up is exactly that.
+ */
+export function hsCallStatus(status: EndStatus): string {
+  switch (status) {
+    case 'REJECTED': return 'BUSY'
+    case 'MISSED': return 'NO_ANSWER'
+    default: return status
+  }
+}
+
+/** Text from the network (reason phrases, error messages) made safe to show in one line. */
+function oneLine(text: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned
+}
+
+function withCode(statusCode: number, reasonPhrase: string): string {
+  const phrase = oneLine(reasonPhrase, 60)
+  return phrase === '' ? String(statusCode) : `${statusCode} ${phrase}`
+}
+
+/**
+ * A short sentence for the agent saying why the call ended.
+ * `ringTimeoutSeconds` is the configured timeout, used for `ring-timeout`.
+ */
+export function describeEndCause(cause: CallEndCause, ringTimeoutSeconds?: number): string {
+  switch (cause.type) {
+    case 'hangup':
+      return cause.by === 'local' ? 'You hung up.' : 'The other side hung up.'
+    case 'canceled':
+      return 'You hung up before the call was answered.'
+    case 'ring-timeout':
+      return ringTimeoutSeconds !== undefined && Number.isFinite(ringTimeoutSeconds) && ringTimeoutSeconds > 0
+        ? `No answer after ${Math.round(ringTimeoutSeconds)} s.`
+        : 'No answer.'
+    case 'transport-error':
+      return 'Lost the connection to the phone system.'
+    case 'media-error': {
+      const detail = oneLine(cause.message).replace(/[.。]+$/, '')
+      return detail === '' ? 'Audio could not be connected.' : `Audio could not be connected: ${detail}.`
+    }
+    case 'missed':
+      return 'Missed call: the caller hung up before it was answered.'
+    case 'declined':
+      return 'You declined the call.'
+    case 'rejected':
+      return describeRejection(cause.statusCode, cause.reasonPhrase)
+  }
+}
+
+function describeRejection(code: number, reasonPhrase: string): string {
+  switch (code) {
+    case 486:
+    case 600:
+      return 'The line is busy.'
+    case 408:
+    case 480:
+      return `Nobody answered (${code}).`
+    case 603:
+      return 'Declined by the other side.'
+    case 404:
+    case 604:
+      return `The number does not exist (${code}).`
+    case 484:
+      return 'The number is incomplete (484).'
+  }
+  if (code >= 500 && code <= 599) {
+    return `The phone system could not place the call (${withCode(code, reasonPhrase)}).`
+  }
+  return `The call failed (${withCode(code, reasonPhrase)}).`
+}
