@@ -84,6 +84,8 @@ export interface CallCompletedPayload {
  * imports the SDK; tests use a fake with the same shape.
  */
 export interface HubSpotPort {
+  // Outgoing messages. The SDK drops (with a console.warn) anything sent before
+  // HubSpot's SYNC, i.e. before the `ready` event: send `initialized` from `ready`.
   initialized: (payload: { isLoggedIn: boolean, engagementId?: number }) => void
   userLoggedIn: () => void
   userLoggedOut: () => void
@@ -93,6 +95,13 @@ export interface HubSpotPort {
   callCompleted: (payload: CallCompletedPayload) => void
   sendError: (payload: { message: string }) => void
   resizeWidget: (payload: { width: number, height: number }) => void
+  /**
+   * Subscribe; returns the unsubscribe. A handler that throws is logged and does
+   * not affect other handlers. `ready` is sticky: subscribing after HubSpot's
+   * SYNC replays the last `ReadyInfo` in a microtask (HubSpot SYNCs only once).
+   * `ready` may fire again (a host `SET_WIDGET_URL` re-runs the SDK's onReady, with `{}`).
+   */
   on: <K extends HubSpotEventName>(event: K, handler: HubSpotEventHandler<K>) => () => void
+  /** Stop listening to `window` messages and drop all handlers; later outgoing calls are no-ops. */
   dispose: () => void
 }

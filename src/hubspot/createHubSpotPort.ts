@@ -1,0 +1,196 @@
+/**
+ * The only app code that talks to `@hubspot/calling-extensions-sdk`.
+ *
+ * Wraps one `CallingExtensions` (widget side of the postMessage bridge) in the
+ * typed `HubSpotPort`: incoming SDK events are validated by `parse.ts` and
+ * re-emitted as `HubSpotEvents`; outgoing calls forward exactly the contract's
+ * fields. The SDK object lives in this closure only: never return it and never
+ * put it in reactive state (Vue would proxy its window/iframe references).
+ */
+import CallingExtensions, {
+  type EventHandlers,
+  type OnCallCompleted,
+  type OnCallEnded,
+  type OnInitialized,
+} from '@hubspot/calling-extensions-sdk'
+import {
+  CREATE_FAILED_FALLBACK,
+  UPDATE_FAILED_FALLBACK,
+  parseDialNumber,
+  parseEngagementCreated,
+  parseEngagementUpdated,
+  parseFailureMessage,
+  parseReady,
+  parseVisibility,
+} from './parse'
+import type {
+  HubSpotEventHandler,
+  HubSpotEventName,
+  HubSpotEvents,
+  HubSpotPort,
+  ReadyInfo,
+} from './types'
+
+export interface HubSpotPortOptions {
+  /** Log every message both ways (the SDK's `debugMode`) and unhandled SDK events. */
+  debug: boolean
+}
+
+type HandlerSets = { [K in HubSpotEventName]: Set<HubSpotEventHandler<K>> }
+
+const LOG_PREFIX = '[hubspot]'
+
+/** `callEnded` on the wire: the SDK type says `externalCallId`, HubSpot's doc says `externalCallID`. */
+type CallEndedWire = Omit<OnCallEnded, 'engagementId'> & { externalCallID: string, engagementId?: number }
+
+/** Optional properties left `undefined` would travel as explicit `undefined` keys: drop them. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}
+
+export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
+  const { debug } = options
+  const handlers: HandlerSets = {
+    ready: new Set(),
+    dialNumber: new Set(),
+    endCall: new Set(),
+    engagementCreated: new Set(),
+    engagementCreateFailed: new Set(),
+    engagementUpdated: new Set(),
+    engagementUpdateFailed: new Set(),
+    visibilityChanged: new Set(),
+  }
+  let lastReady: ReadyInfo | null = null
+  let disposed = false
+
+  const log = (...args: unknown[]): void => {
+    if (debug) console.log(LOG_PREFIX, ...args)
+  }
+
+  function emit<K extends HubSpotEventName>(event: K, payload: HubSpotEvents[K]): void {
+    if (disposed) return
+    log('event', event, payload)
+    // Copy: a handler may unsubscribe (itself or others) while we iterate.
+    for (const handler of [...handlers[event]]) {
+      try {
+        handler(payload)
+      } catch (error) {
+        // A broken subscriber must not break the bridge nor the other subscribers.
+        console.error(LOG_PREFIX, `a "${event}" handler threw`, error)
+      }
+    }
+  }
+
+  const ignore = (name: string) => (data: unknown): void => {
+    log(`ignored ${name}`, data)
+  }
+
+  const onEngagementCreated = (data: unknown): void => {
+    const result = parseEngagementCreated(data)
+    if (result.ok) emit('engagementCreated', result.payload)
+    else emit('engagementCreateFailed', result.payload)
+  }
+
+  const eventHandlers: EventHandlers = {
+    onReady: (data: unknown) => {
+      const info = parseReady(data)
+      lastReady = info
+      emit('ready', info)
+    },
+    onDialNumber: (data: unknown) => emit('dialNumber', parseDialNumber(data)),
+    onEndCall: () => emit('endCall', undefined),
+    onCreateEngagementSucceeded: onEngagementCreated,
+    onEngagementCreated,
+    onCreateEngagementFailed: (data: unknown) =>
+      emit('engagementCreateFailed', parseFailureMessage(data, CREATE_FAILED_FALLBACK)),
+    onUpdateEngagementSucceeded: (data: unknown) => emit('engagementUpdated', parseEngagementUpdated(data)),
+    onUpdateEngagementFailed: (data: unknown) =>
+      emit('engagementUpdateFailed', parseFailureMessage(data, UPDATE_FAILED_FALLBACK)),
+    onVisibilityChanged: (data: unknown) => {
+      const visibility = parseVisibility(data)
+      if (visibility) emit('visibilityChanged', visibility)
+      else log('ignored malformed VISIBILITY_CHANGED', data)
+    },
+    // Registered so the SDK does not console.error "No event handler is available".
+    onCallerIdMatchSucceeded: ignore('CALLER_ID_MATCH_SUCCEEDED'),
+    onCallerIdMatchFailed: ignore('CALLER_ID_MATCH_FAILED'),
+    onNavigateToRecordFailed: ignore('NAVIGATE_TO_RECORD_FAILED'),
+    onPublishToChannelSucceeded: ignore('PUBLISH_TO_CHANNEL_SUCCEEDED'),
+    onPublishToChannelFailed: ignore('PUBLISH_TO_CHANNEL_FAILED'),
+    onFinalizeEngagementSucceeded: ignore('FINALIZE_ENGAGEMENT_SUCCEEDED'),
+    onFinalizeEngagementFailed: ignore('FINALIZE_ENGAGEMENT_FAILED'),
+    onSetCallState: ignore('SET_CALL_STATE'),
+    onSetWidgetUrlFailed: ignore('SET_WIDGET_URL_FAILED'),
+    onInitiateCallIdSucceeded: ignore('INITIATE_CALL_ID_SUCCEEDED'),
+    onInitiateCallIdFailed: ignore('INITIATE_CALL_ID_FAILED'),
+    // The SDK calls onFailed in addition to the specific handler for every *_FAILED type.
+    onFailed: ignore('*_FAILED'),
+  }
+  if (debug) {
+    eventHandlers.defaultEventHandler = (data: unknown, event: unknown) => {
+      console.log(LOG_PREFIX, 'unhandled HubSpot message', event, data)
+    }
+  }
+
+  const extensions = new CallingExtensions({ debugMode: debug, eventHandlers })
+
+  /** Outgoing calls after dispose() are dropped (the SDK would still post to the parent). */
+  const live = (send: () => void): void => {
+    if (!disposed) send()
+  }
+
+  return {
+    initialized: ({ isLoggedIn, engagementId }) => live(() => {
+      const data: OnInitialized = { isLoggedIn }
+      if (engagementId !== undefined) data.engagementId = engagementId
+      extensions.initialized(data)
+    }),
+    userLoggedIn: () => live(() => extensions.userLoggedIn()),
+    userLoggedOut: () => live(() => extensions.userLoggedOut()),
+    outgoingCall: ({ externalCallId, toNumber, fromNumber, callStartTime, createEngagement }) => live(() => {
+      extensions.outgoingCall({ externalCallId, toNumber, fromNumber, callStartTime, createEngagement })
+    }),
+    callAnswered: ({ externalCallId }) => live(() => extensions.callAnswered({ externalCallId })),
+    callEnded: ({ externalCallId, engagementId, callEndStatus }) => live(() => {
+      const data: CallEndedWire = { externalCallId, externalCallID: externalCallId, callEndStatus }
+      if (engagementId !== undefined) data.engagementId = engagementId
+      // The SDK types engagementId as required; HubSpot accepts callEnded without one
+      // (no engagement when creation failed), so send the wire object as is.
+      extensions.callEnded(data as OnCallEnded)
+    }),
+    callCompleted: ({ externalCallId, engagementId, hideWidget, engagementProperties }) => live(() => {
+      const data: OnCallCompleted = { externalCallId, hideWidget, engagementProperties: withoutUndefined(engagementProperties) }
+      if (engagementId !== undefined) data.engagementId = engagementId
+      extensions.callCompleted(data)
+    }),
+    sendError: ({ message }) => live(() => extensions.sendError({ message })),
+    resizeWidget: ({ width, height }) => live(() => extensions.resizeWidget({ width, height })),
+    on: (event, handler) => {
+      const set = handlers[event]
+      set.add(handler)
+      // `ready` is a state, not just an event: HubSpot SYNCs once, possibly before the
+      // app subscribed. Replay the last one (asynchronously, like a real delivery).
+      if (event === 'ready' && lastReady !== null) {
+        const info = lastReady
+        queueMicrotask(() => {
+          // Skip if disposed, unsubscribed, or a newer `ready` was delivered meanwhile.
+          if (disposed || !set.has(handler) || lastReady !== info) return
+          try {
+            (handler as HubSpotEventHandler<'ready'>)(info)
+          } catch (error) {
+            console.error(LOG_PREFIX, 'a "ready" handler threw', error)
+          }
+        })
+      }
+      return () => {
+        set.delete(handler)
+      }
+    },
+    dispose: () => {
+      if (disposed) return
+      disposed = true
+      extensions.iFrameManager.remove()
+      for (const set of Object.values(handlers)) set.clear()
+    },
+  }
+}

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest'
+import {
+  CREATE_FAILED_FALLBACK,
+  MAX_FIELD_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  isPositiveId,
+  parseDialNumber,
+  parseEngagementCreated,
+  parseEngagementUpdated,
+  parseFailureMessage,
+  parseReady,
+  parseVisibility,
+} from '@/hubspot/parse'
+
+const huge = 'x'.repeat(100_000)
+
+describe('isPositiveId', () => {
+  it.each<[string, unknown, boolean]>([
+    ['a positive integer', 42, true],
+    ['the largest safe integer', Number.MAX_SAFE_INTEGER, true],
+    ['zero', 0, false],
+    ['a negative integer', -5, false],
+    ['a float', 1.5, false],
+    ['NaN', Number.NaN, false],
+    ['Infinity', Number.POSITIVE_INFINITY, false],
+    ['an unsafe integer', Number.MAX_SAFE_INTEGER + 2, false],
+    ['a numeric string', '42', false],
+    ['null', null, false],
+    ['a bigint', 42n, false],
+  ])('%s → %s', (_label, value, expected) => {
+    expect(isPositiveId(value)).toBe(expected)
+  })
+})
+
+describe('parseReady', () => {
+  it.each<[string, unknown, unknown]>([
+    ['undefined (SET_WIDGET_URL re-ready)', undefined, {}],
+    ['null', null, {}],
+    ['a string', 'ready', {}],
+    ['an array', [1, 2], {}],
+    ['an empty object', {}, {}],
+    [
+      'a full SYNC payload (hostUrl and unknown keys dropped)',
+      {
+        engagementId: 7, portalId: 123, userId: 9, ownerId: 11, iframeLocation: 'widget',
+        usesCallingWindow: false, hostUrl: 'https://app.hubspot.com', messageId: 'x', type: 'SYNC',
+      },
+      { engagementId: 7, portalId: 123, userId: 9, ownerId: 11, iframeLocation: 'widget', usesCallingWindow: false },
+    ],
+    ['ownerId as a string', { ownerId: '11' }, { ownerId: '11' }],
+    ['ownerId empty or blank', { ownerId: '  ' }, {}],
+    ['ownerId huge string', { ownerId: huge }, {}],
+    ['unknown iframeLocation', { iframeLocation: 'sidebar' }, {}],
+    ['iframeLocation in upper case', { iframeLocation: 'WINDOW' }, {}],
+    ['remote and window locations', { iframeLocation: 'remote' }, { iframeLocation: 'remote' }],
+    ['ids as strings', { portalId: '123', userId: '9', engagementId: '7' }, {}],
+    ['negative, NaN and float ids', { portalId: -1, userId: Number.NaN, engagementId: 2.5 }, {}],
+    ['null engagementId (no engagement yet)', { engagementId: null, portalId: 5 }, { portalId: 5 }],
+    ['usesCallingWindow as a string', { usesCallingWindow: 'true' }, {}],
+  ])('%s', (_label, data, expected) => {
+    expect(parseReady(data)).toEqual(expected)
+  })
+})
+
+describe('parseDialNumber', () => {
+  const full = {
+    phoneNumber: '+44 20 7946 0600',
+    ownerId: 11,
+    subjectId: 21,
+    objectId: 31,
+    objectType: 'CONTACT',
+    portalId: 123,
+    countryCode: 'GB',
+    calleeInfo: { calleeId: 31, calleeObjectTypeId: '0-1' },
+    startTimestamp: 1_700_000_000_000,
+    toPhoneNumberSrc: 'phone',
+  }
+
+  it('keeps every documented field of a well-formed payload', () => {
+    expect(parseDialNumber(full)).toEqual({ request: full })
+  })
+
+  it('keeps only phoneNumber when everything else is malformed', () => {
+    expect(parseDialNumber({
+      phoneNumber: '1002',
+      ownerId: null,
+      subjectId: 'x',
+      objectId: -3,
+      objectType: 'DEAL',
+      portalId: 1.5,
+      countryCode: 44,
+      calleeInfo: 'nope',
+      startTimestamp: Number.NaN,
+      toPhoneNumberSrc: huge,
+      extra: 'ignored',
+    })).toEqual({ request: { phoneNumber: '1002' } })
+  })
+
+  it.each<[string, unknown, unknown]>([
+    ['a COMPANY object type', { phoneNumber: '1002', objectType: 'COMPANY' }, { phoneNumber: '1002', objectType: 'COMPANY' }],
+    ['surrounding whitespace trimmed', { phoneNumber: '  1002 \n' }, { phoneNumber: '1002' }],
+    ['a partial calleeInfo', { phoneNumber: '1', calleeInfo: { calleeId: 0, calleeObjectTypeId: '0-2' } }, { phoneNumber: '1', calleeInfo: { calleeObjectTypeId: '0-2' } }],
+    ['an empty calleeInfo dropped', { phoneNumber: '1', calleeInfo: {} }, { phoneNumber: '1' }],
+    ['a not-a-number text is still a request (the dialer judges it)', { phoneNumber: 'not a number' }, { phoneNumber: 'not a number' }],
+    ['exactly the maximum length', { phoneNumber: '1'.repeat(MAX_FIELD_LENGTH) }, { phoneNumber: '1'.repeat(MAX_FIELD_LENGTH) }],
+    ['a zero startTimestamp', { phoneNumber: '1', startTimestamp: 0 }, { phoneNumber: '1', startTimestamp: 0 }],
+  ])('accepts %s', (_label, data, request) => {
+    expect(parseDialNumber(data)).toEqual({ request })
+  })
+
+  it.each<[string, unknown, RegExp]>([
+    ['undefined', undefined, /not an object \(got undefined\)/],
+    ['null', null, /not an object \(got null\)/],
+    ['a bare string', '+44 20 7946 0600', /not an object \(got string\)/],
+    ['an array', ['+44'], /not an object \(got an array\)/],
+    ['a missing phoneNumber', { ownerId: 1 }, /without a phone number/],
+    ['a numeric phoneNumber', { phoneNumber: 442079460600 }, /not text \(got number\)/],
+    ['a null phoneNumber', { phoneNumber: null }, /not text \(got null\)/],
+    ['an object phoneNumber', { phoneNumber: { e164: '+44' } }, /not text \(got object\)/],
+    ['an empty phoneNumber', { phoneNumber: '' }, /empty phone number/],
+    ['a blank phoneNumber', { phoneNumber: '   ' }, /empty phone number/],
+    ['a huge phoneNumber', { phoneNumber: huge }, /longer than 256 characters/],
+    ['one character over the limit', { phoneNumber: '1'.repeat(MAX_FIELD_LENGTH + 1) }, /longer than 256/],
+  ])('rejects %s with a readable reason', (_label, data, reason) => {
+    const result = parseDialNumber(data)
+    expect(result).toEqual({ invalid: expect.stringMatching(reason) })
+    if ('invalid' in result) expect(result.invalid.length).toBeLessThan(200)
+  })
+})
+
+describe('parseEngagementCreated', () => {
+  it('accepts a positive safe-integer engagementId and keeps nothing else', () => {
+    expect(parseEngagementCreated({ engagementId: 555, externalCallId: 'abc' }))
+      .toEqual({ ok: true, payload: { engagementId: 555 } })
+  })
+
+  it.each<[string, unknown]>([
+    ['undefined data', undefined],
+    ['null data', null],
+    ['a missing id', {}],
+    ['a null id', { engagementId: null }],
+    ['a string id', { engagementId: '555' }],
+    ['a zero id', { engagementId: 0 }],
+    ['a negative id', { engagementId: -555 }],
+    ['a float id', { engagementId: 5.5 }],
+    ['a NaN id', { engagementId: Number.NaN }],
+  ])('turns %s into a failure', (_label, data) => {
+    const result = parseEngagementCreated(data)
+    expect(result.ok).toBe(false)
+    expect(result.payload).toEqual({ message: expect.stringMatching(/no valid engagementId/) })
+  })
+})
+
+describe('parseEngagementUpdated', () => {
+  it.each<[string, unknown, unknown]>([
+    ['a valid id', { engagementId: 9 }, { engagementId: 9 }],
+    ['no data', undefined, {}],
+    ['a string id', { engagementId: '9' }, {}],
+  ])('%s', (_label, data, expected) => {
+    expect(parseEngagementUpdated(data)).toEqual(expected)
+  })
+})
+
+describe('parseFailureMessage', () => {
+  it.each<[string, unknown, string]>([
+    ['message', { message: 'Quota exceeded' }, 'Quota exceeded'],
+    ['error.message', { error: { message: 'Forbidden' } }, 'Forbidden'],
+    ['error as a string', { error: 'Timeout' }, 'Timeout'],
+    ['reason', { reason: 'No scope' }, 'No scope'],
+    ['nothing usable', { message: 42, error: null }, CREATE_FAILED_FALLBACK],
+    ['a blank message', { message: '   ' }, CREATE_FAILED_FALLBACK],
+    ['undefined data', undefined, CREATE_FAILED_FALLBACK],
+  ])('reads %s', (_label, data, message) => {
+    expect(parseFailureMessage(data, CREATE_FAILED_FALLBACK)).toEqual({ message })
+  })
+
+  it('truncates a huge message', () => {
+    const { message } = parseFailureMessage({ message: huge }, CREATE_FAILED_FALLBACK)
+    expect(message).toHaveLength(MAX_MESSAGE_LENGTH)
+    expect(message.endsWith('…')).toBe(true)
+  })
+})
+
+describe('parseVisibility', () => {
+  it.each<[string, unknown, unknown]>([
+    ['both flags', { isMinimized: true, isHidden: false }, { isMinimized: true, isHidden: false }],
+    ['only isHidden', { isHidden: true }, { isMinimized: false, isHidden: true }],
+    ['a non-boolean flag beside a boolean one', { isMinimized: 'yes', isHidden: true }, { isMinimized: false, isHidden: true }],
+    ['no boolean at all', { isMinimized: 1, isHidden: 'true' }, null],
+    ['null', null, null],
+    ['an empty object', {}, null],
+  ])('%s', (_label, data, expected) => {
+    expect(parseVisibility(data)).toEqual(expected)
+  })
+})
