@@ -1,19 +1,36 @@
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath, URL } from 'node:url'
 import vue from '@vitejs/plugin-vue'
+import type { Plugin } from 'vite'
 import { defineConfig } from 'vite'
 
+/**
+ * In development the softphone reads dev/config.json (the local test PBX and a
+ * prefilled test extension). A production build ships no config.json: the admin
+ * puts one next to index.html, and until then the app shows its setup screen.
+ */
+function devConfig(): Plugin {
+  const file = fileURLToPath(new URL('./dev/config.json', import.meta.url))
+  return {
+    name: 'softphone-dev-config',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use('/config.json', (_req, res) => {
+        void readFile(file, 'utf8').then((body) => {
+          res.setHeader('Content-Type', 'application/json')
+          res.setHeader('Cache-Control', 'no-store')
+          res.end(body)
+        })
+      })
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), devConfig()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  build: {
-    rollupOptions: {
-      input: {
-        main: fileURLToPath(new URL('./index.html', import.meta.url)),
-      },
-    },
-  },
 })

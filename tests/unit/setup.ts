@@ -1,15 +1,19 @@
-import { config } from '@vue/test-utils'
-import { afterEach } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
+import { recordWarning, takeVueWarnings } from './vueWarnings'
 
 // The unit run fails on any Vue warning: a warning is a bug we have not fixed yet.
-const warnings: string[] = []
-config.global.config.warnHandler = (msg, _instance, trace) => {
-  warnings.push(`${msg}${trace}`)
-}
+beforeEach(() => {
+  const original = console.warn.bind(console)
+  vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('[Vue warn]'))
+      recordWarning(args.map(String).join(' '))
+    else
+      original(...args)
+  })
+})
 
 afterEach(() => {
-  if (warnings.length > 0) {
-    const all = warnings.splice(0).join('\n')
-    throw new Error(`Unexpected Vue warning(s):\n${all}`)
-  }
+  const warnings = takeVueWarnings()
+  if (warnings.length > 0)
+    throw new Error(`Unexpected Vue warning(s):\n${warnings.join('\n')}`)
 })

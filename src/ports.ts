@@ -1,0 +1,33 @@
+/**
+ * The adapters are built once in main.ts and handed to the app with `provide`;
+ * stores and components reach them through these `useX()` helpers. Nothing here
+ * is reactive: sip.js and SDK objects must never be proxied by Vue.
+ */
+import type { App, InjectionKey } from 'vue'
+import { inject } from 'vue'
+import type { AppConfig } from '@/domain/config'
+import type { HubSpotPort } from '@/hubspot/types'
+import type { SipPhone } from '@/sip/types'
+
+export interface Ports {
+  sip: SipPhone
+  hubspot: HubSpotPort
+  config: AppConfig
+  /** Small persistent key/value storage (localStorage in the browser). */
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+  /** Wall clock, injectable for tests. */
+  now: () => number
+}
+
+export const PortsKey: InjectionKey<Ports> = Symbol('ports')
+
+export function providePorts(app: App, ports: Ports): void {
+  app.provide(PortsKey, Object.freeze({ ...ports }))
+}
+
+export function usePorts(): Ports {
+  const ports = inject(PortsKey, null)
+  if (!ports)
+    throw new Error('usePorts() needs providePorts(app, …) at app level.')
+  return ports
+}

@@ -1,0 +1,109 @@
+/**
+ * The agent's sign-in: SIP registration and what HubSpot is told about it.
+ * The password lives only in the SIP adapter for the life of the page.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { usePorts } from '@/ports'
+import type { RegistrationState } from '@/sip/types'
+import { RegistrationError } from '@/sip/types'
+
+const REMEMBERED_KEY = 'softphone:agent'
+const EXTENSION_PATTERN = /^[\w.+-]{1,64}$/
+
+export interface SignInForm {
+  extension: string
+  password: string
+  displayName: string
+}
+
+interface Remembered { extension: string, displayName: string }
+
+function readRemembered(raw: string | null): Remembered | null {
+  if (!raw)
+    return null
+  try {
+    const value: unknown = JSON.parse(raw)
+    if (typeof value === 'object' && value !== null && 'extension' in value && typeof value.extension === 'string') {
+      const displayName = 'displayName' in value && typeof value.displayName === 'string' ? value.displayName : ''
+      return { extension: value.extension, displayName }
+    }
+  }
+  catch {
+    // A corrupt entry is treated as none.
+  }
+  return null
+}
+
+export const useAgentStore = defineStore('agent', () => {
+  const { sip, hubspot, storage, config } = usePorts()
+
+  const remembered = readRemembered(storage.getItem(REMEMBERED_KEY))
+  const registration = ref<RegistrationState>('unregistered')
+  const failure = ref<string | null>(null)
+  const extension = ref(remembered?.extension ?? config.devLogin?.extension ?? '')
+  const displayName = ref(remembered?.displayName ?? config.devLogin?.displayName ?? '')
+  /** Set once the agent signed in this page, so a later loss of registration is told apart from "never signed in". */
+  const signedIn = ref(false)
+
+  const isRegistered = computed(() => registration.value === 'registered')
+  const isBusy = computed(() => registration.value === 'registering')
+
+  sip.on('registration', ({ state, failure: why }) => {
+    registration.value = state
+    if (state === 'failed' && why)
+      failure.value = why.message
+    if (state === 'registered')
+      failure.value = null
+  })
+
+  function validate(form: SignInForm): string | null {
+    if (!form.extension.trim())
+      return 'Enter your extension.'
+    if (!EXTENSION_PATTERN.test(form.extension.trim()))
+      return 'The extension may contain only letters, digits and . _ + -'
+    if (!form.password)
+      return 'Enter your password.'
+    return null
+  }
+
+  async function signIn(form: SignInForm): Promise<boolean> {
+    const invalid = validate(form)
+    if (invalid) {
+      failure.value = invalid
+      registration.value = 'failed'
+      return false
+    }
+    const user = form.extension.trim()
+    const name = form.displayName.trim()
+    extension.value = user
+    displayName.value = name
+    failure.value = null
+    registration.value = 'registering'
+    try {
+      await sip.register({ user, password: form.password, displayName: name || undefined })
+    }
+    catch (error) {
+      registration.value = 'failed'
+      failure.value = error instanceof RegistrationError
+        ? error.message
+        : `Sign-in failed: ${error instanceof Error ? error.message : String(error)}`
+      return false
+    }
+    registration.value = 'registered'
+    signedIn.value = true
+    storage.setItem(REMEMBERED_KEY, JSON.stringify({ extension: user, displayName: name }))
+    hubspot.userLoggedIn()
+    return true
+  }
+
+  async function signOut(): Promise<void> {
+    await sip.unregister()
+    registration.value = 'unregistered'
+    signedIn.value = false
+    failure.value = null
+    hubspot.userLoggedOut()
+  }
+
+  return { registration, failure, extension, displayName, signedIn, isRegistered, isBusy, signIn, signOut }
+})

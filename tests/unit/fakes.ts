@@ -1,0 +1,176 @@
+/**
+ * Fakes at the adapter boundary: they implement the ports' interfaces and record
+ * what the store asked of them, so store and component tests can check every
+ * SDK message and SIP action without sip.js or the SDK.
+ */
+import { createPinia, setActivePinia } from 'pinia'
+import type { App } from 'vue'
+import { createApp } from 'vue'
+import type { AppConfig } from '@/domain/config'
+import type { HubSpotEventHandler, HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
+import type { Ports } from '@/ports'
+import { providePorts } from '@/ports'
+import type { SipCredentials, SipEventHandler, SipEventName, SipPhone, SipPhoneEvents } from '@/sip/types'
+
+type Listeners = Map<string, Set<(payload: never) => void>>
+
+function emitter<Events>() {
+  const listeners: Listeners = new Map()
+  return {
+    on<K extends keyof Events & string>(event: K, handler: (payload: Events[K]) => void): () => void {
+      const set = listeners.get(event) ?? new Set()
+      listeners.set(event, set)
+      set.add(handler as (payload: never) => void)
+      return () => set.delete(handler as (payload: never) => void)
+    },
+    emit<K extends keyof Events & string>(event: K, payload: Events[K]): void {
+      for (const handler of listeners.get(event) ?? [])
+        (handler as (p: Events[K]) => void)(payload)
+    },
+    count(event: string): number {
+      return listeners.get(event)?.size ?? 0
+    },
+  }
+}
+
+export interface SentMessage { type: string, data?: unknown }
+
+export class FakeHubSpot implements HubSpotPort {
+  readonly sent: SentMessage[] = []
+  private readonly events = emitter<HubSpotEvents>()
+
+  private record(type: string, data?: unknown): void {
+    this.sent.push(data === undefined ? { type } : { type, data: structuredClone(data) })
+  }
+
+  initialized = (data: Parameters<HubSpotPort['initialized']>[0]) => this.record('initialized', data)
+  userLoggedIn = () => this.record('userLoggedIn')
+  userLoggedOut = () => this.record('userLoggedOut')
+  outgoingCall = (data: Parameters<HubSpotPort['outgoingCall']>[0]) => this.record('outgoingCall', data)
+  callAnswered = (data: Parameters<HubSpotPort['callAnswered']>[0]) => this.record('callAnswered', data)
+  callEnded = (data: Parameters<HubSpotPort['callEnded']>[0]) => this.record('callEnded', data)
+  callCompleted = (data: Parameters<HubSpotPort['callCompleted']>[0]) => this.record('callCompleted', data)
+  sendError = (data: Parameters<HubSpotPort['sendError']>[0]) => this.record('sendError', data)
+  resizeWidget = (data: Parameters<HubSpotPort['resizeWidget']>[0]) => this.record('resizeWidget', data)
+  dispose = () => this.record('dispose')
+
+  on = <K extends HubSpotEventName>(event: K, handler: HubSpotEventHandler<K>) => this.events.on(event, handler)
+  emit<K extends HubSpotEventName>(event: K, payload: HubSpotEvents[K]): void {
+    this.events.emit(event, payload)
+  }
+
+  types(): string[] {
+    return this.sent.map(m => m.type)
+  }
+
+  last(type: string): unknown {
+    return [...this.sent].reverse().find(m => m.type === type)?.data
+  }
+}
+
+export class FakeSip implements SipPhone {
+  readonly actions: string[] = []
+  credentials: SipCredentials | null = null
+  /** Set to make the next register() reject with this error. */
+  registerError: Error | null = null
+  callError: Error | null = null
+  nextCallId = 'call-1@test'
+  audio: HTMLAudioElement | null = null
+  private readonly events = emitter<SipPhoneEvents>()
+
+  register = async (credentials: SipCredentials) => {
+    this.actions.push(`register:${credentials.user}`)
+    this.credentials = credentials
+    if (this.registerError)
+      throw this.registerError
+    this.emit('registration', { state: 'registered' })
+  }
+
+  unregister = async () => {
+    this.actions.push('unregister')
+    this.emit('registration', { state: 'unregistered' })
+  }
+
+  call = async (target: string) => {
+    this.actions.push(`call:${target}`)
+    if (this.callError)
+      throw this.callError
+    return { callId: this.nextCallId }
+  }
+
+  hangup = async () => {
+    this.actions.push('hangup')
+  }
+
+  setMuted = (muted: boolean) => {
+    this.actions.push(`mute:${muted}`)
+  }
+
+  setRemoteAudioElement = (element: HTMLAudioElement | null) => {
+    this.audio = element
+  }
+
+  dispose = async () => {
+    this.actions.push('dispose')
+  }
+
+  on = <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => this.events.on(event, handler)
+  emit<K extends SipEventName>(event: K, payload: SipPhoneEvents[K]): void {
+    this.events.emit(event, payload)
+  }
+}
+
+export class MemoryStorage {
+  readonly items = new Map<string, string>()
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null
+  }
+
+  setItem(key: string, value: string): void {
+    this.items.set(key, value)
+  }
+
+  removeItem(key: string): void {
+    this.items.delete(key)
+  }
+}
+
+export const testConfig: AppConfig = {
+  pbxUrl: 'ws://127.0.0.1:8088/ws',
+  sipDomain: 'pbx.test',
+  iceServers: [],
+  defaultCountry: 'GB',
+  ringTimeoutSeconds: 45,
+  debug: false,
+}
+
+export interface Harness extends Ports {
+  sip: FakeSip
+  hubspot: FakeHubSpot
+  storage: MemoryStorage
+  app: App
+  clock: { now: number }
+}
+
+/** An app with fake ports and an active Pinia, for store tests without components. */
+export function createHarness(overrides: { config?: Partial<AppConfig>, storage?: MemoryStorage } = {}): Harness {
+  const clock = { now: 1_700_000_000_000 }
+  const ports = {
+    sip: new FakeSip(),
+    hubspot: new FakeHubSpot(),
+    storage: overrides.storage ?? new MemoryStorage(),
+    config: { ...testConfig, ...overrides.config },
+    now: () => clock.now,
+  }
+  const app = createApp({ render: () => null })
+  const pinia = createPinia()
+  app.use(pinia)
+  providePorts(app, ports)
+  setActivePinia(pinia)
+  return { ...ports, app, clock }
+}
+
+/** Runs `fn` inside the harness app's injection context (where stores find the ports). */
+export function inApp<T>(harness: Harness, fn: () => T): T {
+  return harness.app.runWithContext(fn)
+}
