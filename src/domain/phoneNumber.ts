@@ -1,0 +1,142 @@
+/**
+ * Turning whatever the agent typed, or HubSpot sent, into something safe to put
+ * in a SIP Request-URI.
+ *
+ * The dial string ends up inside `sip:<target>@<domain>`, so this is a security
+ * boundary as much as a convenience: the target is only ever `+` and digits.
+ * Anything that could smuggle URI parameters or headers (`@ ; ? = < > :`, CR/LF)
+ * is refused with a message the agent can act on, never "fixed" silently.
+ *
+ * We check `isPossible()` (length), not `isValid()` (known ranges): metadata lags
+ * behind new number ranges, and refusing a real number is worse than letting
+ * the PBX reject a wrong one.
+ */
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js'
+import type { CountryCode } from 'libphonenumber-js'
+
+export interface DialTarget {
+  ok: true
+  /** `e164`: a full international number. `extension`: a short internal number. */
+  kind: 'e164' | 'extension'
+  /** Only `+` and digits: what goes into the SIP URI. */
+  target: string
+  /** How to show it to the agent, e.g. `+44 20 7946 0600`. */
+  display: string
+}
+
+export interface DialError {
+  ok: false
+  /** A sentence the agent can read. */
+  message: string
+}
+
+export interface NormalizeOptions {
+  /** HubSpot's `countryCode` for this number (ISO alpha-2, any case; invalid is ignored). */
+  region?: string
+  /** The configured default country, used when `region` is missing or invalid. */
+  defaultRegion?: string
+}
+
+export const MAX_DIAL_STRING_LENGTH = 64
+/** Internal extensions: 2–6 digits, nothing else. */
+const EXTENSION = /^[0-9]{2,6}$/
+/** What a target may look like, always. */
+export const SAFE_TARGET = /^\+?[0-9]+$/
+
+const ECHO_LENGTH = 24
+
+/** The input quoted back to the agent: one line, and short. */
+function echo(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, '�')
+  const chars = Array.from(visible)
+  const shown = chars.length > ECHO_LENGTH ? `${chars.slice(0, ECHO_LENGTH).join('')}…` : visible
+  return `“${shown}”`
+}
+
+function fail(message: string): DialError {
+  return { ok: false, message }
+}
+
+/** An ISO alpha-2 code libphonenumber knows, upper-cased; otherwise undefined. */
+export function toRegion(code: string | undefined): CountryCode | undefined {
+  if (typeof code !== 'string') return undefined
+  const upper = code.trim().toUpperCase()
+  return /^[A-Z]{2}$/.test(upper) && isSupportedCountry(upper) ? upper : undefined
+}
+
+export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): DialTarget | DialError {
+  if (typeof raw !== 'string') {
+    return fail(raw === undefined || raw === null ? 'No phone number was given.' : 'That is not a phone number.')
+  }
+  if (raw.length > MAX_DIAL_STRING_LENGTH) {
+    return fail(`${echo(raw)} is too long to be a phone number (${raw.length} characters, at most ${MAX_DIAL_STRING_LENGTH}).`)
+  }
+  // NFKC turns full-width digits, plus signs and brackets (common with IMEs)
+  // and no-break spaces into their ASCII forms. Invisible format characters
+  // (bidi marks, zero-width spaces) come along when copying numbers from web
+  // pages; they carry no meaning, so they go.
+  let text = raw.normalize('NFKC').replace(/\p{Cf}/gu, '').trim()
+  if (text === '') return fail('No phone number was given.')
+
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) {
+    return fail(`${echo(raw)} contains hidden control characters (such as a line break); type the number again.`)
+  }
+  const tel = /^tel:/i.exec(text)
+  if (tel) text = text.slice(tel[0].length).trim()
+
+  if (/[@<>;?=:]/.test(text)) {
+    return fail(`${echo(raw)} is not a phone number: it contains characters such as @ ; : that a number cannot have.`)
+  }
+  if (/\p{L}/u.test(text)) {
+    return fail(`${echo(raw)} is not a phone number.`)
+  }
+  if (!/^\+?[0-9 ().-]+$/.test(text)) {
+    return fail(`${echo(raw)} is not a phone number: use digits, spaces, dashes, dots, brackets and a leading +.`)
+  }
+
+  if (EXTENSION.test(text)) {
+    return { ok: true, kind: 'extension', target: text, display: text }
+  }
+
+  const digits = text.replace(/[^0-9]/g, '')
+  if (digits.length === 0) return fail(`${echo(raw)} has no digits in it.`)
+  if (digits.length < 2) return fail(`${echo(raw)} is too short to be a phone number.`)
+
+  // A leading 00 is the international prefix in most of the world; treat it
+  // as `+` whatever the region, because the agent clearly meant an
+  // international number (libphonenumber would only do so for 00-countries).
+  let international = text.startsWith('+')
+  if (!international && text.startsWith('00')) {
+    text = `+${text.slice(2)}`
+    international = true
+  }
+
+  const region = toRegion(opts.region) ?? toRegion(opts.defaultRegion)
+  if (!international && region === undefined) {
+    return fail(`${echo(raw)} has no country code. Dial it with + and the country code, e.g. +44 20 7946 0600.`)
+  }
+
+  const parsed = international ? parsePhoneNumberFromString(text) : parsePhoneNumberFromString(text, region)
+  if (parsed === undefined || !parsed.isPossible()) {
+    const where = international || region === undefined ? '' : ` for ${region}`
+    return fail(`${echo(raw)} is not a possible phone number${where}: check the number of digits.`)
+  }
+  const target = parsed.number
+  if (!SAFE_TARGET.test(target)) {
+    // Unreachable with libphonenumber's output, but this string goes into a SIP URI.
+    return fail(`${echo(raw)} is not a phone number.`)
+  }
+  return { ok: true, kind: 'e164', target, display: parsed.formatInternational() }
+}
+
+/**
+ * A stored number (`+442079460600`, or an extension) in the agent's preferred
+ * shape. Anything that does not parse is shown as it is.
+ */
+export function formatPhoneForDisplay(number: string): string {
+  if (!number.startsWith('+')) return number
+  const parsed = parsePhoneNumberFromString(number)
+  return parsed?.isPossible() === true ? parsed.formatInternational() : number
+}
