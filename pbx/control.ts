@@ -1,0 +1,212 @@
+/**
+ * Control of the local test PBX (Asterisk in a chroot, see pbx/README.md) for end-to-end
+ * tests and the `npm start` script. Every call shells out to pbx/pbx.sh.
+ *
+ *   await pbxUp()                                   // provision on first use, start, wait for SIP
+ *   const mark = await logMarker()
+ *   // ... drive the softphone ...
+ *   expect(await dialedNumbersSince(mark)).toEqual([])            // "the PBX saw no INVITE"
+ *   for (const n of await dialedNumbersSince(mark)) expect(n).toMatch(/^\+\d+$/)
+ */
+import { Buffer } from 'node:buffer'
+import { execFile } from 'node:child_process'
+import { open, stat } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+
+const PBX_SH = fileURLToPath(new URL('./pbx.sh', import.meta.url))
+
+/** WebSocket URL of the test PBX (plain ws on loopback). */
+export const PBX_WS_URL = 'ws://127.0.0.1:8088/ws'
+/** SIP domain the agents register with. */
+export const PBX_SIP_DOMAIN = '127.0.0.1'
+/** Agent extensions; the password of each is `test<ext>`. */
+export const PBX_AGENTS = ['1001', '1002', '1003', '1004'] as const
+export const pbxPassword = (extension: string): string => `test${extension}`
+
+/** The test numbers of pbx/asterisk/extensions.conf, short and E.164. */
+export const TEST_NUMBERS = {
+  echo: { short: '600', e164: '+442079460600' },
+  message: { short: '601', e164: '+442079460601' },
+  busy: { short: '602', e164: '+442079460602' },
+  noAnswer: { short: '603', e164: '+442079460603' },
+  decline: { short: '604', e164: '+442079460604' },
+  unavailable: { short: '605', e164: '+442079460605' },
+  unknown: { short: '606', e164: '+442079460606' },
+  dtmf: { short: '607', e164: '+442079460607' },
+} as const
+
+export interface PbxResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export class PbxError extends Error {
+  constructor(
+    message: string,
+    readonly result: PbxResult,
+  ) {
+    super(message)
+    this.name = 'PbxError'
+  }
+}
+
+function run(args: string[], timeoutMs = 0): Promise<PbxResult> {
+  return new Promise((resolve) => {
+    execFile('bash', [PBX_SH, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      let code = 0
+      if (err) code = typeof err.code === 'number' ? err.code : 1
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) })
+    })
+  })
+}
+
+async function runOk(args: string[], timeoutMs = 0): Promise<PbxResult> {
+  const r = await run(args, timeoutMs)
+  if (r.code !== 0) {
+    throw new PbxError(`pbx/pbx.sh ${args.join(' ')} failed (exit ${r.code}):\n${r.stderr || r.stdout}`, r)
+  }
+  return r
+}
+
+/** Provisions the chroot on first use (about a minute), starts Asterisk, resolves when it answers SIP. Idempotent. */
+export async function pbxUp(): Promise<string> {
+  return (await runOk(['up'])).stdout.trim()
+}
+
+/** Stops Asterisk (TERM, then KILL), unmounts /proc, removes the helper veth if `up` made one. */
+export async function pbxDown(): Promise<string> {
+  return (await runOk(['down'], 30_000)).stdout.trim()
+}
+
+export interface PbxStatus {
+  running: boolean
+  detail: string
+}
+
+export async function pbxStatus(): Promise<PbxStatus> {
+  const r = await run(['status'], 10_000)
+  return { running: r.code === 0, detail: r.stdout.trim() }
+}
+
+/** Runs an Asterisk CLI command (`asterisk -rx`) and returns its output, e.g. pbxCli('pjsip show contacts'). */
+export async function pbxCli(command: string): Promise<string> {
+  return (await runOk(['cli', command], 15_000)).stdout
+}
+
+/** Absolute path of Asterisk's full log (verbose + every SIP message). It is emptied on each `up`. */
+export async function pbxLogPath(): Promise<string> {
+  return (await runOk(['log-path'], 10_000)).stdout.trim()
+}
+
+/** A point in the PBX log: later reads only see what Asterisk logged after it. */
+export interface LogMarker {
+  path: string
+  offset: number
+}
+
+/**
+ * Marks the current end of the log. Asterisk writes its log asynchronously, so this waits
+ * `settleMs` first to let lines about earlier activity land before the mark.
+ */
+export async function logMarker(settleMs = 150): Promise<LogMarker> {
+  const path = await pbxLogPath()
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs))
+  const size = await stat(path).then((s) => s.size, () => 0)
+  return { path, offset: size }
+}
+
+/** The log text written since `marker` (all of it if the log was emptied by a restart since). */
+export async function logSince(marker: LogMarker): Promise<string> {
+  const fh = await open(marker.path, 'r')
+  try {
+    const { size } = await fh.stat()
+    const from = marker.offset <= size ? marker.offset : 0
+    const buf = Buffer.alloc(size - from)
+    await fh.read(buf, 0, buf.length, from)
+    return buf.toString('utf8')
+  } finally {
+    await fh.close()
+  }
+}
+
+/** Waits until the log since `marker` matches `pattern`; returns the match or throws after `timeoutMs`. */
+export async function waitForLog(marker: LogMarker, pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const m = (await logSince(marker)).match(pattern)
+    if (m) return m
+    if (Date.now() >= deadline) throw new Error(`PBX log: no ${String(pattern)} within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+export interface ReceivedInvite {
+  /** Log timestamp, e.g. "2026-01-01 12:00:00.123". */
+  at: string
+  /** Full Request-URI, e.g. "sip:+442079460600@127.0.0.1". */
+  requestUri: string
+  /** Request-URI user part exactly as received (not percent-decoded), "" if none. */
+  user: string
+  callId: string
+  from: string
+  /** True for a re-INVITE inside a dialog (To has a tag), e.g. hold/unhold. */
+  inDialog: boolean
+  /** True when it carried credentials (the answer to a 401 challenge). */
+  authorized: boolean
+}
+
+const RECEIVED_INVITE =
+  /^\[([^\]]+)\][^\n]*<--- Received SIP request \(\d+ bytes\) from [^\n]* --->\n(INVITE (\S+) SIP\/2\.0\n[\s\S]*?)\n\n/gm
+
+function header(block: string, name: string): string {
+  const re = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im')
+  return re.exec(block)?.[1]?.trim() ?? ''
+}
+
+export function parseInvites(logText: string): ReceivedInvite[] {
+  const out: ReceivedInvite[] = []
+  // SIP messages are logged with their CRLF line ends.
+  for (const m of logText.replace(/\r\n/g, '\n').matchAll(RECEIVED_INVITE)) {
+    const block = m[2] ?? ''
+    const requestUri = m[3] ?? ''
+    const user = /^sips?:([^@;?]*)@/i.exec(requestUri)?.[1] ?? ''
+    out.push({
+      at: m[1] ?? '',
+      requestUri,
+      user,
+      callId: header(block, '(?:Call-ID|i)'),
+      from: header(block, '(?:From|f)'),
+      inDialog: /;\s*tag=/i.test(header(block, '(?:To|t)')),
+      authorized: /^(?:Proxy-)?Authorization:/im.test(block),
+    })
+  }
+  return out
+}
+
+/** Every INVITE Asterisk received since `marker` (challenged, authorized and re-INVITEs alike). */
+export async function invitesSince(marker: LogMarker): Promise<ReceivedInvite[]> {
+  return parseInvites(await logSince(marker))
+}
+
+/**
+ * The numbers dialled since `marker`: the Request-URI user part of each new call (initial
+ * INVITEs, one per Call-ID), in order. `[]` means the PBX saw no call attempt.
+ */
+export async function dialedNumbersSince(marker: LogMarker): Promise<string[]> {
+  const seen = new Set<string>()
+  const numbers: string[] = []
+  for (const inv of await invitesSince(marker)) {
+    if (inv.inDialog || seen.has(inv.callId)) continue
+    seen.add(inv.callId)
+    numbers.push(inv.user)
+  }
+  return numbers
+}
+
+/** Digits the 607 DTMF collector logged since `marker` ("DTMF-COLLECTED: <digits>"), one entry per call. */
+export async function dtmfCollectedSince(marker: LogMarker): Promise<string[]> {
+  // Only Verbose()'s own output line, not the "Executing ... Verbose(...)" trace before it.
+  const re = /app_verbose\.c: DTMF-COLLECTED: ([0-9A-D*#]*)\s*$/gm
+  return [...(await logSince(marker)).matchAll(re)].map((m) => m[1] ?? '')
+}

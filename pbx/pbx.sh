@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# Local test PBX: Asterisk (Debian sid) in a chroot, WebRTC over ws://127.0.0.1:8088/ws.
+#
+#   pbx/pbx.sh up          provision (first time only) and start; waits for a SIP answer
+#   pbx/pbx.sh down        stop Asterisk, unmount /proc, remove the helper veth (if we made it)
+#   pbx/pbx.sh status      "running" (exit 0) / "not running" (exit 1)
+#   pbx/pbx.sh cli "CMD"   asterisk -rx "CMD" inside the chroot
+#   pbx/pbx.sh log-path    absolute path of Asterisk's full log (SIP messages included)
+#
+# Environment:
+#   HUBSPOT_SOFTPHONE_CACHE   cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/hubspot-sip-softphone)
+#   PBX_RUN_DIR               runtime state (default <repo>/.pbx, git-ignored)
+#   PBX_READY_TIMEOUT         seconds to wait for the SIP answer on `up` (default 30)
+set -euo pipefail
+
+PBX_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$PBX_DIR/.." && pwd)"
+CACHE_ROOT="${HUBSPOT_SOFTPHONE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hubspot-sip-softphone}"
+CHROOT="$CACHE_ROOT/asterisk-sid"
+RUN_DIR="${PBX_RUN_DIR:-$REPO_ROOT/.pbx}"
+PID_FILE="$RUN_DIR/asterisk.pid"
+OUT_FILE="$RUN_DIR/asterisk.out"
+VETH_MARK="$RUN_DIR/veth"
+LOG_FILE="$CHROOT/var/log/asterisk/full"
+WS_URL="ws://127.0.0.1:8088/ws"
+READY_TIMEOUT="${PBX_READY_TIMEOUT:-30}"
+VETH_A=sp-veth0
+VETH_B=sp-veth1
+
+say() { printf 'pbx: %s\n' "$*"; }
+die() { printf 'pbx: %s\n' "$*" >&2; exit 1; }
+
+existing_pbx_hint() {
+  cat >&2 <<'EOF'
+pbx: To use an existing PBX instead, point the softphone at it in config.json:
+pbx:   { "pbxUrl": "wss://your-pbx.example:8089/ws", "sipDomain": "your-pbx.example" }
+pbx: (a WebRTC-capable PBX: SIP over WebSocket, DTLS-SRTP, ICE, opus or ulaw).
+EOF
+}
+
+cannot_provision() {
+  printf 'pbx: cannot provision the test PBX: %s\n' "$*" >&2
+  existing_pbx_hint
+  exit 1
+}
+
+# The machine's own Debian mirror, read from its apt sources (never hard-coded here).
+apt_mirror() {
+  local f uri=""
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -r "$f" ] || continue
+    # deb822: stanzas separated by blank lines; take the first non-security "Types: deb" stanza.
+    uri="$(awk '
+      BEGIN { RS=""; FS="\n" }
+      {
+        types=""; uris=""; suites=""
+        for (i = 1; i <= NF; i++) {
+          if ($i ~ /^Types:/)  { types=$i }
+          if ($i ~ /^URIs:/)   { uris=$i }
+          if ($i ~ /^Suites:/) { suites=$i }
+        }
+        if (types ~ /(^|[ \t])deb([ \t]|$)/ && uris != "" && suites !~ /security/ && uris !~ /security/) {
+          sub(/^URIs:[ \t]*/, "", uris); split(uris, u, /[ \t]+/); print u[1]; exit
+        }
+      }' "$f")"
+    [ -n "$uri" ] && { printf '%s\n' "$uri"; return 0; }
+  done
+  if [ -r /etc/apt/sources.list ]; then
+    uri="$(awk '$1 == "deb" && $0 !~ /security/ {
+      for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' /etc/apt/sources.list)"
+    [ -n "$uri" ] && { printf '%s\n' "$uri"; return 0; }
+  fi
+  return 1
+}
+
+chroot_ready() { [ -x "$CHROOT/usr/sbin/asterisk" ] && [ -f "$CHROOT/.provisioned" ]; }
+
+provision() {
+  chroot_ready && return 0
+  [ "$(id -u)" = 0 ] || cannot_provision "it needs root (debootstrap + chroot); run 'sudo pbx/pbx.sh up'."
+  [ -r /etc/debian_version ] || command -v apt-get >/dev/null 2>&1 \
+    || cannot_provision "this is not a Debian-like system (no apt-get)."
+  if ! command -v debootstrap >/dev/null 2>&1; then
+    command -v apt-get >/dev/null 2>&1 || cannot_provision "debootstrap is missing and apt-get is not available."
+    say "installing debootstrap"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap >/dev/null 2>&1; then
+      DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap >/dev/null 2>&1 \
+        || cannot_provision "debootstrap is missing and 'apt-get install debootstrap' failed."
+    fi
+  fi
+  local mirror
+  mirror="$(apt_mirror)" || cannot_provision "no Debian mirror found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list."
+
+  mkdir -p "$CACHE_ROOT"
+  local tmp="$CACHE_ROOT/.asterisk-sid.tmp.$$"
+  rm -rf "$CACHE_ROOT"/.asterisk-sid.tmp.* 2>/dev/null || true
+  say "provisioning Debian sid + Asterisk into $CHROOT (first run only; a few minutes)"
+  local t0=$SECONDS dblog="$CACHE_ROOT/debootstrap.log"
+  if ! debootstrap --variant=minbase --include=asterisk,asterisk-modules,asterisk-config \
+      sid "$tmp" "$mirror" >"$dblog" 2>&1; then
+    tail -n 30 "$dblog" >&2 || true
+    rm -rf "$tmp"
+    cannot_provision "debootstrap failed (log: $dblog)."
+  fi
+  # Clean apt caches to keep the cache small; mark complete, then rename atomically.
+  rm -rf "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/lib/apt/lists/* 2>/dev/null || true
+  date -u +%FT%TZ >"$tmp/.provisioned"
+  rm -rf "$CHROOT"
+  mv -T "$tmp" "$CHROOT"
+  say "provisioned in $((SECONDS - t0)) s"
+}
+
+pid_alive() {
+  [ -f "$PID_FILE" ] || return 1
+  local pid
+  pid="$(cat "$PID_FILE" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # guard against pid reuse: it must be an asterisk process
+  grep -q asterisk "/proc/$pid/cmdline" 2>/dev/null
+}
+
+has_non_loopback_ipv4() {
+  ip -o -4 addr show up 2>/dev/null | awk '$2 != "lo" && $4 !~ /^127\./ { found=1 } END { exit !found }'
+}
+
+ensure_interface() {
+  has_non_loopback_ipv4 && return 0
+  # Neither Chromium nor Asterisk offers loopback ICE candidates: give them a local-only link.
+  say "no non-loopback IPv4 address is up: creating $VETH_A/$VETH_B (198.18.0.1/198.18.0.2)"
+  ip link add "$VETH_A" type veth peer name "$VETH_B"
+  ip addr add 198.18.0.1/30 dev "$VETH_A"
+  ip addr add 198.18.0.2/30 dev "$VETH_B"
+  ip link set "$VETH_A" up
+  ip link set "$VETH_B" up
+  echo "$VETH_A" >"$VETH_MARK"
+}
+
+remove_interface() {
+  [ -f "$VETH_MARK" ] || return 0
+  ip link del "$VETH_A" 2>/dev/null || true
+  rm -f "$VETH_MARK"
+}
+
+prepare_chroot() {
+  mkdir -p "$CHROOT/run/asterisk" "$CHROOT/var/log/asterisk" "$CHROOT/var/lib/asterisk" "$CHROOT/var/spool/asterisk"
+  mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
+  # Without /etc/hosts every call waits on DNS; no nameserver: nothing leaves this machine.
+  printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n' \
+    "$(hostname 2>/dev/null || echo pbx)" >"$CHROOT/etc/hosts"
+  printf '# test PBX: no DNS\n' >"$CHROOT/etc/resolv.conf"
+  # Our config over the packaged one on every `up`, so edits take effect.
+  cp -f "$PBX_DIR"/asterisk/*.conf "$CHROOT/etc/asterisk/"
+  rm -f "$CHROOT/etc/asterisk/users.conf"  # pbx_config warns it is deprecated; unused here
+  # One run, one log: tests read it by offset (see control.ts).
+  : >"$LOG_FILE"
+  rm -f "$CHROOT/run/asterisk/asterisk.ctl" "$CHROOT/run/asterisk/asterisk.pid"
+}
+
+port_in_use() { (exec 3<>/dev/tcp/127.0.0.1/8088) 2>/dev/null; }
+
+probe() { node "$PBX_DIR/ready.mjs" "$WS_URL" "${1:-2000}"; }
+
+cmd_up() {
+  mkdir -p "$RUN_DIR"
+  if pid_alive; then
+    say "already running (pid $(cat "$PID_FILE")) on $WS_URL"
+    return 0
+  fi
+  [ "$(id -u)" = 0 ] || cannot_provision "starting the chroot PBX needs root (mount, chroot); run 'sudo pbx/pbx.sh up'."
+  local t0
+  t0=$(date +%s%N)
+  provision
+  port_in_use && die "127.0.0.1:8088 is already in use by another process; stop it (or 'pbx/pbx.sh down' in the repo that started it)."
+  ensure_interface
+  prepare_chroot
+  : >"$OUT_FILE"
+  # -f: foreground (we background it); no -U: as root it keeps the capabilities it needs for its astdb.
+  setsid nohup chroot "$CHROOT" /usr/sbin/asterisk -f -n -g >>"$OUT_FILE" 2>&1 </dev/null &
+  echo $! >"$PID_FILE"
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  while :; do
+    if ! pid_alive; then
+      printf 'pbx: Asterisk exited during start. Last lines of %s and %s:\n' "$OUT_FILE" "$LOG_FILE" >&2
+      tail -n 20 "$OUT_FILE" >&2 || true
+      tail -n 30 "$LOG_FILE" >&2 || true
+      rm -f "$PID_FILE"
+      exit 1
+    fi
+    if probe 1000 >/dev/null 2>&1; then break; fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      printf 'pbx: no SIP answer on %s after %s s. Last lines of %s:\n' "$WS_URL" "$READY_TIMEOUT" "$LOG_FILE" >&2
+      tail -n 30 "$LOG_FILE" >&2 || true
+      exit 1
+    fi
+    sleep 0.05
+  done
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  say "ready on $WS_URL (pid $(cat "$PID_FILE"), ${ms} ms); log: $LOG_FILE"
+}
+
+cmd_down() {
+  if pid_alive; then
+    local pid i
+    pid="$(cat "$PID_FILE")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "Asterisk did not stop on TERM; sending KILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.2
+    fi
+    say "stopped (pid $pid)"
+  else
+    say "not running"
+  fi
+  rm -f "$PID_FILE"
+  if [ -d "$CHROOT/proc" ] && mountpoint -q "$CHROOT/proc"; then
+    umount "$CHROOT/proc" 2>/dev/null || umount -l "$CHROOT/proc" || true
+  fi
+  remove_interface
+}
+
+cmd_status() {
+  if pid_alive; then
+    echo "running (pid $(cat "$PID_FILE"), $WS_URL)"
+    return 0
+  fi
+  echo "not running"
+  return 1
+}
+
+cmd_cli() {
+  [ $# -ge 1 ] || die "usage: pbx/pbx.sh cli \"<asterisk command>\""
+  pid_alive || die "not running (pbx/pbx.sh up)"
+  chroot "$CHROOT" /usr/sbin/asterisk -rx "$*"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  cli) shift; cmd_cli "$@" ;;
+  log-path) echo "$LOG_FILE" ;;
+  ready) probe 2000 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
