@@ -1,0 +1,301 @@
+/**
+ * Run-time configuration: `config.json` next to the app, overridden by query
+ * parameters so one build serves every deployment and a developer can point
+ * it at another PBX without editing files.
+ *
+ * Parsing collects every problem instead of stopping at the first, and names
+ * the field in each message: whoever deploys reads them on a setup screen,
+ * and fixing five mistakes should not take five reloads.
+ */
+import { toRegion } from '@/domain/phoneNumber'
+
+export interface IceServerConfig {
+  urls: string | string[]
+  username?: string
+  credential?: string
+}
+
+/** Prefills the sign-in form in local development. Never used on a deployed host. */
+export interface DevLogin {
+  extension: string
+  password: string
+  displayName?: string
+}
+
+export interface AppConfig {
+  /** `wss://…` WebSocket URL of the PBX (`ws://` only for localhost). */
+  pbxUrl: string
+  /** The SIP domain, lower-cased: a hostname, an IPv4 address or a bracketed IPv6 address. */
+  sipDomain: string
+  iceServers: IceServerConfig[]
+  /** ISO alpha-2, upper-cased, for numbers dialled without a country code. */
+  defaultCountry?: string
+  ringTimeoutSeconds: number
+  debug: boolean
+  devLogin?: DevLogin
+}
+
+export interface ConfigError {
+  /** The field's path, e.g. `pbxUrl` or `iceServers[1].urls`. */
+  field: string
+  message: string
+}
+
+export type ConfigResult = { ok: true, config: AppConfig } | { ok: false, errors: ConfigError[] }
+
+export const DEFAULT_RING_TIMEOUT_SECONDS = 45
+export const MIN_RING_TIMEOUT_SECONDS = 5
+export const MAX_RING_TIMEOUT_SECONDS = 300
+
+const LOCAL_HOSTS: Readonly<Set<string>> = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
+
+export function isLocalHost(hostname: string): boolean {
+  return LOCAL_HOSTS.has(hostname.toLowerCase())
+}
+
+/** Where a value came from, so the message can say where to fix it. */
+type Source = 'file' | 'query'
+
+interface Value {
+  value: unknown
+  source: Source
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function where(source: Source): string {
+  return source === 'query' ? ' (from the page URL)' : ''
+}
+
+/** Short, one-line rendering of a bad value for messages. */
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value)
+  // eslint-disable-next-line no-control-regex
+  const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+  return oneLine.length > 60 ? `${oneLine.slice(0, 59)}…` : oneLine
+}
+
+/** A query parameter that is present and not empty overrides the file's value. */
+function pick(file: Record<string, unknown>, query: URLSearchParams, key: string): Value | undefined {
+  const fromQuery = query.get(key)
+  if (fromQuery !== null && fromQuery.trim() !== '') return { value: fromQuery.trim(), source: 'query' }
+  if (file[key] !== undefined && file[key] !== null) return { value: file[key], source: 'file' }
+  return undefined
+}
+
+type Errors = ConfigError[]
+
+/** Records a problem; returns `undefined` so parsers can `return add(...)`. */
+function add(errors: Errors, field: string, message: string): undefined {
+  errors.push({ field, message })
+  return undefined
+}
+
+function parsePbxUrl(v: Value | undefined, errors: Errors): string | undefined {
+  const field = 'pbxUrl'
+  if (v === undefined) return add(errors, field, 'is required: the WebSocket address of the phone system, e.g. wss://pbx.example.com:8089/ws.')
+  if (typeof v.value !== 'string') return add(errors, field, `must be a text value, not ${show(v.value)}.`)
+  let url: URL
+  try {
+    url = new URL(v.value)
+  } catch {
+    return add(errors, field, `${show(v.value)} is not a URL${where(v.source)}; expected e.g. wss://pbx.example.com:8089/ws.`)
+  }
+  if (url.protocol !== 'wss:' && url.protocol !== 'ws:') {
+    return add(errors, field, `must be a WebSocket URL starting with wss://, not ${url.protocol}//${where(v.source)}.`)
+  }
+  if (url.protocol === 'ws:' && !isLocalHost(url.hostname)) {
+    return add(errors, field, `must use wss:// (unencrypted ws:// is only allowed for localhost)${where(v.source)}.`)
+  }
+  if (url.username !== '' || url.password !== '') {
+    return add(errors, field, `must not contain a user name or password${where(v.source)}.`)
+  }
+  return v.value
+}
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/
+const BRACKETED_IPV6 = /^\[[0-9a-f:.]+\]$/
+
+export function isValidSipDomain(domain: string): boolean {
+  if (IPV4.test(domain)) return true
+  if (BRACKETED_IPV6.test(domain)) {
+    // Let the URL parser judge the address itself.
+    try {
+      return new URL(`http://${domain}/`).hostname === domain
+    } catch {
+      return false
+    }
+  }
+  if (domain.length > 253) return false
+  const labels = domain.split('.')
+  // An all-digit last label would be a malformed IPv4 address, not a hostname.
+  return labels.every((label) => HOST_LABEL.test(label)) && !/^[0-9]+$/.test(labels[labels.length - 1] ?? '')
+}
+
+function parseSipDomain(v: Value | undefined, errors: Errors): string | undefined {
+  const field = 'sipDomain'
+  if (v === undefined) return add(errors, field, 'is required: the SIP domain of your extensions, e.g. pbx.example.com.')
+  if (typeof v.value !== 'string') return add(errors, field, `must be a text value, not ${show(v.value)}.`)
+  const domain = v.value.trim().toLowerCase()
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(domain) || domain.startsWith('sip:') || domain.startsWith('sips:')) {
+    return add(errors, field, `must be just the domain, without a scheme such as sip: or wss://${where(v.source)}; e.g. pbx.example.com.`)
+  }
+  if (domain.includes('@')) return add(errors, field, `must be just the domain, without a user name${where(v.source)}; e.g. pbx.example.com.`)
+  if (!isValidSipDomain(domain)) {
+    return add(errors, field, `${show(v.value)} is not a host name or IP address${where(v.source)} (no port, path or spaces); e.g. pbx.example.com.`)
+  }
+  return domain
+}
+
+const ICE_SCHEME = /^(stuns?|turns?):/i
+
+function parseIceUrl(url: unknown, field: string, errors: Errors): string | undefined {
+  if (typeof url !== 'string' || url.trim() === '') return add(errors, field, `must be a stun:, stuns:, turn: or turns: URL, not ${show(url)}.`)
+  const trimmed = url.trim()
+  if (!ICE_SCHEME.test(trimmed)) {
+    return add(errors, field, `${show(trimmed)} must start with stun:, stuns:, turn: or turns:.`)
+  }
+  if (/\s/.test(trimmed)) return add(errors, field, `${show(trimmed)} must not contain spaces.`)
+  return trimmed
+}
+
+const isTurn = (url: string): boolean => /^turns?:/i.test(url)
+
+function parseIceServer(raw: unknown, field: string, errors: Errors): IceServerConfig | undefined {
+  if (!isRecord(raw)) return add(errors, field, 'must be an object like {"urls": "stun:stun.example.com:3478"}.')
+  const before = errors.length
+  let urls: string | string[] | undefined
+  if (typeof raw.urls === 'string') {
+    urls = parseIceUrl(raw.urls, `${field}.urls`, errors)
+  } else if (Array.isArray(raw.urls) && raw.urls.length > 0) {
+    const parsed = raw.urls.map((u, i) => parseIceUrl(u, `${field}.urls[${i}]`, errors))
+    urls = parsed.filter((u): u is string => u !== undefined)
+  } else {
+    add(errors, `${field}.urls`, 'is required: a stun:/turn: URL or a non-empty list of them.')
+  }
+  const server: IceServerConfig = { urls: urls ?? [] }
+  for (const key of ['username', 'credential'] as const) {
+    const value = raw[key]
+    if (value === undefined) continue
+    if (typeof value !== 'string') add(errors, `${field}.${key}`, 'must be a text value.')
+    else server[key] = value
+  }
+  const needsCredentials = [server.urls].flat().some(isTurn)
+  if (needsCredentials && (server.username === undefined || server.credential === undefined)) {
+    add(errors, field, 'a TURN server needs both "username" and "credential".')
+  }
+  return errors.length === before ? server : undefined
+}
+
+function parseIceServers(v: Value | undefined, errors: Errors): IceServerConfig[] {
+  const field = 'iceServers'
+  if (v === undefined) return []
+  if (v.source === 'query') {
+    const urls = String(v.value).split(',').map((u) => u.trim()).filter((u) => u !== '')
+    const servers: IceServerConfig[] = []
+    urls.forEach((u, i) => {
+      const url = parseIceUrl(u, `${field}[${i}]`, errors)
+      if (url === undefined) return
+      if (isTurn(url)) {
+        add(errors, `${field}[${i}]`, `${show(url)}: TURN servers need credentials, which cannot be given in the page URL; put them in config.json.`)
+        return
+      }
+      servers.push({ urls: url })
+    })
+    return servers
+  }
+  if (!Array.isArray(v.value)) return add(errors, field, 'must be a list of ICE servers, e.g. [{"urls": "stun:stun.example.com:3478"}].') ?? []
+  return v.value
+    .map((raw, i) => parseIceServer(raw, `${field}[${i}]`, errors))
+    .filter((s): s is IceServerConfig => s !== undefined)
+}
+
+function parseDefaultCountry(v: Value | undefined, errors: Errors): string | undefined {
+  if (v === undefined) return undefined
+  const region = typeof v.value === 'string' ? toRegion(v.value) : undefined
+  if (region === undefined) {
+    return add(errors, 'defaultCountry', `${show(v.value)} is not a two-letter country code such as GB or US${where(v.source)}.`)
+  }
+  return region
+}
+
+function parseRingTimeout(v: Value | undefined, errors: Errors): number {
+  const field = 'ringTimeoutSeconds'
+  if (v === undefined) return DEFAULT_RING_TIMEOUT_SECONDS
+  let n: number | undefined
+  if (typeof v.value === 'number') n = v.value
+  else if (v.source === 'query' && typeof v.value === 'string' && /^[0-9]+$/.test(v.value)) n = Number(v.value)
+  const range = `${MIN_RING_TIMEOUT_SECONDS} to ${MAX_RING_TIMEOUT_SECONDS}`
+  if (n === undefined || !Number.isInteger(n)) {
+    return add(errors, field, `must be a whole number of seconds (${range}), not ${show(v.value)}${where(v.source)}.`) ?? DEFAULT_RING_TIMEOUT_SECONDS
+  }
+  if (n < MIN_RING_TIMEOUT_SECONDS || n > MAX_RING_TIMEOUT_SECONDS) {
+    return add(errors, field, `must be from ${range} seconds, not ${n}${where(v.source)}.`) ?? DEFAULT_RING_TIMEOUT_SECONDS
+  }
+  return n
+}
+
+function parseDebug(v: Value | undefined, errors: Errors): boolean {
+  if (v === undefined) return false
+  if (typeof v.value === 'boolean') return v.value
+  if (v.source === 'query' && typeof v.value === 'string') {
+    const text = v.value.toLowerCase()
+    if (text === '1' || text === 'true') return true
+    if (text === '0' || text === 'false') return false
+    return add(errors, 'debug', `must be 1, true, 0 or false, not ${show(v.value)}${where(v.source)}.`) ?? false
+  }
+  return add(errors, 'debug', `must be true or false, not ${show(v.value)}.`) ?? false
+}
+
+function parseDevLogin(raw: unknown, location: { hostname: string }, errors: Errors): DevLogin | undefined {
+  const field = 'devLogin'
+  if (raw === undefined || raw === null) return undefined
+  if (!isRecord(raw)) return add(errors, field, 'must be an object like {"extension": "1001", "password": "…"}.')
+  const before = errors.length
+  const { extension, password, displayName } = raw
+  let ext: string | undefined
+  if (typeof extension === 'number' && Number.isInteger(extension) && extension >= 0) ext = String(extension)
+  else if (typeof extension === 'string' && extension.trim() !== '') ext = extension.trim()
+  else add(errors, `${field}.extension`, 'is required: the SIP user, e.g. "1001".')
+  if (typeof password !== 'string' || password === '') add(errors, `${field}.password`, 'is required and must be text.')
+  if (displayName !== undefined && typeof displayName !== 'string') add(errors, `${field}.displayName`, 'must be text.')
+  if (errors.length !== before || ext === undefined || typeof password !== 'string') return undefined
+  // Only honoured when the app itself runs on this machine: a deployed
+  // config.json should not hold a password, and if it does we do not use it.
+  if (!isLocalHost(location.hostname)) return undefined
+  return typeof displayName === 'string' ? { extension: ext, password, displayName } : { extension: ext, password }
+}
+
+/**
+ * `file` is the parsed `config.json` (`null` when there is none), `query` the
+ * page's query string, `location` the page's own location.
+ */
+export function parseConfig(file: unknown, query: URLSearchParams, location: { hostname: string }): ConfigResult {
+  const errors: Errors = []
+  let source: Record<string, unknown> = {}
+  if (isRecord(file)) source = file
+  else if (file !== null && file !== undefined) add(errors, 'config.json', `must be a JSON object, not ${show(file)}.`)
+
+  const pbxUrl = parsePbxUrl(pick(source, query, 'pbxUrl'), errors)
+  const sipDomain = parseSipDomain(pick(source, query, 'sipDomain'), errors)
+  const iceQuery = query.get('iceServers')
+  // `?iceServers=` (empty) explicitly means "no STUN/TURN", unlike other fields.
+  const iceServers = iceQuery !== null
+    ? parseIceServers({ value: iceQuery, source: 'query' }, errors)
+    : parseIceServers(pick(source, query, 'iceServers'), errors)
+  const defaultCountry = parseDefaultCountry(pick(source, query, 'defaultCountry'), errors)
+  const ringTimeoutSeconds = parseRingTimeout(pick(source, query, 'ringTimeoutSeconds'), errors)
+  const debug = parseDebug(pick(source, query, 'debug'), errors)
+  const devLogin = parseDevLogin(source.devLogin, location, errors)
+
+  if (errors.length > 0 || pbxUrl === undefined || sipDomain === undefined) {
+    return { ok: false, errors: errors }
+  }
+  const config: AppConfig = { pbxUrl, sipDomain, iceServers, ringTimeoutSeconds, debug }
+  if (defaultCountry !== undefined) config.defaultCountry = defaultCountry
+  if (devLogin !== undefined) config.devLogin = devLogin
+  return { ok: true, config }
+}
