@@ -1,0 +1,48 @@
+/**
+ * HubSpot's side of the bridge: the SDK's own `IFrameManager` in host mode
+ * (it creates the iframe, SYNCs every 100 ms until the widget answers, and
+ * only accepts messages whose origin is the iframe src's origin).
+ *
+ * Two additions, nothing else overridden:
+ * - SYNC carries the portal info real HubSpot sends (the widget SDK reads
+ *   portalId, userId, ownerId, engagementId, iframeLocation, usesCallingWindow
+ *   from it, but the SDK's host `sendSync` only sends `hostUrl`);
+ * - every message the host actually posts is reported to `onSent` (for the timeline).
+ */
+import { IFrameManager, type IframeManagerOptions } from '@hubspot/calling-extensions-sdk'
+
+type SendArgs = Parameters<IFrameManager['sendMessage']>
+export type HostMessage = SendArgs[0] & { data?: unknown }
+
+export interface SimulatedHubSpotHooks {
+  /** Extra top-level fields for every SYNC. */
+  syncInfo: Record<string, unknown>
+  /** Called for each message actually posted to the widget. */
+  onSent: (message: HostMessage) => void
+}
+
+export class SimulatedHubSpot extends IFrameManager {
+  // Not a parameter property: the base constructor creates the iframe, whose
+  // onload SYNCs later, after this constructor has finished assigning it.
+  private readonly hooks: SimulatedHubSpotHooks
+
+  constructor(options: IframeManagerOptions, hooks: SimulatedHubSpotHooks) {
+    super(options)
+    this.hooks = hooks
+  }
+
+  override sendMessage(message: HostMessage, callback?: SendArgs[1]): void {
+    const outgoing: HostMessage = message.type === 'SYNC' ? { ...message, ...this.hooks.syncInfo } : message
+    // Mirrors the SDK's own guard: before SYNC_ACK only SYNC goes out.
+    if (outgoing.type === 'SYNC' || this.isReady) this.hooks.onSent(outgoing)
+    super.sendMessage(outgoing, callback)
+  }
+
+  /** Post a message with a payload; false (and nothing sent) until the widget answered SYNC. */
+  post(type: string, data?: unknown): boolean {
+    if (!this.isReady) return false
+    const message: HostMessage = data === undefined ? { type } : { type, data }
+    this.sendMessage(message)
+    return true
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * What the host simulator exposes on `window` for e2e tests (Playwright's
+ * `page.evaluate(() => window.__host.dial('1002'))`, `window.__hostLog`).
+ */
+
+export interface HostLogEntry {
+  /** 'in' = widget → host, 'out' = host → widget. */
+  dir: 'in' | 'out'
+  /** The wire message type: SYNC, SYNC_ACK, DIAL_NUMBER, OUTGOING_CALL_STARTED, … */
+  type: string
+  /** The message's `data` (for SYNC / SYNC_ACK, which carry no `data`: the other top-level fields). */
+  data: unknown
+  /** Date.now() when the host sent or received it. */
+  at: number
+  /** Consecutive SYNC retries (every 100 ms until SYNC_ACK) are folded into one entry. */
+  count?: number
+  /** What the simulator noticed about this message (e.g. a contract problem). */
+  note?: string
+}
+
+export interface HostControls {
+  /** Send DIAL_NUMBER for a number (a test contact's record ids when it is one). False if the widget is not synced yet. */
+  dial: (phoneNumber: string) => boolean
+  /** Send END_CALL. False if the widget is not synced yet. */
+  endCall: () => boolean
+  setFailCreate: (fail: boolean) => void
+  setFailUpdate: (fail: boolean) => void
+  /** Send VISIBILITY_CHANGED. */
+  setVisibility: (visibility: { isMinimized: boolean, isHidden: boolean }) => boolean
+  /** Delay before answering OUTGOING_CALL_STARTED / CALL_COMPLETED (default 200 ms, HubSpot is not instant). */
+  setReplyDelay: (ms: number) => void
+  /** Send any message, e.g. a malformed DIAL_NUMBER. False if the widget is not synced yet. */
+  send: (type: string, data?: unknown) => boolean
+  /** True once the widget answered SYNC. */
+  isReady: () => boolean
+  /** Reload the widget iframe (the host SYNCs again on load). */
+  reloadWidget: () => void
+}
+
+declare global {
+  interface Window {
+    __hostLog: HostLogEntry[]
+    __host: HostControls
+  }
+}

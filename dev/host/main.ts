@@ -1,0 +1,389 @@
+/**
+ * HubSpot host simulator: plays HubSpot's side of the calling extension with
+ * the SDK's own host code, embeds the softphone in a cross-origin iframe and
+ * shows every message both ways. See dev/host/README.md.
+ */
+import { FREE_TEXT_CONTACT_ID, PORTAL, TEST_CONTACTS, contactForNumber, dialNumberPayload } from './contacts'
+import type { HostControls, HostLogEntry } from './hooks'
+import { SimulatedHubSpot, type HostMessage } from './SimulatedHubSpot'
+import { widgetUrl } from './widgetUrl'
+
+const WIDGET_WIDTH = '400'
+const WIDGET_HEIGHT = '600'
+const END_STATUSES = ['COMPLETED', 'FAILED', 'CANCELED', 'BUSY', 'NO_ANSWER', 'REJECTED', 'MISSED']
+
+type UnknownRecord = Record<string, unknown>
+const isRecord = (value: unknown): value is UnknownRecord =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+function element<T extends HTMLElement>(selector: string, type: { new (): T, prototype: T }): T {
+  const found = document.querySelector(selector)
+  if (!(found instanceof type)) throw new Error(`host simulator: ${selector} is missing`)
+  return found
+}
+
+const ui = {
+  status: element('#status', HTMLElement),
+  alert: element('#alert', HTMLElement),
+  contacts: element('#contacts', HTMLElement),
+  dialForm: element('#dial-form', HTMLFormElement),
+  dialNumber: element('#dial-number', HTMLInputElement),
+  endCall: element('#end-call', HTMLButtonElement),
+  failCreate: element('#fail-create', HTMLInputElement),
+  failUpdate: element('#fail-update', HTMLInputElement),
+  minimized: element('#minimized', HTMLInputElement),
+  hidden: element('#hidden', HTMLInputElement),
+  replyDelay: element('#reply-delay', HTMLInputElement),
+  reload: element('#reload', HTMLButtonElement),
+  widgetUrl: element('#widget-url', HTMLAnchorElement),
+  widgetContainer: element('#widget-container', HTMLElement),
+  timeline: element('#timeline', HTMLElement),
+  clearLog: element('#clear-log', HTMLButtonElement),
+}
+
+const pageUrl = new URL(window.location.href)
+const src = widgetUrl(pageUrl.href)
+const widgetOrigin = src.origin
+const debug = ['1', 'true'].includes(pageUrl.searchParams.get('debug') ?? '')
+
+const state = {
+  widget: 'loading',
+  call: '',
+  failCreate: false,
+  failUpdate: false,
+  replyDelayMs: 200,
+  nextEngagementId: 5_000_001,
+  /** engagementId → externalCallId, to check what the widget sends back. */
+  engagements: new Map<number, string>(),
+}
+
+// ---------------------------------------------------------------- timeline
+
+const hostLog: HostLogEntry[] = []
+window.__hostLog = hostLog
+const rows = new WeakMap<HostLogEntry, HTMLElement>()
+
+function formatTime(at: number): string {
+  const d = new Date(at)
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
+}
+
+function renderRow(entry: HostLogEntry): HTMLElement {
+  const li = rows.get(entry) ?? document.createElement('li')
+  li.replaceChildren()
+  const time = document.createElement('time')
+  time.dateTime = new Date(entry.at).toISOString()
+  time.textContent = formatTime(entry.at)
+  const dir = document.createElement('span')
+  dir.className = `dir-${entry.dir}`
+  dir.textContent = entry.dir === 'in' ? '← widget' : '→ widget'
+  const type = document.createElement('span')
+  type.className = 'type'
+  type.textContent = entry.count && entry.count > 1 ? `${entry.type} ×${entry.count}` : entry.type
+  li.append(time, dir, type)
+  if (entry.note) {
+    const note = document.createElement('span')
+    note.className = 'note'
+    note.textContent = `⚠ ${entry.note}`
+    li.append(note)
+  }
+  if (entry.data !== undefined) {
+    const pre = document.createElement('pre')
+    pre.textContent = JSON.stringify(entry.data)
+    li.append(pre)
+  }
+  rows.set(entry, li)
+  return li
+}
+
+function record(entry: HostLogEntry): void {
+  const last = hostLog.at(-1)
+  // The host SYNCs every 100 ms until the widget's SDK answers: fold the retries.
+  if (entry.type === 'SYNC' && entry.dir === 'out' && last?.type === 'SYNC' && last.dir === 'out') {
+    last.count = (last.count ?? 1) + 1
+    renderRow(last)
+    render()
+    return
+  }
+  hostLog.push(entry)
+  const atBottom = ui.timeline.scrollTop + ui.timeline.clientHeight >= ui.timeline.scrollHeight - 4
+  ui.timeline.append(renderRow(entry))
+  if (atBottom) ui.timeline.scrollTop = ui.timeline.scrollHeight
+}
+
+/** What the simulator can tell an integrator about a message from the widget. */
+function checkIncoming(type: string, data: unknown): string | undefined {
+  const d = isRecord(data) ? data : {}
+  const missing = (fields: Array<[string, string]>): string[] =>
+    fields.filter(([key, kind]) => typeof d[key] !== kind).map(([key, kind]) => `${key} (${kind})`)
+  let problems: string[] = []
+  switch (type) {
+    case 'INITIALIZED':
+      problems = missing([['isLoggedIn', 'boolean']])
+      break
+    case 'OUTGOING_CALL_STARTED':
+      problems = missing([['externalCallId', 'string'], ['toNumber', 'string'], ['fromNumber', 'string'], ['callStartTime', 'number']])
+      if (d.createEngagement !== true) problems.push('createEngagement: true (else HubSpot creates no engagement)')
+      break
+    case 'CALL_ANSWERED':
+      problems = missing([['externalCallId', 'string']])
+      break
+    case 'CALL_ENDED':
+      problems = missing([['externalCallId', 'string'], ['externalCallID', 'string']])
+      if (!END_STATUSES.includes(String(d.callEndStatus))) problems.push(`callEndStatus (one of ${END_STATUSES.join(', ')})`)
+      break
+    case 'CALL_COMPLETED':
+      problems = missing([['externalCallId', 'string'], ['hideWidget', 'boolean']])
+      if (!isRecord(d.engagementProperties)) problems.push('engagementProperties (object; without it HubSpot does not update the engagement)')
+      break
+    case 'RESIZE_WIDGET':
+      problems = missing([['width', 'number'], ['height', 'number']])
+      break
+    case 'ERROR':
+      if (typeof d.message !== 'string' && d.type !== 'UNKNOWN_MESSAGE_TYPE') problems = ['message (string)']
+      break
+  }
+  return problems.length > 0 ? `missing or mistyped: ${problems.join('; ')}` : undefined
+}
+
+// ---------------------------------------------------------------- status
+
+function render(): void {
+  const sync = [...hostLog].reverse().find(e => e.type === 'SYNC' && e.dir === 'out')
+  const syncs = sync?.count && state.widget === 'syncing' ? ` (SYNC ×${sync.count})` : ''
+  ui.status.textContent = `Widget: ${state.widget}${syncs}${state.call ? ` · Call: ${state.call}` : ''}`
+  const ready = host.isReady
+  for (const control of document.querySelectorAll<HTMLButtonElement | HTMLInputElement>('.needs-sync')) {
+    control.disabled = !ready
+  }
+}
+
+function setWidget(text: string): void {
+  state.widget = text
+  render()
+}
+
+function setCall(text: string): void {
+  state.call = text
+  render()
+}
+
+function showAlert(text: string | null): void {
+  ui.alert.hidden = text === null
+  ui.alert.textContent = text ?? ''
+}
+
+// ---------------------------------------------------------------- HubSpot behaviour
+
+function later(action: () => void): void {
+  window.setTimeout(action, state.replyDelayMs)
+}
+
+function answerOutgoingCall(data: UnknownRecord): void {
+  const externalCallId = typeof data.externalCallId === 'string' ? data.externalCallId : undefined
+  if (data.createEngagement !== true) return // HubSpot only creates an engagement when asked to.
+  if (state.failCreate) {
+    later(() => host.post('CREATE_ENGAGEMENT_FAILED', { message: 'Simulated: HubSpot could not create the engagement.', externalCallId }))
+    return
+  }
+  const engagementId = state.nextEngagementId++
+  state.engagements.set(engagementId, externalCallId ?? '')
+  later(() => host.post('CREATE_ENGAGEMENT_SUCCEEDED', { engagementId, externalCallId }))
+}
+
+function answerCallCompleted(data: UnknownRecord): void {
+  if (!isRecord(data.engagementProperties)) return // Nothing to update.
+  const engagementId = data.engagementId
+  if (state.failUpdate) {
+    later(() => host.post('UPDATE_ENGAGEMENT_FAILED', { engagementId, message: 'Simulated: HubSpot could not update the engagement.' }))
+  } else if (typeof engagementId !== 'number' || !state.engagements.has(engagementId)) {
+    later(() => host.post('UPDATE_ENGAGEMENT_FAILED', { engagementId, message: `Unknown engagementId ${String(engagementId)}.` }))
+  } else {
+    later(() => host.post('UPDATE_ENGAGEMENT_SUCCEEDED', { engagementId }))
+  }
+}
+
+/** Messages that passed the SDK's checks (origin, messageId), plus READY / SYNC_ACK_FAILED from the SDK itself. */
+function onWidgetMessage(message: unknown): void {
+  if (!isRecord(message) || typeof message.type !== 'string') return
+  const data = isRecord(message.data) ? message.data : {}
+  switch (message.type) {
+    case 'READY':
+      setWidget('synced, waiting for INITIALIZED')
+      break
+    case 'SYNC_ACK_FAILED':
+      setWidget('no SYNC_ACK after 30 s: the widget never created its CallingExtensions')
+      break
+    case 'INITIALIZED':
+      setWidget(data.isLoggedIn === true ? 'initialized, logged in' : 'initialized, logged out')
+      break
+    case 'LOGGED_IN':
+      setWidget('logged in')
+      break
+    case 'LOGGED_OUT':
+      setWidget('logged out')
+      break
+    case 'OUTGOING_CALL_STARTED':
+      showAlert(null)
+      setCall(`started to ${String(data.toNumber)}`)
+      answerOutgoingCall(data)
+      break
+    case 'CALL_ANSWERED':
+      setCall('answered')
+      break
+    case 'CALL_ENDED':
+      setCall(`ended (${String(data.callEndStatus)})`)
+      break
+    case 'CALL_COMPLETED':
+      setCall(data.hideWidget === true ? 'completed (HubSpot would close the widget now)' : 'completed')
+      answerCallCompleted(data)
+      break
+    case 'RESIZE_WIDGET':
+      if (typeof data.width === 'number' && typeof data.height === 'number') {
+        host.updateIFrameSize({ width: data.width, height: data.height })
+      }
+      break
+    case 'ERROR':
+      // HubSpot shows the message in an alert.
+      showAlert(`HubSpot shows: ${typeof data.message === 'string' ? data.message : JSON.stringify(data)}`)
+      break
+  }
+}
+
+// Registered before the SDK's own listener, so each message is logged before
+// the host's answer to it. This sees the raw wire, including SYNC_ACK and
+// messages the SDK ignores (noted).
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (!host.iFrame || event.source !== host.iFrame.contentWindow) return
+  const message = event.data
+  if (!isRecord(message) || typeof message.type !== 'string') {
+    record({ dir: 'in', type: '(not an SDK message)', data: message, at: Date.now(), note: 'ignored by the SDK' })
+    return
+  }
+  const { type, data, messageId: _messageId, ...rest } = message
+  const note = event.origin !== widgetOrigin
+    ? `ignored by the SDK: origin ${event.origin} is not ${widgetOrigin}`
+    : checkIncoming(type, data)
+  record({ dir: 'in', type, data: 'data' in message ? data : rest, at: Date.now(), ...(note ? { note } : {}) })
+})
+
+const host: SimulatedHubSpot = new SimulatedHubSpot(
+  {
+    iFrameOptions: { src: src.href, width: WIDGET_WIDTH, height: WIDGET_HEIGHT, hostElementSelector: '#widget-container' },
+    debugMode: debug,
+    onMessageHandler: onWidgetMessage,
+  },
+  {
+    syncInfo: { ...PORTAL, iframeLocation: 'widget', usesCallingWindow: false },
+    onSent: (message: HostMessage) => {
+      const { type, data, messageId: _messageId, ...rest } = message
+      record({ dir: 'out', type, data: type === 'SYNC' ? rest : data, at: Date.now() })
+    },
+  },
+)
+
+const iframe = host.iFrame
+if (!iframe) throw new Error('host simulator: the SDK did not create the iframe')
+iframe.title = 'Softphone call widget'
+// Each load (first one, reloads, widget navigations) makes the SDK SYNC again.
+iframe.addEventListener('load', () => {
+  setWidget('syncing')
+})
+if (!iframe.allow.includes('microphone')) {
+  showAlert(`The SDK did not set allow="microphone" on the iframe (allow="${iframe.allow}"): getUserMedia will fail.`)
+}
+ui.widgetUrl.href = src.href
+ui.widgetUrl.textContent = `${src.href} (allow="${iframe.allow}")`
+
+// ---------------------------------------------------------------- controls
+
+function dial(phoneNumber: string): boolean {
+  const contact = contactForNumber(phoneNumber)
+  const sent = host.post('DIAL_NUMBER', dialNumberPayload(phoneNumber, contact?.contactId ?? FREE_TEXT_CONTACT_ID, Date.now()))
+  if (sent) setCall(`dial request for ${phoneNumber}`)
+  return sent
+}
+
+function setVisibility(visibility: { isMinimized: boolean, isHidden: boolean }): boolean {
+  ui.minimized.checked = visibility.isMinimized
+  ui.hidden.checked = visibility.isHidden
+  ui.widgetContainer.classList.toggle('minimized', visibility.isMinimized)
+  ui.widgetContainer.style.visibility = visibility.isHidden ? 'hidden' : ''
+  return host.post('VISIBILITY_CHANGED', { ...visibility })
+}
+
+for (const contact of TEST_CONTACTS) {
+  const li = document.createElement('li')
+  const who = document.createElement('span')
+  who.className = 'who'
+  who.title = contact.description
+  const name = document.createElement('strong')
+  name.textContent = contact.name
+  const number = document.createElement('span')
+  number.className = 'number'
+  number.textContent = contact.phoneNumber
+  who.append(name, number)
+  const call = document.createElement('button')
+  call.type = 'button'
+  call.className = 'needs-sync'
+  call.textContent = 'Call'
+  call.setAttribute('aria-label', `Call ${contact.name}`)
+  call.addEventListener('click', () => dial(contact.phoneNumber))
+  li.append(who, call)
+  ui.contacts.append(li)
+}
+
+ui.dialForm.addEventListener('submit', (event) => {
+  event.preventDefault()
+  dial(ui.dialNumber.value)
+})
+ui.endCall.addEventListener('click', () => host.post('END_CALL'))
+ui.failCreate.addEventListener('change', () => {
+  state.failCreate = ui.failCreate.checked
+})
+ui.failUpdate.addEventListener('change', () => {
+  state.failUpdate = ui.failUpdate.checked
+})
+const onVisibilityInput = (): void => {
+  setVisibility({ isMinimized: ui.minimized.checked, isHidden: ui.hidden.checked })
+}
+ui.minimized.addEventListener('change', onVisibilityInput)
+ui.hidden.addEventListener('change', onVisibilityInput)
+ui.replyDelay.addEventListener('change', () => {
+  const ms = ui.replyDelay.valueAsNumber
+  if (Number.isFinite(ms) && ms >= 0) state.replyDelayMs = ms
+})
+ui.reload.addEventListener('click', () => {
+  iframe.src = src.href
+})
+ui.clearLog.addEventListener('click', () => {
+  hostLog.length = 0
+  ui.timeline.replaceChildren()
+})
+
+const controls: HostControls = {
+  dial,
+  endCall: () => host.post('END_CALL'),
+  setFailCreate: (fail) => {
+    state.failCreate = fail
+    ui.failCreate.checked = fail
+  },
+  setFailUpdate: (fail) => {
+    state.failUpdate = fail
+    ui.failUpdate.checked = fail
+  },
+  setVisibility,
+  setReplyDelay: (ms) => {
+    state.replyDelayMs = Math.max(0, ms)
+    ui.replyDelay.value = String(state.replyDelayMs)
+  },
+  send: (type, data) => host.post(type, data),
+  isReady: () => host.isReady,
+  reloadWidget: () => {
+    iframe.src = src.href
+  },
+}
+window.__host = controls
+
+setWidget('loading')
