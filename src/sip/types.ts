@@ -33,12 +33,24 @@ export interface RegistrationFailure {
 }
 
 export interface SipPhoneEvents {
+  /**
+   * Registration state changes. Besides register()/unregister(), `failed` also arrives on its own
+   * when a registered phone loses the WebSocket (kind 'transport') or a refresh is refused.
+   */
   registration: { state: RegistrationState, failure?: RegistrationFailure }
+  /**
+   * The INVITE for an outbound call is on the wire. Always the first event of a call and
+   * emitted just before `call()` resolves with the same `callId`.
+   */
+  callStarted: { callId: string, target: string }
   /** A provisional response arrived for the outbound call (180/183). */
   callProgress: { callId: string, statusCode: number, earlyMedia: boolean }
   /** The call was answered (200 OK received and ACKed). */
   callAnswered: { callId: string }
-  /** The call is over, for whatever reason; emitted exactly once per call. */
+  /**
+   * The call is over, for whatever reason; emitted exactly once per call whose `callStarted`
+   * was emitted. (When `call()` rejects, no call events are emitted at all.)
+   */
   callEnded: { callId: string, cause: CallEndCause }
 }
 
@@ -58,13 +70,32 @@ export interface SipPhone {
    * Send an INVITE to `sip:<target>@<domain>`. `target` must be `+` and digits only,
    * anything else throws before anything is sent. Resolves with the SIP Call-ID once
    * the INVITE is on the wire; the outcome arrives as events.
+   * Rejects with a `CallError` (kind 'invalid-target' | 'not-registered' | 'call-in-progress'
+   * before anything is sent; 'media' when the microphone/offer failed; 'canceled' when
+   * hangup() came before the INVITE was sent).
    */
   call: (target: string) => Promise<{ callId: string }>
   /** CANCEL before answer, BYE after. A no-op when there is no call. */
   hangup: () => Promise<void>
+  /** Mute/unmute the microphone of the current call (a no-op without a call; each call starts unmuted). */
   setMuted: (muted: boolean) => void
-  /** Where the remote audio plays. */
+  /** Where the remote audio plays. May be set before, during or after a call; `null` detaches. */
   setRemoteAudioElement: (element: HTMLAudioElement | null) => void
+  /**
+   * Put the answered call on hold (re-INVITE with a=sendonly) or resume it. Resolves once the
+   * PBX accepted the re-INVITE; rejects with a `CallError` ('no-call' | 'rejected' | 'media').
+   */
+  hold: (held: boolean) => Promise<void>
+  /**
+   * Send DTMF digits (`0-9`, `A-D`, `*`, `#`) on the answered call: RFC 4733 telephone-events
+   * when the browser can, SIP INFO (application/dtmf-relay) otherwise.
+   */
+  sendDtmf: (tones: string) => Promise<void>
+  /**
+   * Blind transfer (REFER) of the answered call to `+`/digits `target`. Resolves once the
+   * PBX accepted the REFER (202); the call then ends with a local hangup.
+   */
+  transfer: (target: string) => Promise<void>
   on: <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => () => void
   /** Hang up, unregister, close the WebSocket and drop every listener. */
   dispose: () => Promise<void>
@@ -74,5 +105,27 @@ export class RegistrationError extends Error {
   constructor(readonly failure: RegistrationFailure) {
     super(failure.message)
     this.name = 'RegistrationError'
+  }
+}
+
+export type CallErrorKind =
+  /** The number is not `+` and 1–32 digits (or the DTMF tones are not 0-9, A-D, *, #). */
+  | 'invalid-target'
+  | 'not-registered'
+  | 'call-in-progress'
+  /** hold/sendDtmf/transfer without an answered call. */
+  | 'no-call'
+  /** hangup() arrived before the INVITE was sent. */
+  | 'canceled'
+  /** getUserMedia, the SDP offer or a re-INVITE's SDP failed. */
+  | 'media'
+  /** The PBX answered a re-INVITE/REFER with a failure. */
+  | 'rejected'
+
+/** Why a call action failed, in words an agent understands (`message`). */
+export class CallError extends Error {
+  constructor(readonly kind: CallErrorKind, message: string) {
+    super(message)
+    this.name = 'CallError'
   }
 }

@@ -1,0 +1,787 @@
+/**
+ * The SIP adapter: sip.js's UserAgent + Registerer + Inviter behind the intent-named
+ * `SipPhone` contract. Plain TypeScript; no sip.js object ever leaves this module.
+ */
+import {
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+} from 'sip.js'
+import type {
+  Core,
+  Session,
+  SessionDescriptionHandlerFactory,
+  Transport,
+  Web,
+} from 'sip.js'
+import type { CallEndCause } from '@/domain/types'
+import {
+  CallError,
+  RegistrationError,
+} from './types'
+import type {
+  RegistrationFailure,
+  RegistrationState,
+  SipCredentials,
+  SipEventHandler,
+  SipEventName,
+  SipPhone,
+  SipPhoneEvents,
+  SipPhoneOptions,
+} from './types'
+import { adapterLogger, consoleSink, createRedactor, redactingConnector } from './logging'
+import type { LogSink } from './logging'
+import { describeMediaError, ObservedSdh, observingFactory, webSessionDescriptionHandlerFactory } from './media'
+import type { SdhObserver } from './media'
+
+/** Test/integration seams: sip.js's own extension points, nothing mocked. */
+export interface SipPhoneSeams {
+  /** Replaces sip.js's WebSocket transport (tests: a fake PBX). */
+  transportConstructor?: new (logger: Core.Logger, options: Web.TransportOptions) => Transport
+  /** Replaces sip.js's WebRTC SessionDescriptionHandler factory (tests: canned SDP). */
+  sessionDescriptionHandlerFactory?: SessionDescriptionHandlerFactory
+  /** Where log lines go (already redacted). Defaults to the console. */
+  logSink?: LogSink
+  /** How long to wait for a 487 after CANCEL before ending the call anyway (ms). */
+  cancelGraceMs?: number
+  /** How long unregister()/dispose() wait for the PBX before disconnecting anyway (ms). */
+  unregisterGraceMs?: number
+}
+
+const TARGET_PATTERN = /^\+?[0-9]{1,32}$/
+const DTMF_PATTERN = /^[0-9A-D#*]{1,32}$/i
+const INVALID_TARGET_MESSAGE = 'Enter a phone number: digits only, optionally starting with +.'
+
+interface Registration {
+  readonly ua: UserAgent
+  registerer?: Registerer
+  state: RegistrationState
+  /** True once unregister()/dispose()/re-register began tearing this UA down. */
+  stopping: boolean
+  /** Settles the pending register() promise, if any. */
+  settle?: (failure?: RegistrationFailure) => void
+}
+
+interface ActiveCall {
+  readonly callId: string
+  readonly target: string
+  readonly inviter: Inviter
+  readonly registration: Registration
+  /** callStarted was emitted: call events go out (until then they are held back). */
+  started: boolean
+  answered: boolean
+  ended: boolean
+  muted: boolean
+  held: boolean
+  transferred: boolean
+  earlyMedia: boolean
+  /** Decided by us before we act (cancel, bye, timeout, transport, media). */
+  localCause?: CallEndCause
+  finalResponse?: { statusCode: number, reasonPhrase: string }
+  negotiationError?: string
+  sdh?: ObservedSdh
+  ringTimer?: ReturnType<typeof setTimeout>
+  graceTimer?: ReturnType<typeof setTimeout>
+  backlog: Array<() => void>
+  attachedStream?: MediaStream
+  attachedTrackIds?: string
+}
+
+type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
+
+export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = {}): SipPhone {
+  const sink = seams.logSink ?? consoleSink
+  const cancelGraceMs = seams.cancelGraceMs ?? 5000
+  const unregisterGraceMs = seams.unregisterGraceMs ?? 3000
+  const iceSecrets = options.iceServers.map(server => typeof server.credential === 'string' ? server.credential : undefined)
+  let redact = createRedactor(iceSecrets)
+  const logLevel = options.debug ? 'debug' : 'error'
+  const log = adapterLogger(() => redact, sink)
+
+  const listeners: Listeners = {
+    registration: new Set(),
+    callStarted: new Set(),
+    callProgress: new Set(),
+    callAnswered: new Set(),
+    callEnded: new Set(),
+  }
+  let registration: Registration | undefined
+  let generation = 0
+  let current: ActiveCall | undefined
+  let audioElement: HTMLAudioElement | null = null
+  let disposed = false
+
+  const baseSdhFactory = seams.sessionDescriptionHandlerFactory ?? webSessionDescriptionHandlerFactory()
+  const sdhFactory = observingFactory(baseSdhFactory, session => observerFor(session))
+
+  // ---------------------------------------------------------------- events
+
+  function emit<K extends SipEventName>(event: K, payload: SipPhoneEvents[K]): void {
+    for (const handler of [...listeners[event]]) {
+      try {
+        handler(payload)
+      }
+      catch (error) {
+        log.error(`A "${event}" handler threw`, error)
+      }
+    }
+  }
+
+  function emitRegistration(state: RegistrationState, failure?: RegistrationFailure): void {
+    emit('registration', failure ? { state, failure } : { state })
+  }
+
+  /** Call events wait until callStarted went out, so the store always sees the callId first. */
+  function emitCall<K extends 'callProgress' | 'callAnswered' | 'callEnded'>(call: ActiveCall, event: K, payload: SipPhoneEvents[K]): void {
+    if (call.started)
+      emit(event, payload)
+    else
+      call.backlog.push(() => emit(event, payload))
+  }
+
+  // ---------------------------------------------------------- registration
+
+  function failureFromResponse(ua: UserAgent, message: Core.IncomingResponseMessage): RegistrationFailure {
+    const statusCode = message.statusCode ?? 0
+    if (statusCode === 401 || statusCode === 403 || statusCode === 407)
+      return { kind: 'auth', statusCode, message: 'Wrong extension or password.' }
+    if ((statusCode === 408 || statusCode === 503) && !ua.isConnected())
+      return { kind: 'transport', message: `Cannot reach the PBX at ${options.server}.` }
+    const reason = `${statusCode} ${message.reasonPhrase ?? ''}`.trim()
+    return { kind: 'rejected', statusCode, message: `The PBX refused the sign-in (${reason}).` }
+  }
+
+  function waitForRegistered(reg: Registration, registerer: Registerer): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false
+      reg.settle = (failure) => {
+        if (settled)
+          return
+        settled = true
+        reg.settle = undefined
+        if (failure)
+          reject(new RegistrationError(failure))
+        else
+          resolve()
+      }
+      registerer.stateChange.addListener((state) => {
+        if (state === RegistererState.Registered) {
+          reg.settle?.()
+        }
+        else if (state === RegistererState.Unregistered) {
+          if (reg.settle) {
+            // A reject response calls its delegate right after this state change; let it win.
+            queueMicrotask(() => reg.settle?.({ kind: 'rejected', message: 'The PBX did not confirm the sign-in.' }))
+          }
+          else if (reg.state === 'registered' && !reg.stopping && reg === registration) {
+            reg.state = 'failed'
+            emitRegistration('failed', { kind: 'rejected', message: 'The PBX ended the sign-in (the registration refresh failed).' })
+          }
+        }
+      })
+      registerer.register({
+        requestDelegate: {
+          onReject: response => reg.settle?.(failureFromResponse(reg.ua, response.message)),
+        },
+      }).catch((error: unknown) => {
+        log.warn('REGISTER could not be sent', error)
+        reg.settle?.({ kind: 'transport', message: `Cannot reach the PBX at ${options.server}.` })
+      })
+    })
+  }
+
+  function onTransportLost(reg: Registration, error: Error | undefined): void {
+    if (error === undefined || reg.stopping || reg !== registration)
+      return
+    const message = `Lost the connection to the PBX at ${options.server}.`
+    if (current && current.registration === reg)
+      endNow(current, { type: 'transport-error', message })
+    if (reg.settle) {
+      reg.settle({ kind: 'transport', message: `Cannot reach the PBX at ${options.server}.` })
+      return
+    }
+    if (reg.state === 'registered') {
+      reg.state = 'failed'
+      emitRegistration('failed', { kind: 'transport', message })
+    }
+    const registerer = reg.registerer
+    reg.registerer = undefined
+    registerer?.dispose().catch((e: unknown) => log.warn('Registerer cleanup failed', e))
+  }
+
+  async function register(credentials: SipCredentials): Promise<void> {
+    if (disposed)
+      throw new RegistrationError({ kind: 'rejected', message: 'The phone has been shut down.' })
+    const myGeneration = ++generation
+    const superseded = () => new RegistrationError({ kind: 'rejected', message: 'The sign-in was cancelled.' })
+    const previous = registration
+    registration = undefined
+    if (previous)
+      await teardown(previous)
+    if (myGeneration !== generation)
+      throw superseded()
+
+    redact = createRedactor([credentials.password, ...iceSecrets])
+    emitRegistration('registering')
+
+    const fail = (failure: RegistrationFailure): RegistrationError => {
+      emitRegistration('failed', failure)
+      return new RegistrationError(failure)
+    }
+    const uri = UserAgent.makeURI(`sip:${credentials.user}@${options.domain}`)
+    if (!uri || uri.user !== credentials.user || credentials.user === '')
+      throw fail({ kind: 'auth', message: 'Wrong extension or password.' })
+
+    const ua: UserAgent = new UserAgent({
+      uri,
+      authorizationUsername: credentials.user,
+      authorizationPassword: credentials.password,
+      displayName: credentials.displayName,
+      transportOptions: { server: options.server },
+      transportConstructor: seams.transportConstructor,
+      sessionDescriptionHandlerFactory: sdhFactory,
+      sessionDescriptionHandlerFactoryOptions: {
+        peerConnectionConfiguration: { iceServers: options.iceServers },
+      },
+      logLevel,
+      logBuiltinEnabled: false,
+      logConfiguration: false,
+      logConnector: redactingConnector(text => redact(text), sink, logLevel),
+      delegate: {
+        onDisconnect: error => onTransportLost(reg, error),
+      },
+    })
+    const reg: Registration = { ua, state: 'registering', stopping: false }
+    registration = reg
+
+    const stale = () => reg.stopping || myGeneration !== generation
+    const giveUp = (failure: RegistrationFailure): RegistrationError => {
+      reg.state = 'failed'
+      reg.stopping = true
+      if (registration === reg)
+        registration = undefined
+      void stopUserAgent(reg)
+      return fail(failure)
+    }
+
+    try {
+      await ua.start()
+    }
+    catch (error) {
+      if (stale())
+        throw superseded()
+      log.warn('Could not connect', error)
+      throw giveUp({ kind: 'transport', message: `Cannot reach the PBX at ${options.server}.` })
+    }
+    if (stale())
+      throw superseded()
+
+    const registerer = new Registerer(ua)
+    reg.registerer = registerer
+    try {
+      await waitForRegistered(reg, registerer)
+    }
+    catch (error) {
+      if (stale())
+        throw superseded()
+      const failure = error instanceof RegistrationError
+        ? error.failure
+        : { kind: 'rejected' as const, message: 'The PBX refused the sign-in.' }
+      throw giveUp(failure)
+    }
+    if (stale())
+      throw superseded()
+    reg.state = 'registered'
+    emitRegistration('registered')
+  }
+
+  async function withGrace(work: Promise<unknown>, ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      await Promise.race([
+        work.catch((error: unknown) => log.warn('Shutdown step failed', error)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, ms)
+        }),
+      ])
+    }
+    finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function stopUserAgent(reg: Registration): Promise<void> {
+    await withGrace(reg.ua.stop(), unregisterGraceMs)
+  }
+
+  /** End the call, un-REGISTER (Expires: 0), stop the UA. Never throws. */
+  async function teardown(reg: Registration): Promise<void> {
+    reg.stopping = true
+    reg.settle?.({ kind: 'rejected', message: 'The sign-in was cancelled.' })
+    if (current && current.registration === reg)
+      endNow(current, current.answered ? { type: 'hangup', by: 'local' } : { type: 'canceled' })
+    const registerer = reg.registerer
+    if (registerer && registerer.state === RegistererState.Registered && reg.ua.isConnected()) {
+      const unregistered = new Promise<void>((resolve) => {
+        registerer.stateChange.addListener(() => resolve(), { once: true })
+        registerer.unregister({ requestOptions: { extraHeaders: ['Expires: 0'] } })
+          .catch((error: unknown) => {
+            log.warn('Un-REGISTER could not be sent', error)
+            resolve()
+          })
+      })
+      await withGrace(unregistered, unregisterGraceMs)
+    }
+    await stopUserAgent(reg)
+    reg.state = 'unregistered'
+  }
+
+  async function unregister(): Promise<void> {
+    generation++
+    const reg = registration
+    registration = undefined
+    try {
+      if (reg)
+        await teardown(reg)
+    }
+    catch (error) {
+      log.warn('Unregister failed', error)
+    }
+    emitRegistration('unregistered')
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  function observerFor(session: Session): SdhObserver {
+    const call = current && current.inviter === session ? current : undefined
+    if (!call) {
+      return { onMediaChanged: () => {}, onMediaFailure: () => {}, onNegotiationError: () => {} }
+    }
+    return {
+      onMediaChanged: () => {
+        if (call.ended)
+          return
+        applySenders(call)
+        if (call.answered || call.earlyMedia)
+          attachRemoteAudio(call)
+      },
+      onMediaFailure: message => mediaFailed(call, message),
+      onNegotiationError: (error) => {
+        call.negotiationError ??= describeMediaError(error)
+      },
+    }
+  }
+
+  function applySenders(call: ActiveCall): void {
+    call.sdh?.enableSenders(!call.muted && !call.held)
+  }
+
+  function attachRemoteAudio(call: ActiveCall): void {
+    const element = audioElement
+    if (!element || !call.sdh || call.ended || typeof MediaStream === 'undefined')
+      return
+    const tracks = call.sdh.remoteAudioTracks()
+    if (tracks.length === 0)
+      return
+    const ids = tracks.map(track => track.id).join(',')
+    if (call.attachedStream && element.srcObject === call.attachedStream && call.attachedTrackIds === ids)
+      return
+    const stream = new MediaStream(tracks)
+    call.attachedStream = stream
+    call.attachedTrackIds = ids
+    element.srcObject = stream
+    playQuietly(element)
+  }
+
+  function detachRemoteAudio(call: ActiveCall): void {
+    if (audioElement && call.attachedStream && audioElement.srcObject === call.attachedStream)
+      audioElement.srcObject = null
+    call.attachedStream = undefined
+    call.attachedTrackIds = undefined
+  }
+
+  function playQuietly(element: HTMLAudioElement): void {
+    try {
+      const playing = element.play() as Promise<void> | undefined
+      playing?.catch(() => { /* autoplay refused: the agent's next click resumes it */ })
+    }
+    catch {
+      // play() is not implemented (tests) or threw synchronously: nothing to do.
+    }
+  }
+
+  function clearTimers(call: ActiveCall): void {
+    clearTimeout(call.ringTimer)
+    clearTimeout(call.graceTimer)
+    call.ringTimer = undefined
+    call.graceTimer = undefined
+  }
+
+  function inferCause(call: ActiveCall): CallEndCause {
+    if (call.finalResponse && call.finalResponse.statusCode >= 300)
+      return { type: 'rejected', ...call.finalResponse }
+    if (call.answered)
+      return { type: 'hangup', by: call.transferred ? 'local' : 'remote' }
+    if (call.negotiationError || call.inviter.dialog)
+      return { type: 'media-error', message: call.negotiationError ?? 'The answer from the far end could not be used for audio.' }
+    return { type: 'media-error', message: 'The call could not be set up.' }
+  }
+
+  /** Emits callEnded (once) and releases everything the call holds. */
+  function finish(call: ActiveCall): void {
+    if (call.ended)
+      return
+    call.ended = true
+    clearTimers(call)
+    if (current === call)
+      current = undefined
+    detachRemoteAudio(call)
+    if (call.inviter.state !== SessionState.Terminated) {
+      // We end it before sip.js did (transport loss, missing 487): close media now.
+      call.inviter.dispose().catch((error: unknown) => log.warn('Session cleanup failed', error))
+    }
+    const cause = call.localCause ?? inferCause(call)
+    emitCall(call, 'callEnded', { callId: call.callId, cause })
+  }
+
+  /** End the call right away with `cause`, telling the far end if we still can. */
+  function endNow(call: ActiveCall, cause: CallEndCause): void {
+    if (call.ended)
+      return
+    call.localCause ??= cause
+    const state = call.inviter.state
+    if (state === SessionState.Established) {
+      sendBye(call)
+    }
+    else if (state === SessionState.Initial || state === SessionState.Establishing) {
+      call.inviter.cancel().catch((error: unknown) => log.warn('CANCEL failed', error))
+    }
+    finish(call)
+  }
+
+  function sendBye(call: ActiveCall): void {
+    try {
+      call.inviter.bye().catch((error: unknown) => log.warn('BYE failed', error))
+    }
+    catch (error) {
+      log.warn('BYE failed', error)
+      finish(call)
+    }
+  }
+
+  function cancelCall(call: ActiveCall): void {
+    call.inviter.cancel().catch((error: unknown) => log.warn('CANCEL failed', error))
+    if (call.inviter.state !== SessionState.Terminated && call.graceTimer === undefined) {
+      // The 487 normally ends it; if the PBX never answers the CANCEL, do not wait 32 s.
+      call.graceTimer = setTimeout(() => {
+        call.graceTimer = undefined
+        finish(call)
+      }, cancelGraceMs)
+    }
+  }
+
+  function mediaFailed(call: ActiveCall, message: string): void {
+    if (call.ended || call.localCause)
+      return
+    log.warn(message)
+    call.localCause = { type: 'media-error', message }
+    const state = call.inviter.state
+    if (state === SessionState.Established)
+      sendBye(call)
+    else if (state === SessionState.Establishing)
+      cancelCall(call)
+  }
+
+  function onInviteSent(call: ActiveCall): void {
+    if (options.ringTimeoutMs > 0) {
+      call.ringTimer = setTimeout(() => {
+        call.ringTimer = undefined
+        // `dialog` is set as soon as a 2xx arrives, before its SDP is applied: that is an answer.
+        if (call.ended || call.answered || call.inviter.dialog || call.inviter.state !== SessionState.Establishing)
+          return
+        call.localCause ??= { type: 'ring-timeout' }
+        cancelCall(call)
+      }, options.ringTimeoutMs)
+    }
+  }
+
+  function onAnswered(call: ActiveCall): void {
+    call.answered = true
+    clearTimeout(call.ringTimer)
+    call.ringTimer = undefined
+    applySenders(call)
+    attachRemoteAudio(call)
+    emitCall(call, 'callAnswered', { callId: call.callId })
+  }
+
+  async function placeCall(target: string): Promise<{ callId: string }> {
+    if (typeof target !== 'string' || !TARGET_PATTERN.test(target))
+      throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
+    const reg = registration
+    if (!reg || reg.state !== 'registered')
+      throw new CallError('not-registered', 'Not signed in to the PBX.')
+    if (current)
+      throw new CallError('call-in-progress', 'A call is already in progress.')
+    const uri = UserAgent.makeURI(`sip:${target}@${options.domain}`)
+    if (!uri)
+      throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
+
+    const inviter = new Inviter(reg.ua, uri, {
+      earlyMedia: true,
+      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+      delegate: {
+        onSessionDescriptionHandler: (sdh, provisional) => {
+          if (!provisional && sdh instanceof ObservedSdh)
+            newCall.sdh = sdh
+        },
+      },
+    })
+    const newCall: ActiveCall = {
+      callId: inviter.request.callId,
+      target,
+      inviter,
+      registration: reg,
+      started: false,
+      answered: false,
+      ended: false,
+      muted: false,
+      held: false,
+      transferred: false,
+      earlyMedia: false,
+      backlog: [],
+    }
+    current = newCall
+
+    inviter.stateChange.addListener((state) => {
+      switch (state) {
+        case SessionState.Establishing:
+          onInviteSent(newCall)
+          break
+        case SessionState.Established:
+          if (!newCall.ended)
+            onAnswered(newCall)
+          break
+        case SessionState.Terminating:
+          clearTimeout(newCall.ringTimer)
+          newCall.ringTimer = undefined
+          break
+        case SessionState.Terminated:
+          clearTimers(newCall)
+          // A final response's delegate runs right after this transition: decide after it.
+          queueMicrotask(() => finish(newCall))
+          break
+        default:
+          break
+      }
+    })
+
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onProgress: (response) => {
+            const statusCode = response.message.statusCode ?? 0
+            if (statusCode <= 100 || statusCode >= 200 || newCall.ended)
+              return
+            const earlyMedia = Boolean(response.message.body)
+            if (earlyMedia) {
+              newCall.earlyMedia = true
+              attachRemoteAudio(newCall)
+            }
+            emitCall(newCall, 'callProgress', { callId: newCall.callId, statusCode, earlyMedia })
+          },
+          onRedirect: (response) => {
+            newCall.finalResponse = {
+              statusCode: response.message.statusCode ?? 0,
+              reasonPhrase: response.message.reasonPhrase ?? '',
+            }
+          },
+          onReject: (response) => {
+            newCall.finalResponse = {
+              statusCode: response.message.statusCode ?? 0,
+              reasonPhrase: response.message.reasonPhrase ?? '',
+            }
+          },
+        },
+      })
+    }
+    catch (error) {
+      newCall.ended = true
+      newCall.backlog = []
+      clearTimers(newCall)
+      if (current === newCall)
+        current = undefined
+      const cause = newCall.localCause
+      if (cause?.type === 'canceled')
+        throw new CallError('canceled', 'The call was cancelled before it was placed.')
+      if (cause?.type === 'transport-error')
+        throw new CallError('not-registered', cause.message)
+      log.warn('INVITE could not be sent', error)
+      throw new CallError('media', describeMediaError(error))
+    }
+
+    newCall.started = true
+    emit('callStarted', { callId: newCall.callId, target })
+    for (const deliver of newCall.backlog.splice(0))
+      deliver()
+    return { callId: newCall.callId }
+  }
+
+  async function hangup(): Promise<void> {
+    const call = current
+    if (!call || call.ended)
+      return
+    switch (call.inviter.state) {
+      case SessionState.Initial:
+      case SessionState.Establishing:
+        call.localCause ??= { type: 'canceled' }
+        cancelCall(call)
+        break
+      case SessionState.Established:
+        call.localCause ??= { type: 'hangup', by: 'local' }
+        sendBye(call)
+        break
+      default:
+        break
+    }
+  }
+
+  function answeredCall(): ActiveCall {
+    const call = current
+    if (!call || call.ended || call.inviter.state !== SessionState.Established)
+      throw new CallError('no-call', 'There is no answered call.')
+    return call
+  }
+
+  function setMuted(muted: boolean): void {
+    const call = current
+    if (!call || call.ended)
+      return
+    call.muted = muted
+    applySenders(call)
+  }
+
+  function setRemoteAudioElement(element: HTMLAudioElement | null): void {
+    const call = current
+    if (call)
+      detachRemoteAudio(call)
+    audioElement = element
+    if (call && (call.answered || call.earlyMedia))
+      attachRemoteAudio(call)
+  }
+
+  async function hold(held: boolean): Promise<void> {
+    const call = answeredCall()
+    if (call.held === held)
+      return
+    const what = held ? 'hold' : 'resume'
+    await new Promise<void>((resolve, reject) => {
+      const sessionDescriptionHandlerOptions: Web.SessionDescriptionHandlerOptions = { hold: held }
+      call.inviter.invite({
+        sessionDescriptionHandlerOptions,
+        requestDelegate: {
+          onAccept: () => {
+            if (call.inviter.state !== SessionState.Established) {
+              reject(new CallError('media', `Could not ${what} the call: the audio could not be renegotiated.`))
+              return
+            }
+            call.held = held
+            applySenders(call)
+            resolve()
+          },
+          onReject: (response) => {
+            const reason = `${response.message.statusCode ?? 0} ${response.message.reasonPhrase ?? ''}`.trim()
+            reject(new CallError('rejected', `The PBX refused to ${what} the call (${reason}).`))
+          },
+        },
+      }).catch((error: unknown) => reject(new CallError('media', `Could not ${what} the call (${error instanceof Error ? error.message : String(error)}).`)))
+    })
+  }
+
+  async function sendDtmf(tones: string): Promise<void> {
+    if (typeof tones !== 'string' || !DTMF_PATTERN.test(tones))
+      throw new CallError('invalid-target', 'DTMF tones are 0-9, A-D, * and #.')
+    const call = answeredCall()
+    if (call.sdh?.sendDtmf(tones))
+      return
+    for (const tone of tones) {
+      await call.inviter.info({
+        requestOptions: {
+          body: {
+            contentDisposition: 'render',
+            contentType: 'application/dtmf-relay',
+            content: `Signal=${tone}\r\nDuration=160`,
+          },
+        },
+      })
+    }
+  }
+
+  async function transfer(target: string): Promise<void> {
+    if (typeof target !== 'string' || !TARGET_PATTERN.test(target))
+      throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
+    const call = answeredCall()
+    const uri = UserAgent.makeURI(`sip:${target}@${options.domain}`)
+    if (!uri)
+      throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
+    await new Promise<void>((resolve, reject) => {
+      call.inviter.refer(uri, {
+        requestDelegate: {
+          onAccept: () => {
+            call.transferred = true
+            resolve()
+          },
+          onReject: (response) => {
+            const reason = `${response.message.statusCode ?? 0} ${response.message.reasonPhrase ?? ''}`.trim()
+            reject(new CallError('rejected', `The PBX refused the transfer (${reason}).`))
+          },
+        },
+        onNotify: (notification) => {
+          notification.accept().catch((error: unknown) => log.warn('NOTIFY answer failed', error))
+          // sipfrag "SIP/2.0 200 OK": the transfer target answered, we leave the call.
+          const status = /^SIP\/2\.0\s+(\d{3})/.exec(notification.request.body)
+          const code = status?.[1] ? Number(status[1]) : 0
+          if (code >= 200 && code < 300 && !call.ended && call.inviter.state === SessionState.Established) {
+            call.localCause ??= { type: 'hangup', by: 'local' }
+            sendBye(call)
+          }
+        },
+      }).catch((error: unknown) => reject(new CallError('rejected', `The transfer could not be sent (${error instanceof Error ? error.message : String(error)}).`)))
+    })
+  }
+
+  // ------------------------------------------------------------- lifecycle
+
+  function on<K extends SipEventName>(event: K, handler: SipEventHandler<K>): () => void {
+    const set: Set<SipEventHandler<K>> = listeners[event]
+    set.add(handler)
+    return () => {
+      set.delete(handler)
+    }
+  }
+
+  async function dispose(): Promise<void> {
+    if (disposed)
+      return
+    disposed = true
+    await unregister()
+    audioElement = null
+    for (const set of Object.values(listeners))
+      set.clear()
+  }
+
+  return {
+    register,
+    unregister,
+    call: placeCall,
+    hangup,
+    setMuted,
+    setRemoteAudioElement,
+    hold,
+    sendDtmf,
+    transfer,
+    on,
+    dispose,
+  }
+}

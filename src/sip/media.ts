@@ -1,0 +1,180 @@
+import { Web } from 'sip.js'
+import type {
+  Session,
+  SessionDescriptionHandler,
+  SessionDescriptionHandlerFactory,
+  SessionDescriptionHandlerModifier,
+  SessionDescriptionHandlerOptions,
+  BodyAndContentType,
+} from 'sip.js'
+
+/** The part of an RTCPeerConnection the adapter looks at (the Web SDH exposes a real one). */
+export interface PeerConnectionLike {
+  readonly connectionState: RTCPeerConnectionState
+  readonly iceConnectionState: RTCIceConnectionState
+  getSenders: () => ReadonlyArray<{ readonly track: MediaStreamTrack | null }>
+  getReceivers: () => ReadonlyArray<{ readonly track: MediaStreamTrack }>
+}
+
+/** The event hooks of the Web SDH (`peerConnectionDelegate`), as far as we use them. */
+interface PeerConnectionHooks {
+  onconnectionstatechange?: (event: Event) => void
+  oniceconnectionstatechange?: (event: Event) => void
+  ontrack?: (event: Event) => void
+}
+
+/** A SessionDescriptionHandler that owns a peer connection, like sip.js's Web SDH. */
+interface MediaSdh extends SessionDescriptionHandler {
+  readonly peerConnection: PeerConnectionLike | undefined
+  peerConnectionDelegate?: PeerConnectionHooks | undefined
+}
+
+function isMediaSdh(sdh: SessionDescriptionHandler): sdh is MediaSdh {
+  return 'peerConnection' in sdh
+}
+
+/** What a call wants to hear from its SDH. */
+export interface SdhObserver {
+  /** An offer/answer step completed or a remote track arrived: re-apply mute, re-attach audio. */
+  onMediaChanged: () => void
+  /** ICE/DTLS failed (`connectionState` or `iceConnectionState` became 'failed'). */
+  onMediaFailure: (message: string) => void
+  /** getDescription/setDescription failed: remember why, sip.js ends the session itself. */
+  onNegotiationError: (error: unknown) => void
+}
+
+/**
+ * Wraps the real SDH so the adapter learns about negotiation results and peer connection
+ * failures without patching sip.js. Everything is delegated to `inner`.
+ */
+export class ObservedSdh implements SessionDescriptionHandler {
+  readonly rollbackDescription?: () => Promise<void>
+  private closed = false
+
+  constructor(readonly inner: SessionDescriptionHandler, private readonly observer: SdhObserver) {
+    const rollback = inner.rollbackDescription?.bind(inner)
+    if (rollback)
+      this.rollbackDescription = rollback
+    if (isMediaSdh(inner)) {
+      const previous = inner.peerConnectionDelegate
+      const check = () => this.checkConnection()
+      inner.peerConnectionDelegate = {
+        ...previous,
+        onconnectionstatechange: (event) => {
+          previous?.onconnectionstatechange?.(event)
+          check()
+        },
+        oniceconnectionstatechange: (event) => {
+          previous?.oniceconnectionstatechange?.(event)
+          check()
+        },
+        ontrack: (event) => {
+          previous?.ontrack?.(event)
+          if (!this.closed)
+            this.observer.onMediaChanged()
+        },
+      }
+    }
+  }
+
+  get peerConnection(): PeerConnectionLike | undefined {
+    return isMediaSdh(this.inner) ? this.inner.peerConnection : undefined
+  }
+
+  close(): void {
+    this.closed = true
+    this.inner.close()
+  }
+
+  getDescription(options?: SessionDescriptionHandlerOptions, modifiers?: SessionDescriptionHandlerModifier[]): Promise<BodyAndContentType> {
+    return this.observe(() => this.inner.getDescription(options, modifiers))
+  }
+
+  setDescription(sdp: string, options?: SessionDescriptionHandlerOptions, modifiers?: SessionDescriptionHandlerModifier[]): Promise<void> {
+    return this.observe(() => this.inner.setDescription(sdp, options, modifiers))
+  }
+
+  hasDescription(contentType: string): boolean {
+    return this.inner.hasDescription(contentType)
+  }
+
+  sendDtmf(tones: string, options?: unknown): boolean {
+    return this.inner.sendDtmf(tones, options)
+  }
+
+  /** Enable/disable every local sender track (mute, hold). */
+  enableSenders(enabled: boolean): void {
+    for (const sender of this.peerConnection?.getSenders() ?? []) {
+      if (sender.track)
+        sender.track.enabled = enabled
+    }
+  }
+
+  /** The live remote audio tracks, from the peer connection's receivers. */
+  remoteAudioTracks(): MediaStreamTrack[] {
+    return (this.peerConnection?.getReceivers() ?? [])
+      .map(receiver => receiver.track)
+      .filter(track => track.kind === 'audio' && track.readyState !== 'ended')
+  }
+
+  private async observe<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      const result = await step()
+      if (!this.closed)
+        this.observer.onMediaChanged()
+      return result
+    }
+    catch (error) {
+      if (!this.closed)
+        this.observer.onNegotiationError(error)
+      throw error
+    }
+  }
+
+  private checkConnection(): void {
+    const pc = this.peerConnection
+    if (this.closed || !pc)
+      return
+    if (pc.connectionState === 'failed')
+      this.observer.onMediaFailure('The audio connection failed (ICE/DTLS).')
+    else if (pc.iceConnectionState === 'failed')
+      this.observer.onMediaFailure('The audio connection failed (ICE).')
+  }
+}
+
+/**
+ * sip.js's Web SDH factory with one fix: if the call is torn down while getUserMedia is
+ * still pending (hangup during the permission prompt), the Web SDH drops the late stream
+ * without stopping it and the microphone stays on. Stop those tracks ourselves.
+ */
+export function webSessionDescriptionHandlerFactory(): SessionDescriptionHandlerFactory {
+  const getUserMedia = Web.defaultMediaStreamFactory()
+  const mediaStreamFactory: Web.MediaStreamFactory = async (constraints, sdh, options) => {
+    const stream = await getUserMedia(constraints, sdh, options)
+    if (sdh.peerConnection === undefined)
+      stream.getTracks().forEach(track => track.stop())
+    return stream
+  }
+  return Web.defaultSessionDescriptionHandlerFactory(mediaStreamFactory)
+}
+
+/** Wrap every SDH the factory makes; `observerFor` decides who listens (by session). */
+export function observingFactory(
+  base: SessionDescriptionHandlerFactory,
+  observerFor: (session: Session) => SdhObserver,
+): SessionDescriptionHandlerFactory {
+  return (session, options) => new ObservedSdh(base(session, options), observerFor(session))
+}
+
+/** A readable message for a getUserMedia/offer failure. */
+export function describeMediaError(error: unknown): string {
+  const name = error instanceof Error ? error.name : ''
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return 'Microphone access was denied. Allow the microphone for this page and try again.'
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return 'No microphone was found.'
+  if (name === 'NotReadableError' || name === 'AbortError')
+    return 'The microphone is in use by another application or could not be started.'
+  const detail = error instanceof Error ? error.message : String(error)
+  return `The call audio could not be set up (${detail}).`
+}
