@@ -3,6 +3,7 @@ import { createApp } from 'vue'
 import App from '@/App.vue'
 import ConfigErrorScreen from '@/components/ConfigErrorScreen.vue'
 import { loadConfig } from '@/config/loadConfig'
+import { browserStorage } from '@/config/storage'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { providePorts } from '@/ports'
 import { createSipPhone } from '@/sip/createSipPhone'
@@ -31,10 +32,13 @@ async function start(): Promise<void> {
     ringTimeoutMs: config.ringTimeoutSeconds * 1000,
     debug: config.debug,
   })
+  const { storage, persistent } = browserStorage()
   const app = createApp(App)
   app.use(createPinia())
-  providePorts(app, { sip, hubspot, config, storage: window.localStorage, now: Date.now })
+  providePorts(app, { sip, hubspot, config, storage, now: Date.now })
   app.mount('#app')
+  if (!persistent)
+    console.warn('[softphone] This browser blocks storage in HubSpot\'s iframe: call notes are kept in memory only until saved.')
   window.addEventListener('pagehide', () => {
     void sip.dispose()
     hubspot.dispose()

@@ -9,6 +9,9 @@ import { usePorts } from '@/ports'
 import { useAgentStore } from '@/stores/agent'
 import { useCallStore } from '@/stores/call'
 
+/** The widget's design width in CSS pixels (the width registered in HubSpot's calling settings). */
+export const WIDGET_WIDTH = 400
+
 export const useWidgetStore = defineStore('widget', () => {
   const { hubspot } = usePorts()
   const agent = useAgentStore()
@@ -31,9 +34,13 @@ export const useWidgetStore = defineStore('widget', () => {
     visibility.value = payload
   })
 
-  /** Ask HubSpot to fit the iframe to our content; only when the height really changed. */
-  function reportSize(width: number, height: number): void {
-    const size = { width: Math.ceil(width), height: Math.ceil(height) }
+  /**
+   * Ask HubSpot to fit the iframe's height to our content, only when it really
+   * changed. The width is our fixed design width: reporting the measured width
+   * would follow the iframe's own size and shrink it with every host border.
+   */
+  function reportSize(height: number): void {
+    const size = { width: WIDGET_WIDTH, height: Math.ceil(height) }
     if (size.height === lastSize.height)
       return
     lastSize = size

@@ -6,11 +6,14 @@
 import { createPinia, setActivePinia } from 'pinia'
 import type { App } from 'vue'
 import { createApp } from 'vue'
+import { MemoryStorage } from '@/config/storage'
 import type { AppConfig } from '@/domain/config'
 import type { HubSpotEventHandler, HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
 import type { Ports } from '@/ports'
 import { providePorts } from '@/ports'
 import type { SipCredentials, SipEventHandler, SipEventName, SipPhone, SipPhoneEvents } from '@/sip/types'
+
+export { MemoryStorage }
 
 type Listeners = Map<string, Set<(payload: never) => void>>
 
@@ -120,21 +123,6 @@ export class FakeSip implements SipPhone {
   }
 }
 
-export class MemoryStorage {
-  readonly items = new Map<string, string>()
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null
-  }
-
-  setItem(key: string, value: string): void {
-    this.items.set(key, value)
-  }
-
-  removeItem(key: string): void {
-    this.items.delete(key)
-  }
-}
-
 export const testConfig: AppConfig = {
   pbxUrl: 'ws://127.0.0.1:8088/ws',
   sipDomain: 'pbx.test',
@@ -168,9 +156,4 @@ export function createHarness(overrides: { config?: Partial<AppConfig>, storage?
   providePorts(app, ports)
   setActivePinia(pinia)
   return { ...ports, app, clock }
-}
-
-/** Runs `fn` inside the harness app's injection context (where stores find the ports). */
-export function inApp<T>(harness: Harness, fn: () => T): T {
-  return harness.app.runWithContext(fn)
 }
