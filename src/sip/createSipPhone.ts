@@ -388,11 +388,17 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     const ids = tracks.map(track => track.id).join(',')
     if (call.attachedStream && element.srcObject === call.attachedStream && call.attachedTrackIds === ids)
       return
-    const stream = new MediaStream(tracks)
-    call.attachedStream = stream
-    call.attachedTrackIds = ids
-    element.srcObject = stream
-    playQuietly(element)
+    try {
+      const stream = new MediaStream(tracks)
+      element.srcObject = stream
+      call.attachedStream = stream
+      call.attachedTrackIds = ids
+      playQuietly(element)
+    }
+    catch (error) {
+      // A broken element must not break the call: the agent just hears nothing.
+      log.error('Could not play the remote audio', error)
+    }
   }
 
   function detachRemoteAudio(call: ActiveCall): void {

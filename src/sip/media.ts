@@ -70,8 +70,7 @@ export class ObservedSdh implements SessionDescriptionHandler {
         },
         ontrack: (event) => {
           previous?.ontrack?.(event)
-          if (!this.closed)
-            this.observer.onMediaChanged()
+          this.notify(() => this.observer.onMediaChanged())
         },
       }
     }
@@ -118,16 +117,27 @@ export class ObservedSdh implements SessionDescriptionHandler {
   }
 
   private async observe<T>(step: () => Promise<T>): Promise<T> {
+    let result: T
     try {
-      const result = await step()
-      if (!this.closed)
-        this.observer.onMediaChanged()
-      return result
+      result = await step()
     }
     catch (error) {
-      if (!this.closed)
-        this.observer.onNegotiationError(error)
+      this.notify(() => this.observer.onNegotiationError(error))
       throw error
+    }
+    this.notify(() => this.observer.onMediaChanged())
+    return result
+  }
+
+  /** Observer trouble must never turn into an SDH failure (sip.js would end the call). */
+  private notify(report: () => void): void {
+    if (this.closed)
+      return
+    try {
+      report()
+    }
+    catch {
+      // The adapter logs its own failures; swallow here to keep sip.js's flow intact.
     }
   }
 
@@ -136,9 +146,9 @@ export class ObservedSdh implements SessionDescriptionHandler {
     if (this.closed || !pc)
       return
     if (pc.connectionState === 'failed')
-      this.observer.onMediaFailure('The audio connection failed (ICE/DTLS).')
+      this.notify(() => this.observer.onMediaFailure('The audio connection failed (ICE/DTLS).'))
     else if (pc.iceConnectionState === 'failed')
-      this.observer.onMediaFailure('The audio connection failed (ICE).')
+      this.notify(() => this.observer.onMediaFailure('The audio connection failed (ICE).'))
   }
 }
 
