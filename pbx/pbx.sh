@@ -176,7 +176,8 @@ cmd_up() {
   prepare_chroot
   : >"$OUT_FILE"
   # -f: foreground (we background it); no -U: as root it keeps the capabilities it needs for its astdb.
-  setsid nohup chroot "$CHROOT" /usr/sbin/asterisk -f -n -g >>"$OUT_FILE" 2>&1 </dev/null &
+  # 9>&-: Asterisk must not inherit (and hold forever) the up/down lock.
+  setsid nohup chroot "$CHROOT" /usr/sbin/asterisk -f -n -g >>"$OUT_FILE" 2>&1 </dev/null 9>&- &
   echo $! >"$PID_FILE"
   local deadline=$((SECONDS + READY_TIMEOUT))
   while :; do
@@ -187,7 +188,8 @@ cmd_up() {
       rm -f "$PID_FILE"
       exit 1
     fi
-    if probe 1000 >/dev/null 2>&1; then break; fi
+    # Probe only once the modules are loaded (before that the WebSocket refuses 'sip').
+    if grep -q 'Asterisk Ready\.' "$LOG_FILE" 2>/dev/null && probe 1000 >/dev/null 2>&1; then break; fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       printf 'pbx: no SIP answer on %s after %s s. Last lines of %s:\n' "$WS_URL" "$READY_TIMEOUT" "$LOG_FILE" >&2
       tail -n 30 "$LOG_FILE" >&2 || true
@@ -204,7 +206,7 @@ cmd_down() {
     local pid i
     pid="$(cat "$PID_FILE")"
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     if kill -0 "$pid" 2>/dev/null; then
       say "Asterisk did not stop on TERM; sending KILL"
       kill -KILL "$pid" 2>/dev/null || true
@@ -236,9 +238,17 @@ cmd_cli() {
   chroot "$CHROOT" /usr/sbin/asterisk -rx "$*"
 }
 
+# up/down are serialised (e.g. several test workers calling pbxUp() at once).
+with_lock() {
+  mkdir -p "$RUN_DIR"
+  exec 9>"$RUN_DIR/up.lock"
+  flock -w 300 9 || die "another pbx.sh up/down has held $RUN_DIR/up.lock for 300 s"
+  "$@"
+}
+
 case "${1:-}" in
-  up) cmd_up ;;
-  down) cmd_down ;;
+  up) with_lock cmd_up ;;
+  down) with_lock cmd_down ;;
   status) cmd_status ;;
   cli) shift; cmd_cli "$@" ;;
   log-path) echo "$LOG_FILE" ;;
