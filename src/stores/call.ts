@@ -14,6 +14,7 @@ import { normalizeDialString } from '@/domain/phoneNumber'
 import type { CallEndCause, EndStatus } from '@/domain/types'
 import type { DialRequest } from '@/hubspot/types'
 import { usePorts } from '@/ports'
+import { CallError } from '@/sip/types'
 import { useAgentStore } from '@/stores/agent'
 
 const DRAFT_KEY = 'softphone:wrap-up'
@@ -138,6 +139,11 @@ export const useCallStore = defineStore('call', () => {
     catch (error) {
       phase.value = 'idle'
       call.value = null
+      // Hung up (by the agent or HubSpot) before the INVITE left: nothing was dialed, nothing to report.
+      if (error instanceof CallError && error.kind === 'canceled') {
+        notify('info', 'Call cancelled.')
+        return false
+      }
       const reason = error instanceof Error ? error.message : String(error)
       return refuse(`The call could not be placed: ${reason}`, options.fromHubSpot)
     }

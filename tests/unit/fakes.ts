@@ -105,6 +105,18 @@ export class FakeSip implements SipPhone {
     this.actions.push('hangup')
   }
 
+  hold = async (held: boolean) => {
+    this.actions.push(`hold:${held}`)
+  }
+
+  sendDtmf = async (tones: string) => {
+    this.actions.push(`dtmf:${tones}`)
+  }
+
+  transfer = async (target: string) => {
+    this.actions.push(`transfer:${target}`)
+  }
+
   setMuted = (muted: boolean) => {
     this.actions.push(`mute:${muted}`)
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { CallError } from '@/sip/types'
 import { useAgentStore } from '@/stores/agent'
 import { useCallStore } from '@/stores/call'
 import type { Harness } from '../fakes'
@@ -110,6 +111,16 @@ describe('call store: dialing', () => {
     expect(await call.dial('12ab', { fromHubSpot: false })).toBe(false)
     expect(h.hubspot.sent).toEqual([])
     expect(call.notices).toHaveLength(1)
+  })
+
+  it('goes back to idle quietly when the call was hung up before the INVITE left', async () => {
+    const h = await signedIn()
+    h.sip.callError = new CallError('canceled', 'The call was cancelled before it was placed.')
+    const call = useCallStore()
+    expect(await call.dial('+442079460600', { fromHubSpot: true })).toBe(false)
+    expect(call.phase).toBe('idle')
+    expect(h.hubspot.sent).toEqual([])
+    expect(call.notices.at(-1)).toMatchObject({ kind: 'info', text: 'Call cancelled.' })
   })
 
   it('goes back to idle with a readable notice when the INVITE cannot be sent', async () => {

@@ -1,0 +1,145 @@
+/**
+ * Debian's Chromium driven by playwright-core, with fake media, and the HubSpot
+ * host simulator opened in it. Every frame is instrumented (before any page
+ * script runs) to keep the peer connections and getUserMedia streams it made,
+ * so tests can read getStats and check that media was released.
+ */
+import type { Browser, Frame, FrameLocator, Page } from 'playwright-core'
+import { chromium } from 'playwright-core'
+import { inject } from 'vitest'
+import type { HostLogEntry } from '../../dev/host/hooks'
+
+export type { HostLogEntry }
+
+const CHROMIUM_ARGS = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-gpu',
+  // Chromium blocks third-party storage in incognito-like contexts; Chrome's default
+  // (partitioned, allowed) is what agents have. The blocked case is covered by unit tests.
+  '--disable-features=TrackingProtection3pcd',
+]
+
+export async function launchBrowser(): Promise<Browser> {
+  const args = process.getuid?.() === 0 ? [...CHROMIUM_ARGS, '--no-sandbox'] : CHROMIUM_ARGS
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args })
+}
+
+function instrumentMedia(): void {
+  const w = window as unknown as { __media?: { pcs: RTCPeerConnection[], streams: MediaStream[] } }
+  if (w.__media)
+    return
+  const media = { pcs: [] as RTCPeerConnection[], streams: [] as MediaStream[] }
+  w.__media = media
+  const Original = window.RTCPeerConnection
+  if (Original) {
+    window.RTCPeerConnection = class extends Original {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args)
+        media.pcs.push(this)
+      }
+    }
+  }
+  const devices = navigator.mediaDevices
+  if (devices?.getUserMedia) {
+    const getUserMedia = devices.getUserMedia.bind(devices)
+    devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+      const stream = await getUserMedia(constraints)
+      media.streams.push(stream)
+      return stream
+    }
+  }
+}
+
+export interface Simulator {
+  page: Page
+  /** The softphone, inside the simulator's iframe. */
+  widget: FrameLocator
+  widgetFrame: () => Frame
+  log: () => Promise<HostLogEntry[]>
+  /** The SDK messages the host received from the widget, in order, without the handshake. */
+  received: () => Promise<HostLogEntry[]>
+  waitForMessage: (type: string, count?: number) => Promise<HostLogEntry>
+  dial: (phoneNumber: string) => Promise<void>
+}
+
+export async function openSimulator(browser: Browser, query: Record<string, string> = {}): Promise<Simulator> {
+  const context = await browser.newContext()
+  await context.addInitScript(instrumentMedia)
+  const page = await context.newPage()
+  page.on('pageerror', error => console.error('[page error]', error))
+  const url = new URL('/dev/host/', inject('baseUrl'))
+  for (const [key, value] of Object.entries(query))
+    url.searchParams.set(key, value)
+  await page.goto(url.toString())
+  await page.waitForFunction(() => window.__host?.isReady(), undefined, { timeout: 30_000 })
+  const widget = page.frameLocator('iframe#hubspot-calling-extension-iframe')
+
+  const widgetFrame = (): Frame => {
+    const frame = page.frames().find(f => f !== page.mainFrame() && f.url().includes('localhost'))
+    if (!frame)
+      throw new Error('the softphone iframe is not loaded')
+    return frame
+  }
+  const log = () => page.evaluate(() => window.__hostLog.map(e => ({ ...e })))
+  const received = async () => (await log()).filter(e => e.dir === 'in' && !e.type.startsWith('SYNC'))
+  const waitForMessage = async (type: string, count = 1): Promise<HostLogEntry> => {
+    await page.waitForFunction(
+      ([t, n]) => window.__hostLog.filter(e => e.dir === 'in' && e.type === t).length >= n,
+      [type, count] as const,
+      { timeout: 30_000 },
+    )
+    const all = (await log()).filter(e => e.dir === 'in' && e.type === type)
+    return all[count - 1]!
+  }
+  const dial = async (phoneNumber: string) => {
+    await page.waitForFunction(() => window.__host?.isReady())
+    if (!await page.evaluate(n => window.__host.dial(n), phoneNumber))
+      throw new Error('the host simulator could not send DIAL_NUMBER')
+  }
+  return { page, widget, widgetFrame, log, received, waitForMessage, dial }
+}
+
+/** Signs in through the softphone's own form, as an agent would. */
+export async function signIn(sim: Simulator, extension = '1001', password = `test${extension}`): Promise<void> {
+  await sim.widget.getByLabel('Extension').fill(extension)
+  await sim.widget.getByLabel('Password').fill(password)
+  await sim.widget.getByRole('button', { name: 'Sign in' }).click()
+}
+
+export interface MediaReport {
+  peerConnections: { connectionState: string, inboundPackets: number, inboundEnergy: number, outboundPackets: number }[]
+  liveTracks: number
+}
+
+/** Reads the widget's peer connections' stats and the local tracks still live. */
+export async function mediaReport(frame: Frame): Promise<MediaReport> {
+  return frame.evaluate(async () => {
+    const media = (window as unknown as { __media: { pcs: RTCPeerConnection[], streams: MediaStream[] } }).__media
+    const peerConnections = []
+    for (const pc of media.pcs) {
+      let inboundPackets = 0
+      let inboundEnergy = 0
+      let outboundPackets = 0
+      if (pc.connectionState !== 'closed') {
+        const stats = await pc.getStats()
+        stats.forEach((s: { type: string, kind?: string, packetsReceived?: number, totalAudioEnergy?: number, packetsSent?: number }) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+            inboundPackets += s.packetsReceived ?? 0
+            inboundEnergy += s.totalAudioEnergy ?? 0
+          }
+          if (s.type === 'outbound-rtp' && s.kind === 'audio')
+            outboundPackets += s.packetsSent ?? 0
+        })
+      }
+      peerConnections.push({ connectionState: pc.connectionState, inboundPackets, inboundEnergy, outboundPackets })
+    }
+    const liveTracks = media.streams.flatMap(s => s.getTracks()).filter(t => t.readyState === 'live').length
+    return { peerConnections, liveTracks }
+  })
+}
