@@ -20,7 +20,7 @@ export const PBX_WS_URL = 'ws://127.0.0.1:8088/ws'
 /** SIP domain the agents register with. */
 export const PBX_SIP_DOMAIN = '127.0.0.1'
 /** Agent extensions; the password of each is `test<ext>`. */
-export const PBX_AGENTS = ['1001', '1002', '1003', '1004'] as const
+export const PBX_AGENTS = ['1001', '1002', '1003', '1004', '1005', '1006', '1007', '1008', '1009', '1010'] as const
 export const pbxPassword = (extension: string): string => `test${extension}`
 
 /** The test numbers of pbx/asterisk/extensions.conf, short and E.164. */

@@ -10,7 +10,7 @@ import { createServer } from 'vite'
 import type { TestProject } from 'vitest/node'
 import { pbxDown, pbxStatus, pbxUp } from '../../pbx/control'
 
-export const E2E_PORT = 5199
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 5199)
 export const CHROMIUM = '/usr/bin/chromium'
 
 declare module 'vitest' {

@@ -85,6 +85,8 @@ describe('outbound calls against the real PBX', () => {
     expect(live.inboundPackets).toBeGreaterThan(0)
     expect(live.outboundPackets).toBeGreaterThan(0)
     expect((await mediaReport(frame)).liveTracks).toBeGreaterThan(0)
+    // The README's picture of the simulator with the softphone mid-call.
+    await sim.page.screenshot({ path: 'docs/simulator-mid-call.png', fullPage: true })
 
     await sim.widget.getByRole('button', { name: 'Hang up' }).click()
     await sim.waitForMessage('CALL_ENDED')
