@@ -94,7 +94,15 @@ provision() {
 
   mkdir -p "$CACHE_ROOT"
   local tmp="$CACHE_ROOT/.asterisk-sid.tmp.$$"
-  rm -rf "$CACHE_ROOT"/.asterisk-sid.tmp.* 2>/dev/null || true
+  # Leftovers of an interrupted first run: unmount what debootstrap mounted there, then remove.
+  local stale m
+  for stale in "$CACHE_ROOT"/.asterisk-sid.tmp.*; do
+    [ -d "$stale" ] || continue
+    for m in $(awk -v d="$stale/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do
+      umount -l "$m" 2>/dev/null || true
+    done
+    rm -rf "$stale"
+  done
   say "provisioning Debian sid + Asterisk into $CHROOT (first run only; a few minutes)"
   local t0=$SECONDS dblog="$CACHE_ROOT/debootstrap.log"
   if ! debootstrap --variant=minbase --include=asterisk,asterisk-modules,asterisk-config \
@@ -116,8 +124,24 @@ pid_alive() {
   local pid
   pid="$(cat "$PID_FILE" 2>/dev/null)" || return 1
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  # guard against pid reuse: it must be an asterisk process
-  grep -q asterisk "/proc/$pid/cmdline" 2>/dev/null
+  # guard against pid reuse: it must be an asterisk process (only once it has exec'd it:
+  # right after the launch the pid is still bash/setsid/nohup/chroot, see cmd_up)
+  [ "${1:-}" = starting ] || grep -q asterisk "/proc/$pid/cmdline" 2>/dev/null
+}
+
+# An Asterisk running in our chroot whose pid file was lost (e.g. .pbx/ deleted): adopt it.
+adopt_orphan() {
+  local p root
+  for p in $(pgrep -x asterisk 2>/dev/null); do
+    root="$(readlink "/proc/$p/root" 2>/dev/null)" || continue
+    if [ "$root" = "$(readlink -f "$CHROOT")" ]; then
+      mkdir -p "$RUN_DIR"
+      echo "$p" >"$PID_FILE"
+      say "found Asterisk already running in the chroot without a pid file: adopted pid $p"
+      return 0
+    fi
+  done
+  return 1
 }
 
 has_non_loopback_ipv4() {
@@ -163,7 +187,7 @@ probe() { node "$PBX_DIR/ready.mjs" "$WS_URL" "${1:-2000}"; }
 
 cmd_up() {
   mkdir -p "$RUN_DIR"
-  if pid_alive; then
+  if pid_alive || adopt_orphan; then
     say "already running (pid $(cat "$PID_FILE")) on $WS_URL"
     return 0
   fi
@@ -181,7 +205,7 @@ cmd_up() {
   echo $! >"$PID_FILE"
   local deadline=$((SECONDS + READY_TIMEOUT))
   while :; do
-    if ! pid_alive; then
+    if ! pid_alive starting; then
       printf 'pbx: Asterisk exited during start. Last lines of %s and %s:\n' "$OUT_FILE" "$LOG_FILE" >&2
       tail -n 20 "$OUT_FILE" >&2 || true
       tail -n 30 "$LOG_FILE" >&2 || true
@@ -202,7 +226,7 @@ cmd_up() {
 }
 
 cmd_down() {
-  if pid_alive; then
+  if pid_alive || adopt_orphan; then
     local pid i
     pid="$(cat "$PID_FILE")"
     kill -TERM "$pid" 2>/dev/null || true
@@ -224,7 +248,7 @@ cmd_down() {
 }
 
 cmd_status() {
-  if pid_alive; then
+  if pid_alive || adopt_orphan >/dev/null; then
     echo "running (pid $(cat "$PID_FILE"), $WS_URL)"
     return 0
   fi
@@ -234,7 +258,7 @@ cmd_status() {
 
 cmd_cli() {
   [ $# -ge 1 ] || die "usage: pbx/pbx.sh cli \"<asterisk command>\""
-  pid_alive || die "not running (pbx/pbx.sh up)"
+  pid_alive || adopt_orphan >/dev/null || die "not running (pbx/pbx.sh up)"
   chroot "$CHROOT" /usr/sbin/asterisk -rx "$*"
 }
 
