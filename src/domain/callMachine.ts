@@ -9,6 +9,8 @@
  */
 
 export type CallPhase = 'idle' | 'calling' | 'ringing' | 'connected' | 'ended'
+  /** An inbound call is ringing at the agent (not answered yet). */
+  | 'incoming'
 
 export type CallEvent =
   /** The agent (or HubSpot's click-to-call) started an outbound call. */
@@ -16,6 +18,8 @@ export type CallEvent =
   /** A provisional response (180 Ringing / 183 Session Progress) arrived. */
   | { type: 'progress' }
   | { type: 'answered' }
+  /** An INVITE for the agent arrived: ring (inbound calls). */
+  | { type: 'incoming' }
   /** The call is over for whatever reason; wrap-up begins. */
   | { type: 'ended' }
   /** The wrap-up was saved (or dismissed): ready for the next call. */
@@ -25,7 +29,9 @@ export type CallEventType = CallEvent['type']
 
 /** Allowed transitions; anything missing is refused. */
 export const TRANSITIONS: Readonly<Record<CallPhase, Readonly<Partial<Record<CallEventType, CallPhase>>>>> = {
-  idle: { dial: 'calling' },
+  idle: { dial: 'calling', incoming: 'incoming' },
+  // Inbound: answered (200 OK + ACK) or over (declined, missed, failed).
+  incoming: { answered: 'connected', ended: 'ended' },
   // The far end may answer without ever sending 180/183.
   calling: { progress: 'ringing', answered: 'connected', ended: 'ended' },
   // 183 after 180 (or a repeated 180) keeps ringing.
@@ -42,7 +48,7 @@ export function transition(phase: CallPhase, event: CallEvent): CallPhase | null
 
 /** A call is on the line (or being set up): the agent must not start another one. */
 export function isCallActive(phase: CallPhase): boolean {
-  return phase === 'calling' || phase === 'ringing' || phase === 'connected'
+  return phase === 'calling' || phase === 'ringing' || phase === 'connected' || phase === 'incoming'
 }
 
 const LABELS: Readonly<Record<CallPhase, string>> = {
@@ -51,6 +57,7 @@ const LABELS: Readonly<Record<CallPhase, string>> = {
   ringing: 'Ringing',
   connected: 'Connected',
   ended: 'Ended',
+  incoming: 'Incoming call',
 }
 
 export function phaseLabel(phase: CallPhase): string {

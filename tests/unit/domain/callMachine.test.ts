@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { TRANSITIONS, isCallActive, phaseLabel, transition } from '@/domain/callMachine'
 import type { CallEvent, CallEventType, CallPhase } from '@/domain/callMachine'
 
-const PHASES: CallPhase[] = ['idle', 'calling', 'ringing', 'connected', 'ended']
-const EVENTS: CallEventType[] = ['dial', 'progress', 'answered', 'ended', 'completed']
+const PHASES: CallPhase[] = ['idle', 'calling', 'ringing', 'connected', 'ended', 'incoming']
+const EVENTS: CallEventType[] = ['dial', 'progress', 'answered', 'ended', 'completed', 'incoming']
 
 /** Every allowed transition; every pair not listed here must be refused. */
 const ALLOWED: [CallPhase, CallEventType, CallPhase][] = [
@@ -16,6 +16,9 @@ const ALLOWED: [CallPhase, CallEventType, CallPhase][] = [
   ['ringing', 'ended', 'ended'],
   ['connected', 'ended', 'ended'],
   ['ended', 'completed', 'idle'],
+  ['idle', 'incoming', 'incoming'],
+  ['incoming', 'answered', 'connected'],
+  ['incoming', 'ended', 'ended'],
 ]
 
 const event = (type: CallEventType): CallEvent => ({ type })
@@ -57,6 +60,15 @@ describe('transition', () => {
     expect(phases).toEqual(['idle', 'calling', 'ringing', 'ringing', 'connected', 'ended', 'idle'])
   })
 
+  it('walks inbound calls: answered then hung up, or declined/missed while ringing', () => {
+    expect(transition('idle', event('incoming'))).toBe('incoming')
+    expect(transition('incoming', event('answered'))).toBe('connected')
+    expect(transition('incoming', event('ended'))).toBe('ended')
+    expect(transition('incoming', event('dial'))).toBeNull()
+    expect(transition('connected', event('incoming'))).toBeNull()
+    expect(transition('ended', event('incoming'))).toBeNull()
+  })
+
   it('has a row for every phase and only reaches known phases', () => {
     expect(Object.keys(TRANSITIONS).sort()).toEqual([...PHASES].sort())
     for (const row of Object.values(TRANSITIONS)) {
@@ -72,6 +84,7 @@ describe('isCallActive', () => {
     ['ringing', true],
     ['connected', true],
     ['ended', false],
+    ['incoming', true],
   ])('%s → %s', (phase, active) => {
     expect(isCallActive(phase)).toBe(active)
   })
@@ -90,6 +103,7 @@ describe('phaseLabel', () => {
     ['ringing', 'Ringing'],
     ['connected', 'Connected'],
     ['ended', 'Ended'],
+    ['incoming', 'Incoming call'],
   ])('%s → %s', (phase, label) => {
     expect(phaseLabel(phase)).toBe(label)
   })
