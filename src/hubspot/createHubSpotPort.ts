@@ -12,10 +12,14 @@ import CallingExtensions, {
   type OnCallCompleted,
   type OnCallEnded,
   type OnInitialized,
+  type OnNavigateToRecord,
 } from '@hubspot/calling-extensions-sdk'
 import {
+  CALLER_ID_FAILED_FALLBACK,
   CREATE_FAILED_FALLBACK,
+  NAVIGATE_FAILED_FALLBACK,
   UPDATE_FAILED_FALLBACK,
+  parseCallerIdMatches,
   parseDialNumber,
   parseEngagementCreated,
   parseEngagementUpdated,
@@ -59,6 +63,9 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
     engagementUpdated: new Set(),
     engagementUpdateFailed: new Set(),
     visibilityChanged: new Set(),
+    callerIdMatchSucceeded: new Set(),
+    callerIdMatchFailed: new Set(),
+    navigateToRecordFailed: new Set(),
   }
   let lastReady: ReadyInfo | null = null
   let disposed = false
@@ -111,10 +118,16 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
       if (visibility) emit('visibilityChanged', visibility)
       else log('ignored malformed VISIBILITY_CHANGED', data)
     },
+    onCallerIdMatchSucceeded: (data: unknown) => {
+      const result = parseCallerIdMatches(data)
+      if (result.ok) emit('callerIdMatchSucceeded', result.payload)
+      else emit('callerIdMatchFailed', result.payload)
+    },
+    onCallerIdMatchFailed: (data: unknown) =>
+      emit('callerIdMatchFailed', parseFailureMessage(data, CALLER_ID_FAILED_FALLBACK)),
+    onNavigateToRecordFailed: (data: unknown) =>
+      emit('navigateToRecordFailed', parseFailureMessage(data, NAVIGATE_FAILED_FALLBACK)),
     // Registered so the SDK does not console.error "No event handler is available".
-    onCallerIdMatchSucceeded: ignore('CALLER_ID_MATCH_SUCCEEDED'),
-    onCallerIdMatchFailed: ignore('CALLER_ID_MATCH_FAILED'),
-    onNavigateToRecordFailed: ignore('NAVIGATE_TO_RECORD_FAILED'),
     onPublishToChannelSucceeded: ignore('PUBLISH_TO_CHANNEL_SUCCEEDED'),
     onPublishToChannelFailed: ignore('PUBLISH_TO_CHANNEL_FAILED'),
     onFinalizeEngagementSucceeded: ignore('FINALIZE_ENGAGEMENT_SUCCEEDED'),
@@ -150,6 +163,17 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
     outgoingCall: ({ externalCallId, toNumber, fromNumber, callStartTime, createEngagement }) => live(() => {
       extensions.outgoingCall({ externalCallId, toNumber, fromNumber, callStartTime, createEngagement })
     }),
+    incomingCall: ({ externalCallId, fromNumber, toNumber, callStartTime, createEngagement }) => live(() => {
+      extensions.incomingCall({ externalCallId, fromNumber, toNumber, callStartTime, createEngagement })
+    }),
+    navigateToRecord: ({ objectCoordinates, engagementId }) => live(() => {
+      const { portalId, objectId, objectTypeId } = objectCoordinates
+      const data: OnNavigateToRecord = { objectCoordinates: { portalId, objectId, objectTypeId } }
+      if (engagementId !== undefined) data.engagementId = engagementId
+      extensions.navigateToRecord(data)
+    }),
+    userAvailable: () => live(() => extensions.userAvailable()),
+    userUnavailable: () => live(() => extensions.userUnavailable()),
     callAnswered: ({ externalCallId }) => live(() => extensions.callAnswered({ externalCallId })),
     callEnded: ({ externalCallId, engagementId, callEndStatus }) => live(() => {
       const data: CallEndedWire = { externalCallId, externalCallID: externalCallId, callEndStatus }

@@ -10,7 +10,7 @@
  *   string or a number per the SDK doc);
  * - strings are bounded so a hostile or buggy host can't flood the UI.
  */
-import type { DialRequest, HubSpotEvents, ReadyInfo, VisibilityInfo } from './types'
+import type { CallerIdMatch, DialRequest, HubSpotEvents, ObjectCoordinates, ReadyInfo, VisibilityInfo } from './types'
 
 /** Longest string we accept from HubSpot for a phone number or a short field. */
 export const MAX_FIELD_LENGTH = 256
@@ -161,4 +161,68 @@ export function parseVisibility(data: unknown): VisibilityInfo | null {
   const { isMinimized, isHidden } = data
   if (typeof isMinimized !== 'boolean' && typeof isHidden !== 'boolean') return null
   return { isMinimized: isMinimized === true, isHidden: isHidden === true }
+}
+
+/** `ObjectCoordinates` of a contact (0-1) or company (0-2) record; `null` when unusable. */
+export function parseObjectCoordinates(value: unknown): ObjectCoordinates | null {
+  if (!isRecord(value)) return null
+  const { portalId, objectId, objectTypeId } = value
+  if (!isPositiveId(portalId) || !isPositiveId(objectId)) return null
+  if (objectTypeId !== '0-1' && objectTypeId !== '0-2') return null
+  return { portalId, objectId, objectTypeId }
+}
+
+/** Caller-id text (names, email) is shown in one line: no control characters, bounded. */
+function nameField(value: unknown): string {
+  if (typeof value !== 'string') return ''
+  // eslint-disable-next-line no-control-regex
+  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return clean.length > MAX_NAME_LENGTH ? `${clean.slice(0, MAX_NAME_LENGTH - 1)}…` : clean
+}
+
+/** Longest caller-id name we show. */
+export const MAX_NAME_LENGTH = 64
+
+function parseCallerIdMatch(value: unknown): CallerIdMatch | null {
+  if (!isRecord(value)) return null
+  const objectCoordinates = parseObjectCoordinates(value.objectCoordinates)
+  if (!objectCoordinates) return null
+  if (value.callerIdType === 'CONTACT') {
+    const firstName = nameField(value.firstName)
+    const lastName = nameField(value.lastName)
+    const email = nameField(value.email)
+    if (firstName === '' && lastName === '' && email === '') return null
+    return { callerIdType: 'CONTACT', objectCoordinates, firstName, lastName, email }
+  }
+  if (value.callerIdType === 'COMPANY') {
+    const name = nameField(value.name)
+    return name === '' ? null : { callerIdType: 'COMPANY', objectCoordinates, name }
+  }
+  return null
+}
+
+/**
+ * `onCallerIdMatchSucceeded` (`{ callerIdMatches: (ContactIdMatch | CompanyIdMatch)[] }`):
+ * the usable matches, or the failure form when none is usable (malformed entries are dropped).
+ */
+export function parseCallerIdMatches(
+  data: unknown,
+): { ok: true, payload: HubSpotEvents['callerIdMatchSucceeded'] } | { ok: false, payload: HubSpotEvents['callerIdMatchFailed'] } {
+  const list = isRecord(data) ? data.callerIdMatches : undefined
+  if (!Array.isArray(list)) {
+    return { ok: false, payload: { message: `HubSpot sent no callerIdMatches list (got ${describe(list)}).` } }
+  }
+  const matches = list.slice(0, 20).map(parseCallerIdMatch).filter((m): m is CallerIdMatch => m !== null)
+  if (matches.length === 0) return { ok: false, payload: { message: 'HubSpot matched no usable contact or company.' } }
+  return { ok: true, payload: { matches } }
+}
+
+export const CALLER_ID_FAILED_FALLBACK = 'No HubSpot record has this number.'
+export const NAVIGATE_FAILED_FALLBACK = 'HubSpot could not open the record.'
+
+/** The one-line name of a caller-id match, for the ringing screen. */
+export function callerIdMatchName(match: CallerIdMatch): string {
+  if (match.callerIdType === 'COMPANY') return match.name
+  const name = `${match.firstName} ${match.lastName}`.trim()
+  return name === '' ? match.email : name
 }

@@ -24,6 +24,18 @@ export interface DialRequest {
   calleeInfo?: { calleeId?: number, calleeObjectTypeId?: string }
 }
 
+/** Where a HubSpot record lives (the SDK's `ObjectCoordinates`): 0-1 contact, 0-2 company. */
+export interface ObjectCoordinates {
+  portalId: number
+  objectId: number
+  objectTypeId: '0-1' | '0-2'
+}
+
+/** HubSpot's caller-id match for an inbound call (the SDK's ContactIdMatch / CompanyIdMatch). */
+export type CallerIdMatch =
+  | { callerIdType: 'CONTACT', objectCoordinates: ObjectCoordinates, firstName: string, lastName: string, email: string }
+  | { callerIdType: 'COMPANY', objectCoordinates: ObjectCoordinates, name: string }
+
 export interface VisibilityInfo {
   isMinimized: boolean
   isHidden: boolean
@@ -40,6 +52,11 @@ export interface HubSpotEvents {
   engagementUpdated: { engagementId?: number }
   engagementUpdateFailed: { message: string }
   visibilityChanged: VisibilityInfo
+  /** HubSpot found the inbound caller's number on records (first = best match; never empty). */
+  callerIdMatchSucceeded: { matches: CallerIdMatch[] }
+  /** No record has the inbound caller's number (or HubSpot's answer was unusable). */
+  callerIdMatchFailed: { message: string }
+  navigateToRecordFailed: { message: string }
 }
 
 export type HubSpotEventName = keyof HubSpotEvents
@@ -51,6 +68,22 @@ export interface OutgoingCallPayload {
   fromNumber: string
   callStartTime: number
   createEngagement: true
+}
+
+/** `incomingCall`: an INVITE is ringing at the agent. */
+export interface IncomingCallPayload {
+  externalCallId: string
+  /** The caller: `+` and digits, or an extension. */
+  fromNumber: string
+  /** The agent's extension. */
+  toNumber: string
+  callStartTime: number
+  createEngagement: true
+}
+
+export interface NavigateToRecordPayload {
+  objectCoordinates: ObjectCoordinates
+  engagementId?: number
 }
 
 export interface CallEndedPayload {
@@ -90,6 +123,12 @@ export interface HubSpotPort {
   userLoggedIn: () => void
   userLoggedOut: () => void
   outgoingCall: (payload: OutgoingCallPayload) => void
+  incomingCall: (payload: IncomingCallPayload) => void
+  /** Ask HubSpot to open a record (the inbound caller's contact or company). */
+  navigateToRecord: (payload: NavigateToRecordPayload) => void
+  /** The agent takes inbound calls again / is on Do not disturb. */
+  userAvailable: () => void
+  userUnavailable: () => void
   callAnswered: (payload: { externalCallId: string }) => void
   callEnded: (payload: CallEndedPayload) => void
   callCompleted: (payload: CallCompletedPayload) => void

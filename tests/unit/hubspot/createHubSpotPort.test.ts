@@ -249,6 +249,27 @@ describe('createHubSpotPort — messages from HubSpot', () => {
     expect(failed).toEqual([{ message: 'Engagement not found' }])
   })
 
+  it('maps the caller-id match outcomes (a success without a usable match is a failure)', () => {
+    const port = makePort()
+    const matched = record(port, 'callerIdMatchSucceeded')
+    const failed = record(port, 'callerIdMatchFailed')
+    sync()
+    const contact = { callerIdType: 'CONTACT', objectCoordinates: { portalId: 123, objectId: 9101, objectTypeId: '0-1' }, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.test' }
+    fromHubSpot('CALLER_ID_MATCH_SUCCEEDED', { callerIdMatches: [contact] })
+    fromHubSpot('CALLER_ID_MATCH_SUCCEEDED', { callerIdMatches: [] })
+    fromHubSpot('CALLER_ID_MATCH_FAILED', { message: 'No match' })
+    expect(matched).toEqual([{ matches: [contact] }])
+    expect(failed).toEqual([{ message: 'HubSpot matched no usable contact or company.' }, { message: 'No match' }])
+  })
+
+  it('maps NAVIGATE_TO_RECORD_FAILED', () => {
+    const port = makePort()
+    const failed = record(port, 'navigateToRecordFailed')
+    sync()
+    fromHubSpot('NAVIGATE_TO_RECORD_FAILED', { engagementId: 1, objectCoordinates: {} })
+    expect(failed).toEqual([{ message: 'HubSpot could not open the record.' }])
+  })
+
   it('maps VISIBILITY_CHANGED and drops a payload without booleans', () => {
     const port = makePort()
     const visibility = record(port, 'visibilityChanged')
@@ -358,6 +379,26 @@ describe('createHubSpotPort — messages to HubSpot', () => {
     ],
     ['sendError', p => p.sendError({ message: 'PBX unreachable' }), 'ERROR', { message: 'PBX unreachable' }],
     ['resizeWidget', p => p.resizeWidget({ width: 360, height: 600 }), 'RESIZE_WIDGET', { width: 360, height: 600 }],
+    [
+      'incomingCall',
+      p => p.incomingCall({ externalCallId: 'c2', fromNumber: '+442079460700', toNumber: '1002', callStartTime: 1_700_000_000_000, createEngagement: true }),
+      'INCOMING_CALL',
+      { externalCallId: 'c2', fromNumber: '+442079460700', toNumber: '1002', callStartTime: 1_700_000_000_000, createEngagement: true },
+    ],
+    [
+      'navigateToRecord',
+      p => p.navigateToRecord({ objectCoordinates: { portalId: 123, objectId: 9101, objectTypeId: '0-1' } }),
+      'NAVIGATE_TO_RECORD',
+      { objectCoordinates: { portalId: 123, objectId: 9101, objectTypeId: '0-1' } },
+    ],
+    [
+      'navigateToRecord with engagement',
+      p => p.navigateToRecord({ objectCoordinates: { portalId: 123, objectId: 9201, objectTypeId: '0-2' }, engagementId: 7 }),
+      'NAVIGATE_TO_RECORD',
+      { objectCoordinates: { portalId: 123, objectId: 9201, objectTypeId: '0-2' }, engagementId: 7 },
+    ],
+    ['userAvailable', p => p.userAvailable(), 'USER_AVAILABLE', undefined],
+    ['userUnavailable', p => p.userUnavailable(), 'USER_UNAVAILABLE', undefined],
   ])('%s posts exactly the contract payload', (_label, send, type, data) => {
     const port = syncedPort()
     send(port)

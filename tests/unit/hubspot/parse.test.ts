@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import type { CallerIdMatch, ObjectCoordinates } from '@/hubspot/types'
 import {
+  callerIdMatchName,
+  MAX_NAME_LENGTH,
+  parseCallerIdMatches,
+  parseObjectCoordinates,
   CREATE_FAILED_FALLBACK,
   MAX_FIELD_LENGTH,
   MAX_MESSAGE_LENGTH,
@@ -191,5 +196,54 @@ describe('parseVisibility', () => {
     ['an empty object', {}, null],
   ])('%s', (_label, data, expected) => {
     expect(parseVisibility(data)).toEqual(expected)
+  })
+})
+
+describe('parseObjectCoordinates', () => {
+  it.each<[string, unknown, ObjectCoordinates | null]>([
+    ['a contact', { portalId: 1, objectId: 2, objectTypeId: '0-1' }, { portalId: 1, objectId: 2, objectTypeId: '0-1' }],
+    ['a company, extra keys dropped', { portalId: 1, objectId: 2, objectTypeId: '0-2', x: 1 }, { portalId: 1, objectId: 2, objectTypeId: '0-2' }],
+    ['a deal (not a caller)', { portalId: 1, objectId: 2, objectTypeId: '0-3' }, null],
+    ['a string id', { portalId: 1, objectId: '2', objectTypeId: '0-1' }, null],
+    ['no portal', { objectId: 2, objectTypeId: '0-1' }, null],
+    ['null', null, null],
+  ])('%s', (_name, input, expected) => {
+    expect(parseObjectCoordinates(input)).toEqual(expected)
+  })
+})
+
+describe('parseCallerIdMatches', () => {
+  const coords = { portalId: 123, objectId: 9101, objectTypeId: '0-1' as const }
+  const companyCoords = { portalId: 123, objectId: 9201, objectTypeId: '0-2' as const }
+  const contact = { callerIdType: 'CONTACT' as const, objectCoordinates: coords, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.test' }
+  const company = { callerIdType: 'COMPANY' as const, objectCoordinates: companyCoords, name: 'Acme Ltd' }
+
+  it.each<[string, unknown, CallerIdMatch[]]>([
+    ['a contact', { callerIdMatches: [contact] }, [contact]],
+    ['a company', { callerIdMatches: [company] }, [company]],
+    ['both, in HubSpot\'s order', { callerIdMatches: [company, contact] }, [company, contact]],
+    ['a malformed entry is dropped', { callerIdMatches: [{ callerIdType: 'DEAL' }, 7, contact] }, [contact]],
+    ['a contact with only an email', { callerIdMatches: [{ ...contact, firstName: 1, lastName: null }] }, [{ ...contact, firstName: '', lastName: '' }]],
+    ['control characters and long names are cleaned', { callerIdMatches: [{ ...company, name: `Acme\u0007\nLtd ${'x'.repeat(100)}` }] }, [{ ...company, name: `Acme Ltd ${'x'.repeat(MAX_NAME_LENGTH - 10)}…` }]],
+  ])('succeeds with %s', (_name, input, matches) => {
+    expect(parseCallerIdMatches(input)).toEqual({ ok: true, payload: { matches } })
+  })
+
+  it.each<[string, unknown, string]>([
+    ['no list', {}, 'no callerIdMatches list (got undefined)'],
+    ['not an object', 'x', 'no callerIdMatches list (got undefined)'],
+    ['an object instead of a list', { callerIdMatches: {} }, 'no callerIdMatches list (got object)'],
+    ['an empty list', { callerIdMatches: [] }, 'matched no usable contact or company'],
+    ['only unusable entries', { callerIdMatches: [{ ...contact, objectCoordinates: null }, { ...company, name: '  ' }] }, 'matched no usable'],
+  ])('fails with %s', (_name, input, message) => {
+    const result = parseCallerIdMatches(input)
+    expect(result.ok).toBe(false)
+    expect(result.payload).toEqual({ message: expect.stringContaining(message) })
+  })
+
+  it('names a match for the ringing screen', () => {
+    expect(callerIdMatchName(contact)).toBe('Ada Lovelace')
+    expect(callerIdMatchName(company)).toBe('Acme Ltd')
+    expect(callerIdMatchName({ ...contact, firstName: '', lastName: '' })).toBe('ada@example.test')
   })
 })
