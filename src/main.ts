@@ -6,10 +6,12 @@ import { loadConfig } from '@/config/loadConfig'
 import { browserStorage } from '@/config/storage'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { providePorts } from '@/ports'
-import { createSipPhone } from '@/sip/createSipPhone'
+import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
 import '@/style.css'
 
 async function start(): Promise<void> {
+  // sip.js downloads while the config loads and the first screen paints.
+  loadSipPhone().catch(() => {})
   const loaded = await loadConfig(window.location)
   if (!loaded.ok) {
     // HubSpot still gets an answer, so its call switcher doesn't spin forever.
@@ -25,7 +27,7 @@ async function start(): Promise<void> {
   // The port and the app are created in one synchronous block, so no HubSpot
   // message can arrive before the stores subscribe to it.
   const hubspot = createHubSpotPort({ debug: config.debug })
-  const sip = createSipPhone({
+  const sip = createLazySipPhone({
     server: config.pbxUrl,
     domain: config.sipDomain,
     iceServers: config.iceServers,

@@ -1,0 +1,128 @@
+/**
+ * The SIP adapter, loaded in parallel with the first paint: sip.js is most of the
+ * bundle, and nothing needs it before the agent signs in. `loadSipPhone()` starts the
+ * download at boot; `createLazySipPhone()` returns a `SipPhone` at once that forwards
+ * to the real one as soon as it is there. Once loaded, every call goes straight through.
+ */
+import type { createSipPhone as CreateSipPhone } from './createSipPhone'
+import { RegistrationError } from './types'
+import type { SipEventHandler, SipEventName, SipPhone, SipPhoneEvents, SipPhoneOptions } from './types'
+
+type Factory = typeof CreateSipPhone
+type Loader = () => Promise<Factory>
+
+let loading: Promise<Factory> | undefined
+
+/** Starts (once) downloading the sip.js-backed adapter. */
+export function loadSipPhone(): Promise<Factory> {
+  loading ??= import('./createSipPhone').then(module => module.createSipPhone)
+  return loading
+}
+
+const LOAD_FAILED = 'The phone module could not be loaded. Check the connection and reload the page.'
+const EVENTS: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded']
+
+export function createLazySipPhone(options: SipPhoneOptions, load: Loader = loadSipPhone): SipPhone {
+  type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
+  const listeners: Listeners = {
+    registration: new Set(),
+    callStarted: new Set(),
+    callProgress: new Set(),
+    callAnswered: new Set(),
+    callEnded: new Set(),
+  }
+  let real: SipPhone | undefined
+  let audioElement: HTMLAudioElement | null = null
+  let disposed = false
+
+  function forward<K extends SipEventName>(phone: SipPhone, event: K): void {
+    phone.on(event, (payload: SipPhoneEvents[K]) => {
+      for (const handler of [...listeners[event]]) {
+        try {
+          handler(payload)
+        }
+        catch (error) {
+          console.error(`[softphone] A "${event}" handler threw`, error)
+        }
+      }
+    })
+  }
+
+  const ready: Promise<SipPhone> = load().then((create) => {
+    const phone = create(options)
+    for (const event of EVENTS)
+      forward(phone, event)
+    if (audioElement)
+      phone.setRemoteAudioElement(audioElement)
+    real = phone
+    if (disposed)
+      void phone.dispose()
+    return phone
+  })
+  // A failed load surfaces in the first method that needs the phone.
+  ready.catch(() => {})
+
+  async function phone(): Promise<SipPhone> {
+    if (real)
+      return real
+    if (disposed)
+      throw new RegistrationError({ kind: 'rejected', message: 'The phone has been shut down.' })
+    try {
+      return await ready
+    }
+    catch {
+      throw new RegistrationError({ kind: 'transport', message: LOAD_FAILED })
+    }
+  }
+
+  return {
+    register: async (credentials) => {
+      let p: SipPhone
+      try {
+        p = await phone()
+      }
+      catch (error) {
+        if (error instanceof RegistrationError) {
+          for (const handler of [...listeners.registration])
+            handler({ state: 'failed', failure: error.failure })
+        }
+        throw error
+      }
+      return p.register(credentials)
+    },
+    unregister: async () => {
+      if (real)
+        return real.unregister()
+      for (const handler of [...listeners.registration])
+        handler({ state: 'unregistered' })
+    },
+    // Only reachable once registered, i.e. loaded: no extra hop on the dial path.
+    call: target => real ? real.call(target) : phone().then(p => p.call(target)),
+    hangup: async () => real?.hangup(),
+    setMuted: muted => real?.setMuted(muted),
+    setRemoteAudioElement: (element) => {
+      audioElement = element
+      real?.setRemoteAudioElement(element)
+    },
+    hold: held => phone().then(p => p.hold(held)),
+    sendDtmf: tones => phone().then(p => p.sendDtmf(tones)),
+    transfer: target => phone().then(p => p.transfer(target)),
+    on: <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => {
+      const set: Set<SipEventHandler<K>> = listeners[event]
+      set.add(handler)
+      return () => {
+        set.delete(handler)
+      }
+    },
+    dispose: async () => {
+      if (disposed)
+        return
+      disposed = true
+      audioElement = null
+      if (real)
+        await real.dispose()
+      for (const set of Object.values(listeners))
+        set.clear()
+    },
+  }
+}
