@@ -153,9 +153,19 @@ export class ObservedSdh implements SessionDescriptionHandler {
 }
 
 /**
- * sip.js's Web SDH factory with one fix: if the call is torn down while getUserMedia is
- * still pending (hangup during the permission prompt), the Web SDH drops the late stream
- * without stopping it and the microphone stays on. Stop those tracks ourselves.
+ * How long an offer/answer waits for ICE gathering before it goes out with the candidates
+ * found so far. sip.js waits for gathering to complete (up to 5 s): with an unreachable
+ * STUN/TURN server that is seconds of dead air between the click and the INVITE. Host
+ * candidates arrive within milliseconds; a reachable STUN server answers within one round trip.
+ */
+export const ICE_GATHERING_TIMEOUT_MS = 400
+
+/**
+ * sip.js's Web SDH factory with two fixes: ICE gathering is bounded by
+ * `ICE_GATHERING_TIMEOUT_MS` (unless the caller sets `iceGatheringTimeout`), and if the call
+ * is torn down while getUserMedia is still pending (hangup during the permission prompt),
+ * the Web SDH drops the late stream without stopping it and the microphone stays on.
+ * Stop those tracks ourselves.
  */
 export function webSessionDescriptionHandlerFactory(): SessionDescriptionHandlerFactory {
   const getUserMedia = Web.defaultMediaStreamFactory()
@@ -165,7 +175,9 @@ export function webSessionDescriptionHandlerFactory(): SessionDescriptionHandler
       stream.getTracks().forEach(track => track.stop())
     return stream
   }
-  return Web.defaultSessionDescriptionHandlerFactory(mediaStreamFactory)
+  const factory = Web.defaultSessionDescriptionHandlerFactory(mediaStreamFactory)
+  return (session, options?: Web.SessionDescriptionHandlerFactoryOptions) =>
+    factory(session, { ...options, iceGatheringTimeout: options?.iceGatheringTimeout ?? ICE_GATHERING_TIMEOUT_MS })
 }
 
 /** Wrap every SDH the factory makes; `observerFor` decides who listens (by session). */
