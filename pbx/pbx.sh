@@ -7,9 +7,16 @@
 #   pbx/pbx.sh cli "CMD"   asterisk -rx "CMD" inside the chroot
 #   pbx/pbx.sh log-path    absolute path of Asterisk's full log (SIP messages included)
 #
+# A second, independent instance for fault tests (stop/start it without touching the shared
+# PBX): PBX_INSTANCE=faults pbx/pbx.sh up|down|status|cli|log-path|ready
+# runs another Asterisk from the same chroot on ws://127.0.0.1:8090/ws (RTP 21000-21999),
+# config in the chroot's /etc/asterisk-faults, its own astdb/run/log/spool dirs, and its
+# pid file and output in .pbx/faults/.
+#
 # Environment:
+#   PBX_INSTANCE              "" (default instance) or "faults"
 #   HUBSPOT_SOFTPHONE_CACHE   cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/hubspot-sip-softphone)
-#   PBX_RUN_DIR               runtime state (default <repo>/.pbx, git-ignored)
+#   PBX_RUN_DIR               runtime state (default <cache root>/run: one PBX per machine)
 #   PBX_READY_TIMEOUT         seconds to wait for the SIP answer on `up` (default 30)
 set -euo pipefail
 
@@ -17,12 +24,32 @@ PBX_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$PBX_DIR/.." && pwd)"
 CACHE_ROOT="${HUBSPOT_SOFTPHONE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hubspot-sip-softphone}"
 CHROOT="$CACHE_ROOT/asterisk-sid"
-RUN_DIR="${PBX_RUN_DIR:-$REPO_ROOT/.pbx}"
+# One PBX per machine, whichever checkout started it: runtime state lives with the chroot.
+BASE_RUN_DIR="${PBX_RUN_DIR:-$CACHE_ROOT/run}"
+INSTANCE="${PBX_INSTANCE:-}"
+case "$INSTANCE" in
+  ""|default) INSTANCE="" ;;
+  faults) ;;
+  *) printf 'pbx: unknown PBX_INSTANCE "%s" (use "faults" or leave it unset)\n' "$INSTANCE" >&2; exit 2 ;;
+esac
+# The default instance's layout is unchanged; the faults instance gets its own of everything.
+if [ -z "$INSTANCE" ]; then
+  RUN_DIR="$BASE_RUN_DIR"
+  SUFFIX=""
+  HTTP_PORT=8088
+else
+  RUN_DIR="$BASE_RUN_DIR/$INSTANCE"
+  SUFFIX="-$INSTANCE"
+  HTTP_PORT=8090
+fi
 PID_FILE="$RUN_DIR/asterisk.pid"
 OUT_FILE="$RUN_DIR/asterisk.out"
-VETH_MARK="$RUN_DIR/veth"
-LOG_FILE="$CHROOT/var/log/asterisk/full"
-WS_URL="ws://127.0.0.1:8088/ws"
+VETH_MARK="$BASE_RUN_DIR/veth"
+LOG_FILE="$CHROOT/var/log/asterisk$SUFFIX/full"
+WS_URL="ws://127.0.0.1:$HTTP_PORT/ws"
+# Inside the chroot: the faults instance reads /etc/asterisk-faults/asterisk.conf (-C).
+CONF_ARGS=()
+[ -n "$INSTANCE" ] && CONF_ARGS=(-C "/etc/asterisk$SUFFIX/asterisk.conf")
 READY_TIMEOUT="${PBX_READY_TIMEOUT:-30}"
 VETH_A=sp-veth0
 VETH_B=sp-veth1
@@ -129,12 +156,33 @@ pid_alive() {
   [ "${1:-}" = starting ] || grep -q asterisk "/proc/$pid/cmdline" 2>/dev/null
 }
 
+# Which instance an Asterisk process is: "faults" when started with -C /etc/asterisk-faults/…, else "".
+instance_of() {
+  local cmd
+  cmd="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" || return 1
+  case "$cmd" in
+    *"/etc/asterisk-faults/asterisk.conf"*) echo faults ;;
+    *) echo "" ;;
+  esac
+}
+
+# True when an Asterisk of another instance runs in the chroot (it still needs /proc and the veth).
+other_instance_running() {
+  local p root
+  for p in $(pgrep -x asterisk 2>/dev/null); do
+    root="$(readlink "/proc/$p/root" 2>/dev/null)" || continue
+    [ "$root" = "$(readlink -f "$CHROOT")" ] || continue
+    [ "$(instance_of "$p")" != "$INSTANCE" ] && return 0
+  done
+  return 1
+}
+
 # An Asterisk running in our chroot whose pid file was lost (e.g. .pbx/ deleted): adopt it.
 adopt_orphan() {
   local p root
   for p in $(pgrep -x asterisk 2>/dev/null); do
     root="$(readlink "/proc/$p/root" 2>/dev/null)" || continue
-    if [ "$root" = "$(readlink -f "$CHROOT")" ]; then
+    if [ "$root" = "$(readlink -f "$CHROOT")" ] && [ "$(instance_of "$p")" = "$INSTANCE" ]; then
       mkdir -p "$RUN_DIR"
       echo "$p" >"$PID_FILE"
       say "found Asterisk already running in the chroot without a pid file: adopted pid $p"
@@ -176,12 +224,39 @@ prepare_chroot() {
   # Our config over the packaged one on every `up`, so edits take effect.
   cp -f "$PBX_DIR"/asterisk/*.conf "$CHROOT/etc/asterisk/"
   rm -f "$CHROOT/etc/asterisk/users.conf"  # pbx_config warns it is deprecated; unused here
+  [ -n "$INSTANCE" ] && prepare_instance_config
   # One run, one log: tests read it by offset (see control.ts).
   : >"$LOG_FILE"
-  rm -f "$CHROOT/run/asterisk/asterisk.ctl" "$CHROOT/run/asterisk/asterisk.pid"
+  rm -f "$CHROOT/run/asterisk$SUFFIX/asterisk.ctl" "$CHROOT/run/asterisk$SUFFIX/asterisk.pid"
 }
 
-port_in_use() { (exec 3<>/dev/tcp/127.0.0.1/8088) 2>/dev/null; }
+# The faults instance: a copy of the default configuration (packaged files + ours) with its
+# own directories, HTTP port and RTP range, so it never collides with the default instance.
+prepare_instance_config() {
+  local etc="$CHROOT/etc/asterisk$SUFFIX" d
+  for d in run/asterisk var/log/asterisk var/lib/asterisk var/spool/asterisk; do
+    mkdir -p "$CHROOT/$d$SUFFIX"
+  done
+  rm -rf "$etc"
+  cp -a "$CHROOT/etc/asterisk" "$etc"
+  # "[directories](!)" is a template, which Asterisk skips: make it a real section here.
+  sed -i \
+    -e 's#^\[directories\](!)#[directories]#' \
+    -e "s#^astetcdir => .*#astetcdir => /etc/asterisk$SUFFIX#" \
+    -e "s#^astvarlibdir => .*#astvarlibdir => /var/lib/asterisk$SUFFIX#" \
+    -e "s#^astdbdir => .*#astdbdir => /var/lib/asterisk$SUFFIX#" \
+    -e "s#^astkeydir => .*#astkeydir => /var/lib/asterisk$SUFFIX#" \
+    -e "s#^astspooldir => .*#astspooldir => /var/spool/asterisk$SUFFIX#" \
+    -e "s#^astrundir => .*#astrundir => /run/asterisk$SUFFIX#" \
+    -e "s#^astlogdir => .*#astlogdir => /var/log/asterisk$SUFFIX#" \
+    "$etc/asterisk.conf"
+  sed -i -e "s#^bindport = .*#bindport = $HTTP_PORT#" "$etc/http.conf"
+  sed -i -e 's#^rtpstart = .*#rtpstart = 21000#' -e 's#^rtpend = .*#rtpend = 21999#' "$etc/rtp.conf"
+  grep -q "^astetcdir => /etc/asterisk$SUFFIX\$" "$etc/asterisk.conf" && grep -q "^bindport = $HTTP_PORT\$" "$etc/http.conf" \
+    || die "could not write the $INSTANCE instance's configuration in $etc"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null; }
 
 probe() { node "$PBX_DIR/ready.mjs" "$WS_URL" "${1:-2000}"; }
 
@@ -195,13 +270,13 @@ cmd_up() {
   local t0
   t0=$(date +%s%N)
   provision
-  port_in_use && die "127.0.0.1:8088 is already in use by another process; stop it (or 'pbx/pbx.sh down' in the repo that started it)."
+  port_in_use && die "127.0.0.1:$HTTP_PORT is already in use by another process; stop it (or 'pbx/pbx.sh down' in the repo that started it)."
   ensure_interface
   prepare_chroot
   : >"$OUT_FILE"
   # -f: foreground (we background it); no -U: as root it keeps the capabilities it needs for its astdb.
   # 9>&-: Asterisk must not inherit (and hold forever) the up/down lock.
-  setsid nohup chroot "$CHROOT" /usr/sbin/asterisk -f -n -g >>"$OUT_FILE" 2>&1 </dev/null 9>&- &
+  setsid nohup chroot "$CHROOT" /usr/sbin/asterisk "${CONF_ARGS[@]}" -f -n -g >>"$OUT_FILE" 2>&1 </dev/null 9>&- &
   echo $! >"$PID_FILE"
   local deadline=$((SECONDS + READY_TIMEOUT))
   while :; do
@@ -241,6 +316,8 @@ cmd_down() {
     say "not running"
   fi
   rm -f "$PID_FILE"
+  # The other instance still runs in the same chroot: leave /proc and the veth to it.
+  other_instance_running && return 0
   if [ -d "$CHROOT/proc" ] && mountpoint -q "$CHROOT/proc"; then
     umount "$CHROOT/proc" 2>/dev/null || umount -l "$CHROOT/proc" || true
   fi
@@ -259,14 +336,15 @@ cmd_status() {
 cmd_cli() {
   [ $# -ge 1 ] || die "usage: pbx/pbx.sh cli \"<asterisk command>\""
   pid_alive || adopt_orphan >/dev/null || die "not running (pbx/pbx.sh up)"
-  chroot "$CHROOT" /usr/sbin/asterisk -rx "$*"
+  chroot "$CHROOT" /usr/sbin/asterisk "${CONF_ARGS[@]}" -rx "$*"
 }
 
-# up/down are serialised (e.g. several test workers calling pbxUp() at once).
+# up/down are serialised (e.g. several test workers calling pbxUp() at once), across
+# instances too: they share the chroot's /proc mount and the veth.
 with_lock() {
   mkdir -p "$RUN_DIR"
-  exec 9>"$RUN_DIR/up.lock"
-  flock -w 300 9 || die "another pbx.sh up/down has held $RUN_DIR/up.lock for 300 s"
+  exec 9>"$BASE_RUN_DIR/up.lock"
+  flock -w 300 9 || die "another pbx.sh up/down has held $BASE_RUN_DIR/up.lock for 300 s"
   "$@"
 }
 
@@ -277,5 +355,5 @@ case "${1:-}" in
   cli) shift; cmd_cli "$@" ;;
   log-path) echo "$LOG_FILE" ;;
   ready) probe 2000 ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
