@@ -17,6 +17,16 @@ const PBX_SH = fileURLToPath(new URL('./pbx.sh', import.meta.url))
 
 /** WebSocket URL of the test PBX (plain ws on loopback). */
 export const PBX_WS_URL = 'ws://127.0.0.1:8088/ws'
+/**
+ * Which Asterisk: the shared default instance, or `'faults'`, a second independent one (same
+ * chroot, own config/astdb/log) that fault tests may stop and start (pbx/README.md).
+ */
+export type PbxInstance = 'default' | 'faults'
+/** WebSocket URL of each instance. */
+export const PBX_WS_URLS: Record<PbxInstance, string> = {
+  default: PBX_WS_URL,
+  faults: 'ws://127.0.0.1:8090/ws',
+}
 /** SIP domain the agents register with. */
 export const PBX_SIP_DOMAIN = '127.0.0.1'
 /** Agent extensions; the password of each is `test<ext>`. */
@@ -51,9 +61,10 @@ export class PbxError extends Error {
   }
 }
 
-function run(args: string[], timeoutMs = 0): Promise<PbxResult> {
+function run(args: string[], timeoutMs = 0, instance: PbxInstance = 'default'): Promise<PbxResult> {
+  const env = { ...process.env, PBX_INSTANCE: instance === 'default' ? '' : instance }
   return new Promise((resolve) => {
-    execFile('bash', [PBX_SH, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile('bash', [PBX_SH, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env }, (err, stdout, stderr) => {
       let code = 0
       if (err) code = typeof err.code === 'number' ? err.code : 1
       resolve({ code, stdout: String(stdout), stderr: String(stderr) })
@@ -61,22 +72,23 @@ function run(args: string[], timeoutMs = 0): Promise<PbxResult> {
   })
 }
 
-async function runOk(args: string[], timeoutMs = 0): Promise<PbxResult> {
-  const r = await run(args, timeoutMs)
+async function runOk(args: string[], timeoutMs = 0, instance: PbxInstance = 'default'): Promise<PbxResult> {
+  const r = await run(args, timeoutMs, instance)
   if (r.code !== 0) {
-    throw new PbxError(`pbx/pbx.sh ${args.join(' ')} failed (exit ${r.code}):\n${r.stderr || r.stdout}`, r)
+    const prefix = instance === 'default' ? '' : `PBX_INSTANCE=${instance} `
+    throw new PbxError(`${prefix}pbx/pbx.sh ${args.join(' ')} failed (exit ${r.code}):\n${r.stderr || r.stdout}`, r)
   }
   return r
 }
 
 /** Provisions the chroot on first use (about a minute), starts Asterisk, resolves when it answers SIP. Idempotent. */
-export async function pbxUp(): Promise<string> {
-  return (await runOk(['up'])).stdout.trim()
+export async function pbxUp(instance: PbxInstance = 'default'): Promise<string> {
+  return (await runOk(['up'], 0, instance)).stdout.trim()
 }
 
 /** Stops Asterisk (TERM, then KILL), unmounts /proc, removes the helper veth if `up` made one. */
-export async function pbxDown(): Promise<string> {
-  return (await runOk(['down'], 30_000)).stdout.trim()
+export async function pbxDown(instance: PbxInstance = 'default'): Promise<string> {
+  return (await runOk(['down'], 30_000, instance)).stdout.trim()
 }
 
 export interface PbxStatus {
@@ -84,19 +96,19 @@ export interface PbxStatus {
   detail: string
 }
 
-export async function pbxStatus(): Promise<PbxStatus> {
-  const r = await run(['status'], 10_000)
+export async function pbxStatus(instance: PbxInstance = 'default'): Promise<PbxStatus> {
+  const r = await run(['status'], 10_000, instance)
   return { running: r.code === 0, detail: r.stdout.trim() }
 }
 
 /** Runs an Asterisk CLI command (`asterisk -rx`) and returns its output, e.g. pbxCli('pjsip show contacts'). */
-export async function pbxCli(command: string): Promise<string> {
-  return (await runOk(['cli', command], 15_000)).stdout
+export async function pbxCli(command: string, instance: PbxInstance = 'default'): Promise<string> {
+  return (await runOk(['cli', command], 15_000, instance)).stdout
 }
 
 /** Absolute path of Asterisk's full log (verbose + every SIP message). It is emptied on each `up`. */
-export async function pbxLogPath(): Promise<string> {
-  return (await runOk(['log-path'], 10_000)).stdout.trim()
+export async function pbxLogPath(instance: PbxInstance = 'default'): Promise<string> {
+  return (await runOk(['log-path'], 10_000, instance)).stdout.trim()
 }
 
 /** A point in the PBX log: later reads only see what Asterisk logged after it. */
@@ -109,8 +121,8 @@ export interface LogMarker {
  * Marks the current end of the log. Asterisk writes its log asynchronously, so this waits
  * `settleMs` first to let lines about earlier activity land before the mark.
  */
-export async function logMarker(settleMs = 150): Promise<LogMarker> {
-  const path = await pbxLogPath()
+export async function logMarker(settleMs = 150, instance: PbxInstance = 'default'): Promise<LogMarker> {
+  const path = await pbxLogPath(instance)
   if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs))
   const size = await stat(path).then((s) => s.size, () => 0)
   return { path, offset: size }
