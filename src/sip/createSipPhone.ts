@@ -11,6 +11,7 @@ import {
 } from 'sip.js'
 import type {
   Core,
+  Invitation,
   Session,
   SessionDescriptionHandlerFactory,
   Transport,
@@ -53,6 +54,8 @@ export interface SipPhoneSeams {
 const TARGET_PATTERN = /^\+?[0-9]{1,32}$/
 const DTMF_PATTERN = /^[0-9A-D#*]{1,32}$/i
 const INVALID_TARGET_MESSAGE = 'Enter a phone number: digits only, optionally starting with +.'
+/** Longest caller display name we pass on. */
+const MAX_DISPLAY_NAME = 64
 
 interface Registration {
   readonly ua: UserAgent
@@ -67,7 +70,11 @@ interface Registration {
 interface ActiveCall {
   readonly callId: string
   readonly target: string
-  readonly inviter: Inviter
+  /** The sip.js session: an Inviter for outbound calls, an Invitation for inbound ones. */
+  readonly inviter: Inviter | Invitation
+  readonly inbound: boolean
+  /** Inbound: the caller sent CANCEL before we answered. */
+  callerCanceled: boolean
   readonly registration: Registration
   /** callStarted was emitted: call events go out (until then they are held back). */
   started: boolean
@@ -106,7 +113,10 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     callProgress: new Set(),
     callAnswered: new Set(),
     callEnded: new Set(),
+    incomingCall: new Set(),
   }
+  /** False = Do not disturb: new INVITEs are refused with 480 and no event is emitted. */
+  let available = true
   let registration: Registration | undefined
   let generation = 0
   let current: ActiveCall | undefined
@@ -251,6 +261,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
       logConnector: redactingConnector(text => redact(text), sink, logLevel),
       delegate: {
         onDisconnect: error => onTransportLost(reg, error),
+        onInvite: invitation => onInvite(reg, invitation),
       },
     })
     const reg: Registration = { ua, state: 'registering', stopping: false }
@@ -321,7 +332,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     reg.stopping = true
     reg.settle?.({ kind: 'rejected', message: 'The sign-in was cancelled.' })
     if (current && current.registration === reg)
-      endNow(current, current.answered ? { type: 'hangup', by: 'local' } : { type: 'canceled' })
+      endNow(current, current.answered ? { type: 'hangup', by: 'local' } : { type: current.inbound ? 'missed' : 'canceled' })
     const registerer = reg.registerer
     if (registerer && registerer.state === RegistererState.Registered && reg.ua.isConnected()) {
       const unregistered = new Promise<void>((resolve) => {
@@ -426,6 +437,8 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
   }
 
   function inferCause(call: ActiveCall): CallEndCause {
+    if (call.inbound && !call.answered)
+      return call.callerCanceled ? { type: 'missed' } : { type: 'media-error', message: call.negotiationError ?? 'The call could not be answered.' }
     if (call.finalResponse && call.finalResponse.statusCode >= 300)
       return { type: 'rejected', ...call.finalResponse }
     if (call.answered)
@@ -462,7 +475,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
       sendBye(call)
     }
     else if (state === SessionState.Initial || state === SessionState.Establishing) {
-      call.inviter.cancel().catch((error: unknown) => log.warn('CANCEL failed', error))
+      abandon(call)
     }
     finish(call)
   }
@@ -477,8 +490,17 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     }
   }
 
+  /** CANCEL our INVITE, or refuse (480) a caller's INVITE that we have not answered yet. */
+  function abandon(call: ActiveCall): void {
+    const session = call.inviter
+    if (session instanceof Inviter)
+      session.cancel().catch((error: unknown) => log.warn('CANCEL failed', error))
+    else if (session.state === SessionState.Initial)
+      session.reject({ statusCode: 480 }).catch((error: unknown) => log.warn('Could not refuse the call', error))
+  }
+
   function cancelCall(call: ActiveCall): void {
-    call.inviter.cancel().catch((error: unknown) => log.warn('CANCEL failed', error))
+    abandon(call)
     if (call.inviter.state !== SessionState.Terminated && call.graceTimer === undefined) {
       // The 487 normally ends it; if the PBX never answers the CANCEL, do not wait 32 s.
       call.graceTimer = setTimeout(() => {
@@ -548,6 +570,8 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
       callId: inviter.request.callId,
       target,
       inviter,
+      inbound: false,
+      callerCanceled: false,
       registration: reg,
       started: false,
       answered: false,
@@ -638,6 +662,11 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     const call = current
     if (!call || call.ended)
       return
+    if (call.inbound && !call.answered) {
+      // Hanging up a ringing inbound call (e.g. HubSpot's END_CALL) declines it.
+      await decline()
+      return
+    }
     switch (call.inviter.state) {
       case SessionState.Initial:
       case SessionState.Establishing:
@@ -757,6 +786,116 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     })
   }
 
+  // --------------------------------------------------------- inbound calls
+
+  /** The caller's number: `+` and digits, or the raw user part when it is an extension-like name. */
+  function callerNumber(user: string | undefined): string {
+    const raw = (user ?? '').trim()
+    const digits = raw.replace(/[\s().-]/g, '')
+    if (/^\+?[0-9]{1,32}$/.test(digits))
+      return digits
+    // An alphanumeric user (e.g. "anonymous", "alice"): shown as is, bounded and one line.
+    return raw.replace(/[^\w.+-]/g, '').slice(0, 32) || 'unknown'
+  }
+
+  /** The SIP display name made safe to show: no control characters, one line, at most 64 chars. */
+  function cleanDisplayName(name: string | undefined): string {
+    // eslint-disable-next-line no-control-regex
+    const clean = (name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()
+    return clean.length > MAX_DISPLAY_NAME ? `${clean.slice(0, MAX_DISPLAY_NAME - 1)}…` : clean
+  }
+
+  function refuse(invitation: Invitation, statusCode: number, why: string): void {
+    log.warn(`Incoming call refused with ${statusCode}: ${why}`)
+    invitation.reject({ statusCode }).catch((error: unknown) => log.warn('Could not refuse the call', error))
+  }
+
+  function onInvite(reg: Registration, invitation: Invitation): void {
+    if (disposed || reg !== registration || reg.stopping || reg.state !== 'registered') {
+      refuse(invitation, 480, 'not signed in')
+      return
+    }
+    if (!available) {
+      refuse(invitation, 480, 'do not disturb')
+      return
+    }
+    if (current) {
+      // One call at a time: a second caller hears busy (no call waiting).
+      refuse(invitation, 486, 'already on a call')
+      return
+    }
+    const identity = invitation.remoteIdentity
+    const fromNumber = callerNumber(identity.uri.user)
+    const call: ActiveCall = {
+      callId: invitation.request.callId,
+      target: fromNumber,
+      inviter: invitation,
+      inbound: true,
+      callerCanceled: false,
+      registration: reg,
+      started: true,
+      answered: false,
+      ended: false,
+      muted: false,
+      held: false,
+      transferred: false,
+      earlyMedia: false,
+      backlog: [],
+    }
+    current = call
+    invitation.delegate = {
+      onCancel: () => {
+        call.callerCanceled = true
+      },
+      onSessionDescriptionHandler: (sdh, provisional) => {
+        if (!provisional && sdh instanceof ObservedSdh)
+          call.sdh = sdh
+      },
+    }
+    invitation.stateChange.addListener((state) => {
+      if (state === SessionState.Established && !call.ended)
+        onAnswered(call)
+      else if (state === SessionState.Terminated)
+        queueMicrotask(() => finish(call))
+    })
+    // sip.js already sent 100 Trying and 180 Ringing (autoSendAnInitialProvisionalResponse).
+    emit('incomingCall', { callId: call.callId, fromNumber, displayName: cleanDisplayName(identity.displayName) })
+  }
+
+  function ringingCall(): ActiveCall & { inviter: Invitation } {
+    const call = current
+    if (!call || call.ended || !call.inbound || call.answered || call.inviter instanceof Inviter || call.inviter.state !== SessionState.Initial)
+      throw new CallError('no-call', 'There is no ringing call to answer.')
+    return call as ActiveCall & { inviter: Invitation }
+  }
+
+  async function answer(): Promise<void> {
+    const call = ringingCall()
+    try {
+      await call.inviter.accept({
+        sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+      })
+    }
+    catch (error) {
+      call.negotiationError ??= describeMediaError(error)
+      throw new CallError('media', describeMediaError(error))
+    }
+  }
+
+  async function decline(statusCode: 480 | 486 | 603 = 603): Promise<void> {
+    const call = current
+    if (!call || call.ended || !call.inbound || call.answered || call.inviter instanceof Inviter)
+      return
+    if (call.inviter.state !== SessionState.Initial)
+      return
+    call.localCause ??= { type: 'declined' }
+    await call.inviter.reject({ statusCode }).catch((error: unknown) => log.warn('Could not decline the call', error))
+  }
+
+  function setAvailable(value: boolean): void {
+    available = value
+  }
+
   // ------------------------------------------------------------- lifecycle
 
   function on<K extends SipEventName>(event: K, handler: SipEventHandler<K>): () => void {
@@ -787,6 +926,9 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     hold,
     sendDtmf,
     transfer,
+    answer,
+    decline,
+    setAvailable,
     on,
     dispose,
   }

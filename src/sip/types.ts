@@ -1,3 +1,4 @@
+import type { StatsSnapshot } from '@/domain/quality'
 import type { CallEndCause } from '@/domain/types'
 
 /** Where the PBX is and how to reach it. Built from the run-time config. */
@@ -12,6 +13,12 @@ export interface SipPhoneOptions {
   ringTimeoutMs: number
   /** Log sip.js internals to the console (never credentials). */
   debug?: boolean
+  /**
+   * How DTMF is sent: `rfc4733` (default) = RTP telephone-events through the browser's
+   * RTCDTMFSender, falling back to SIP INFO when the browser has none; `info` = always
+   * SIP INFO (application/dtmf-relay), for PBXs that ignore telephone-events.
+   */
+  dtmfMode?: 'rfc4733' | 'info'
 }
 
 export interface SipCredentials {
@@ -49,9 +56,32 @@ export interface SipPhoneEvents {
   callAnswered: { callId: string }
   /**
    * The call is over, for whatever reason; emitted exactly once per call whose `callStarted`
-   * was emitted. (When `call()` rejects, no call events are emitted at all.)
+   * or `incomingCall` was emitted. (When `call()` rejects, no call events are emitted at all.)
+   * Inbound: `missed` when the caller gave up (CANCEL) before we answered, `declined` after decline().
    */
   callEnded: { callId: string, cause: CallEndCause }
+  /**
+   * An INVITE for the agent is ringing (180 sent). The first event of an inbound call; answer()
+   * or decline() it. Not emitted while unavailable (480) or while another call is up (486).
+   */
+  /**
+   * The consultation call of an attended transfer (see `startConsultation`). `ended` carries
+   * why, in words (`reason`), and whether the transfer completed (`transferred`).
+   */
+  consultation: {
+    callId: string
+    target: string
+    state: 'calling' | 'ringing' | 'answered' | 'ended'
+    reason?: string
+    transferred?: boolean
+  }
+  incomingCall: {
+    callId: string
+    /** The caller's user part: `+` and digits when it is a number, else the (cleaned) raw user, e.g. an extension name. */
+    fromNumber: string
+    /** The SIP display name without control characters, at most 64 characters; `''` when none. */
+    displayName: string
+  }
 }
 
 export type SipEventName = keyof SipPhoneEvents
@@ -75,7 +105,7 @@ export interface SipPhone {
    * hangup() came before the INVITE was sent).
    */
   call: (target: string) => Promise<{ callId: string }>
-  /** CANCEL before answer, BYE after. A no-op when there is no call. */
+  /** CANCEL before answer, BYE after; a ringing inbound call is declined (603). A no-op when there is no call. */
   hangup: () => Promise<void>
   /** Mute/unmute the microphone of the current call (a no-op without a call; each call starts unmuted). */
   setMuted: (muted: boolean) => void
@@ -93,9 +123,47 @@ export interface SipPhone {
   sendDtmf: (tones: string) => Promise<void>
   /**
    * Blind transfer (REFER) of the answered call to `+`/digits `target`. Resolves once the
-   * PBX accepted the REFER (202); the call then ends with a local hangup.
+   * PBX reports the transfer done (NOTIFY 2xx, or its BYE after the 202); the call then ends
+   * with cause `transferred`. Rejects with a `CallError` ('rejected') when the PBX refuses it
+   * (the call goes on).
    */
   transfer: (target: string) => Promise<void>
+  /**
+   * Answer the ringing inbound call (200 OK with our SDP); `callAnswered` follows. Rejects with
+   * a `CallError` ('no-call' when nothing rings; 'media' when the microphone/answer failed,
+   * the call then ends with a media-error).
+   */
+  answer: () => Promise<void>
+  /** Refuse the ringing inbound call (default 603 Decline); it ends with cause `declined`. A no-op without one. */
+  decline: (statusCode?: 480 | 486 | 603) => Promise<void>
+  /** false = Do not disturb: INVITEs are answered 480 Temporarily Unavailable and never emitted. */
+  setAvailable: (available: boolean) => void
+
+  // ---- in-call controls (attended transfer, devices, statistics) ----------------
+  /**
+   * Attended transfer, step 1: put the answered call on hold (if it is not already) and call
+   * `target` (`+`/digits) on a second dialog. Its progress arrives as `consultation` events.
+   * Rejects with a `CallError` ('invalid-target' | 'no-call' | 'call-in-progress' when a
+   * consultation is already up | 'media').
+   */
+  startConsultation: (target: string) => Promise<{ callId: string }>
+  /**
+   * Attended transfer, step 2: REFER the held caller to the answered consultation call
+   * (Refer-To with Replaces). Resolves once the PBX reports the transfer done (NOTIFY 2xx);
+   * both calls then end, the main one with cause `transferred` (attended). Rejects with a
+   * `CallError` ('no-call' without an answered consultation | 'rejected'); both calls stay.
+   */
+  completeTransfer: () => Promise<void>
+  /** Attended transfer, go back: end the consultation call (CANCEL/BYE). The main call stays held. */
+  cancelConsultation: () => Promise<void>
+  /**
+   * The microphone to use (`deviceId` from enumerateDevices; `null` = the system default):
+   * for the next calls and, during a call, swapped into it at once (mute/hold kept).
+   * Rejects with a `CallError` ('media') when the device cannot be opened; the call keeps the old one.
+   */
+  setInputDevice: (deviceId: string | null) => Promise<void>
+  /** Cumulative RTP statistics of the answered call's audio, or `null` without one. */
+  sampleStats: () => Promise<StatsSnapshot | null>
   on: <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => () => void
   /** Hang up, unregister, close the WebSocket and drop every listener. */
   dispose: () => Promise<void>

@@ -51,6 +51,7 @@ export class FakeHubSpot implements HubSpotPort {
   userLoggedOut = () => this.record('userLoggedOut')
   outgoingCall = (data: Parameters<HubSpotPort['outgoingCall']>[0]) => this.record('outgoingCall', data)
   callAnswered = (data: Parameters<HubSpotPort['callAnswered']>[0]) => this.record('callAnswered', data)
+  callTransferred = (data: Parameters<HubSpotPort['callTransferred']>[0]) => this.record('callTransferred', data)
   incomingCall = (data: Parameters<HubSpotPort['incomingCall']>[0]) => this.record('incomingCall', data)
   navigateToRecord = (data: Parameters<HubSpotPort['navigateToRecord']>[0]) => this.record('navigateToRecord', data)
   userAvailable = () => this.record('userAvailable')
@@ -81,6 +82,8 @@ export class FakeSip implements SipPhone {
   /** Set to make the next register() reject with this error. */
   registerError: Error | null = null
   callError: Error | null = null
+  /** Set to make the next answer() reject with this error. */
+  answerError: Error | null = null
   nextCallId = 'call-1@test'
   audio: HTMLAudioElement | null = null
   private readonly events = emitter<SipPhoneEvents>()
@@ -119,6 +122,20 @@ export class FakeSip implements SipPhone {
 
   transfer = async (target: string) => {
     this.actions.push(`transfer:${target}`)
+  }
+
+  answer = async () => {
+    this.actions.push('answer')
+    if (this.answerError)
+      throw this.answerError
+  }
+
+  decline = async (statusCode?: 480 | 486 | 603) => {
+    this.actions.push(`decline:${statusCode ?? 603}`)
+  }
+
+  setAvailable = (available: boolean) => {
+    this.actions.push(`available:${available}`)
   }
 
   setMuted = (muted: boolean) => {

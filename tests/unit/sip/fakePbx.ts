@@ -250,6 +250,84 @@ export class FakePbx {
     this.transport.deliver(raw)
   }
 
+  /**
+   * The PBX calls the softphone: an INVITE with an SDP offer to the Contact it registered.
+   * `from` is the From header's name-addr, e.g. `"Ada" <sip:+442079460700@pbx.test>`.
+   */
+  sendInvite(from = `"Ada Lovelace" <sip:+442079460700@${DOMAIN}>`): IncomingInvite {
+    const register = this.sent('REGISTER').at(-1)
+    const contact = /<([^>]+)>/.exec(register?.header('contact') ?? '')?.[1]
+    if (!contact)
+      throw new Error('The softphone has not registered a Contact yet')
+    const invite: IncomingInvite = {
+      callId: `inbound-${random()}@${DOMAIN}`,
+      branch: `z9hG4bK${random()}`,
+      fromTag: random(),
+      from,
+      ruri: contact,
+      to: `<sip:${USER}@${DOMAIN}>`,
+    }
+    this.transport.deliver([
+      `INVITE ${contact} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=${invite.branch}`,
+      'Max-Forwards: 70',
+      `From: ${from};tag=${invite.fromTag}`,
+      `To: ${invite.to}`,
+      `Contact: <sip:asterisk@${DOMAIN};transport=ws>`,
+      `Call-ID: ${invite.callId}`,
+      'CSeq: 1 INVITE',
+      'Content-Type: application/sdp',
+      `Content-Length: ${new TextEncoder().encode(OFFER_SDP).length}`,
+      '',
+      OFFER_SDP,
+    ].join('\r\n'))
+    return invite
+  }
+
+  /** The caller gives up before the softphone answered. */
+  sendCancel(invite: IncomingInvite): void {
+    this.transport.deliver([
+      `CANCEL ${invite.ruri} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=${invite.branch}`,
+      'Max-Forwards: 70',
+      `From: ${invite.from};tag=${invite.fromTag}`,
+      `To: ${invite.to}`,
+      `Call-ID: ${invite.callId}`,
+      'CSeq: 1 CANCEL',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'))
+  }
+
+  /** The final responses the softphone sent to an INVITE of ours (status codes, in order). */
+  inviteResponses(invite: IncomingInvite): number[] {
+    return this.responses
+      .filter(raw => raw.includes(invite.callId) && /^CSeq: 1 INVITE/mi.test(raw))
+      .map(raw => Number(raw.slice(8, 11)))
+  }
+
+  /** ACK the softphone's 2xx to our INVITE (completes the answer). */
+  sendAck(invite: IncomingInvite): void {
+    const ok = this.responses.find(raw => raw.startsWith('SIP/2.0 200') && raw.includes(invite.callId) && /^CSeq: 1 INVITE/mi.test(raw))
+    const to = /^To: (.*)$/mi.exec(ok ?? '')?.[1]?.trim()
+    const target = /^Contact: <([^>]+)>/mi.exec(ok ?? '')?.[1]
+    if (!to || !target)
+      throw new Error('The softphone has not answered this INVITE')
+    this.transport.deliver([
+      `ACK ${target} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
+      'Max-Forwards: 70',
+      `From: ${invite.from};tag=${invite.fromTag}`,
+      `To: ${to}`,
+      `Call-ID: ${invite.callId}`,
+      'CSeq: 1 ACK',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'))
+  }
+
   private toTag(callId: string): string {
     let tag = this.toTags.get(callId)
     if (!tag) {
@@ -258,6 +336,16 @@ export class FakePbx {
     }
     return tag
   }
+}
+
+/** An INVITE the fake PBX sent to the softphone (inbound call). */
+export interface IncomingInvite {
+  callId: string
+  branch: string
+  fromTag: string
+  from: string
+  ruri: string
+  to: string
 }
 
 export class FakeTransport implements Transport {
@@ -472,7 +560,7 @@ export class EventLog {
   private waiters: Array<() => void> = []
 
   constructor(phone: SipPhone) {
-    const names: SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded']
+    const names: SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall']
     for (const name of names) {
       phone.on(name, (payload) => {
         this.all.push({ event: name, payload })
