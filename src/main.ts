@@ -4,15 +4,37 @@ import App from '@/App.vue'
 import ConfigErrorScreen from '@/components/ConfigErrorScreen.vue'
 import { loadConfig } from '@/config/loadConfig'
 import { browserStorage } from '@/config/storage'
+import { effectiveAllowedOrigins } from '@/domain/origins'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
+import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
 import { providePorts } from '@/ports'
 import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
 import '@/style.css'
+
+function showSetupScreen(errors: { field: string, message: string }[]): void {
+  createApp(ConfigErrorScreen, { errors }).mount('#app')
+}
 
 async function start(): Promise<void> {
   // sip.js downloads while the config loads and the first screen paints.
   loadSipPhone().catch(() => {})
   const loaded = await loadConfig(window.location)
+  // Only HubSpot (the allowed origins) may embed us and talk to the SDK: checked before
+  // the SDK exists, so it never answers a SYNC from anyone else.
+  const allowedOrigins = effectiveAllowedOrigins(loaded.ok ? loaded.config.allowedOrigins : undefined, window.location.hostname)
+  const embedding = checkEmbedding(window, allowedOrigins)
+  if (!embedding.ok) {
+    // Not HubSpot: no SDK (nothing answers its SYNC), no SIP, just the reason.
+    showSetupScreen([{ field: 'allowedOrigins', message: embedding.message }])
+    return
+  }
+  installMessageGuard(window, {
+    allowedOrigins,
+    onBlocked: (reason, origin) => {
+      if (loaded.ok && loaded.config.debug)
+        console.warn(`[softphone] ignored a message from ${origin}: ${reason}`)
+    },
+  })
   if (!loaded.ok) {
     // HubSpot still gets an answer, so its call switcher doesn't spin forever.
     const hubspot = createHubSpotPort({ debug: false })
@@ -20,7 +42,7 @@ async function start(): Promise<void> {
       hubspot.initialized({ isLoggedIn: false })
       hubspot.sendError({ message: `The softphone is not configured: ${loaded.errors.map(e => `${e.field}: ${e.message}`).join(' ')}` })
     })
-    createApp(ConfigErrorScreen, { errors: loaded.errors }).mount('#app')
+    showSetupScreen(loaded.errors)
     return
   }
   const { config } = loaded

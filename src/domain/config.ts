@@ -7,6 +7,7 @@
  * the field in each message: whoever deploys reads them on a setup screen,
  * and fixing five mistakes should not take five reloads.
  */
+import { parseOriginPattern } from '@/domain/origins'
 import { toRegion } from '@/domain/phoneNumber'
 
 export interface IceServerConfig {
@@ -33,6 +34,12 @@ export interface AppConfig {
   ringTimeoutSeconds: number
   debug: boolean
   devLogin?: DevLogin
+  /**
+   * Origins allowed to embed the softphone and talk to it (`https://app.hubspot.com`,
+   * `http://localhost:*`), canonical. Only from config.json; unset = HubSpot's app domains
+   * (see `effectiveAllowedOrigins` in `@/domain/origins`).
+   */
+  allowedOrigins?: string[]
 }
 
 export interface ConfigError {
@@ -270,6 +277,29 @@ function parseDevLogin(raw: unknown, location: { hostname: string }, errors: Err
 }
 
 /**
+ * `allowedOrigins` comes from config.json only: a URL parameter could be set by whoever
+ * frames the widget, which is exactly who the list keeps out.
+ */
+function parseAllowedOrigins(raw: unknown, query: URLSearchParams, errors: Errors): string[] | undefined {
+  const field = 'allowedOrigins'
+  if (query.has(field)) add(errors, field, 'can only be set in config.json, not in the page URL.')
+  if (raw === undefined || raw === null) return undefined
+  if (!Array.isArray(raw) || raw.length === 0) {
+    return add(errors, field, 'must be a non-empty list of origins, e.g. ["https://app.hubspot.com", "https://app-eu1.hubspot.com"].')
+  }
+  const out: string[] = []
+  raw.forEach((entry, i) => {
+    const origin = typeof entry === 'string' ? parseOriginPattern(entry) : null
+    if (origin === null) {
+      add(errors, `${field}[${i}]`, `${show(entry)} is not an origin such as https://app.hubspot.com (scheme and host, optional port or :*, no path).`)
+      return
+    }
+    if (!out.includes(origin)) out.push(origin)
+  })
+  return out
+}
+
+/**
  * `file` is the parsed `config.json` (`null` when there is none), `query` the
  * page's query string, `location` the page's own location.
  */
@@ -290,6 +320,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   const ringTimeoutSeconds = parseRingTimeout(pick(source, query, 'ringTimeoutSeconds'), errors)
   const debug = parseDebug(pick(source, query, 'debug'), errors)
   const devLogin = parseDevLogin(source.devLogin, location, errors)
+  const allowedOrigins = parseAllowedOrigins(source.allowedOrigins, query, errors)
 
   if (errors.length > 0 || pbxUrl === undefined || sipDomain === undefined) {
     return { ok: false, errors: errors }
@@ -297,5 +328,6 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   const config: AppConfig = { pbxUrl, sipDomain, iceServers, ringTimeoutSeconds, debug }
   if (defaultCountry !== undefined) config.defaultCountry = defaultCountry
   if (devLogin !== undefined) config.devLogin = devLogin
+  if (allowedOrigins !== undefined) config.allowedOrigins = allowedOrigins
   return { ok: true, config }
 }
