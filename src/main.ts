@@ -9,6 +9,7 @@ import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
 import { providePorts } from '@/ports'
 import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
+import { withReconnect } from '@/sip/withReconnect'
 import '@/style.css'
 
 function showSetupScreen(errors: { field: string, message: string }[]): void {
@@ -49,13 +50,15 @@ async function start(): Promise<void> {
   // The port and the app are created in one synchronous block, so no HubSpot
   // message can arrive before the stores subscribe to it.
   const hubspot = createHubSpotPort({ debug: config.debug })
-  const sip = createLazySipPhone({
+  // A dropped WebSocket is re-REGISTERed on its own, with backoff and jitter.
+  const sip = withReconnect(createLazySipPhone({
     server: config.pbxUrl,
     domain: config.sipDomain,
     iceServers: config.iceServers,
     ringTimeoutMs: config.ringTimeoutSeconds * 1000,
     debug: config.debug,
-  })
+  }))
+  window.addEventListener('online', () => sip.reconnectNow())
   const { storage, persistent } = browserStorage()
   const app = createApp(App)
   app.use(createPinia())

@@ -30,6 +30,16 @@ export interface SipCredentials {
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'failed'
 
+/**
+ * Set on `registration` events while the phone reconnects on its own after losing the PBX
+ * (see `withReconnect`): `failed` + `reconnect` = waiting `delayMs` before attempt `attempt`;
+ * `registering` + `reconnect` = that attempt is under way.
+ */
+export interface ReconnectInfo {
+  attempt: number
+  delayMs: number
+}
+
 /** A registration failure in words an agent understands. */
 export interface RegistrationFailure {
   kind: 'auth' | 'transport' | 'rejected'
@@ -44,7 +54,7 @@ export interface SipPhoneEvents {
    * Registration state changes. Besides register()/unregister(), `failed` also arrives on its own
    * when a registered phone loses the WebSocket (kind 'transport') or a refresh is refused.
    */
-  registration: { state: RegistrationState, failure?: RegistrationFailure }
+  registration: { state: RegistrationState, failure?: RegistrationFailure, reconnect?: ReconnectInfo }
   /**
    * The INVITE for an outbound call is on the wire. Always the first event of a call and
    * emitted just before `call()` resolves with the same `callId`.

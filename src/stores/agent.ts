@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { usePorts } from '@/ports'
-import type { RegistrationState } from '@/sip/types'
+import type { ReconnectInfo, RegistrationState } from '@/sip/types'
 import { RegistrationError } from '@/sip/types'
 
 const REMEMBERED_KEY = 'softphone:agent'
@@ -46,11 +46,15 @@ export const useAgentStore = defineStore('agent', () => {
   /** Set once the agent signed in this page, so a later loss of registration is told apart from "never signed in". */
   const signedIn = ref(false)
 
+  /** Set while the phone reconnects on its own after losing the PBX (the agent stays signed in). */
+  const reconnect = ref<ReconnectInfo | null>(null)
+  const reconnecting = computed(() => reconnect.value !== null && signedIn.value)
   const isRegistered = computed(() => registration.value === 'registered')
   const isBusy = computed(() => registration.value === 'registering')
 
-  sip.on('registration', ({ state, failure: why }) => {
+  sip.on('registration', ({ state, failure: why, reconnect: retry }) => {
     registration.value = state
+    reconnect.value = retry ?? null
     if (state === 'failed' && why)
       failure.value = why.message
     if (state === 'registered')
@@ -105,5 +109,5 @@ export const useAgentStore = defineStore('agent', () => {
     hubspot.userLoggedOut()
   }
 
-  return { registration, failure, extension, displayName, signedIn, isRegistered, isBusy, signIn, signOut }
+  return { registration, failure, extension, displayName, signedIn, isRegistered, isBusy, reconnect, reconnecting, signIn, signOut }
 })
