@@ -10,9 +10,9 @@ import { isCallActive, transition } from '@/domain/callMachine'
 import { buildEngagementProperties } from '@/domain/engagement'
 import { describeEndCause, mapEndCause } from '@/domain/endStatus'
 import { defaultOutcomeFor } from '@/domain/outcomes'
-import { normalizeDialString } from '@/domain/phoneNumber'
+import { formatPhoneForDisplay, normalizeDialString } from '@/domain/phoneNumber'
 import type { CallEndCause, EndStatus } from '@/domain/types'
-import type { DialRequest } from '@/hubspot/types'
+import type { CallerIdMatch, DialRequest } from '@/hubspot/types'
 import { usePorts } from '@/ports'
 import { CallError } from '@/sip/types'
 import { useAgentStore } from '@/stores/agent'
@@ -49,6 +49,16 @@ export interface Notice {
 }
 
 interface Draft { call: CallRecord, outcomeId: string, notes: string }
+
+/** Who is calling in (inbound calls only): the SIP display name and HubSpot's caller-id match. */
+export interface InboundCaller {
+  /** The SIP display name, already cleaned by the adapter; '' when none. */
+  displayName: string
+  /** 'pending' until HubSpot answers the caller-id lookup. */
+  lookup: 'pending' | 'matched' | 'unmatched'
+  /** HubSpot's matches, best first (empty unless matched). */
+  matches: CallerIdMatch[]
+}
 
 function readDraft(raw: string | null): Draft | null {
   if (!raw)
@@ -269,6 +279,83 @@ export const useCallStore = defineStore('call', () => {
     wrapUp.value.error = `HubSpot could not save the call: ${message}`
   })
 
+  // --- Inbound calls ---------------------------------------------------------
+  // The SIP adapter refuses a second caller (486) while a call is up and every caller (480)
+  // while the agent is on Do not disturb; what reaches us here rings unless a wrap-up is open.
+  const caller = ref<InboundCaller | null>(null)
+
+  sip.on('incomingCall', ({ callId, fromNumber, displayName }) => {
+    if (phase.value !== 'idle') {
+      // The last call's wrap-up is not saved yet: the caller hears busy, HubSpot hears nothing.
+      void sip.decline(486)
+      return
+    }
+    earlyEnd = null
+    muted.value = false
+    const startedAt = now()
+    call.value = {
+      callId,
+      direction: 'INBOUND',
+      toNumber: agent.extension,
+      display: formatPhoneForDisplay(fromNumber),
+      fromNumber,
+      startedAt,
+      answeredAt: null,
+      endedAt: null,
+      engagementId: null,
+      endStatus: null,
+      endReason: null,
+    }
+    caller.value = { displayName, lookup: 'pending', matches: [] }
+    go({ type: 'incoming' })
+    hubspot.incomingCall({ externalCallId: callId, fromNumber, toNumber: agent.extension, callStartTime: startedAt, createEngagement: true })
+  })
+
+  /** Answer the ringing inbound call. */
+  async function answer(): Promise<void> {
+    if (phase.value !== 'incoming')
+      return
+    try {
+      await sip.answer()
+    }
+    catch (error) {
+      notify('error', `The call could not be answered: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+
+  /** Decline the ringing inbound call (603); it ends REJECTED. */
+  async function decline(): Promise<void> {
+    if (phase.value === 'incoming')
+      await sip.decline(603)
+  }
+
+  const isInboundCall = (): boolean => call.value?.direction === 'INBOUND' && (active.value || inWrapUp.value)
+
+  hubspot.on('callerIdMatchSucceeded', ({ matches }) => {
+    if (caller.value && isInboundCall())
+      caller.value = { ...caller.value, lookup: 'matched', matches }
+  })
+  hubspot.on('callerIdMatchFailed', () => {
+    if (caller.value && isInboundCall())
+      caller.value = { ...caller.value, lookup: 'unmatched', matches: [] }
+  })
+  hubspot.on('navigateToRecordFailed', ({ message }) => {
+    notify('error', `HubSpot could not open the record: ${message}`)
+  })
+
+  /** Ask HubSpot to open a matched caller's contact or company record. */
+  function openRecord(match: CallerIdMatch): void {
+    hubspot.navigateToRecord({
+      objectCoordinates: match.objectCoordinates,
+      ...(call.value?.engagementId ? { engagementId: call.value.engagementId } : {}),
+    })
+  }
+
+  watch(phase, (next) => {
+    if (next === 'idle')
+      caller.value = null
+  }, { flush: 'sync' })
+
   // Every keystroke of the wrap-up is kept until HubSpot confirms the save.
   watch([phase, call, () => wrapUp.value.outcomeId, () => wrapUp.value.notes], () => {
     if (phase.value === 'ended' && call.value) {
@@ -280,6 +367,7 @@ export const useCallStore = defineStore('call', () => {
   return {
     phase, call, wrapUp, muted, notices, active, inWrapUp,
     dial, hangup, toggleMute, saveCall, dismissNotice, notify,
+    caller, answer, decline, openRecord,
     attachAudio: (element: HTMLAudioElement | null) => sip.setRemoteAudioElement(element),
   }
 })

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
+import type { CallerIdMatch } from '@/hubspot/types'
+import { CallError } from '@/sip/types'
+import { useAgentStore } from '@/stores/agent'
+import { useAvailabilityStore } from '@/stores/availability'
+import { useCallStore } from '@/stores/call'
+import { useWidgetStore } from '@/stores/widget'
+import type { Harness } from '../fakes'
+import { createHarness } from '../fakes'
+
+const CALL_ID = 'inbound-1@pbx'
+const ADA: CallerIdMatch = {
+  callerIdType: 'CONTACT',
+  objectCoordinates: { portalId: 123456, objectId: 9101, objectTypeId: '0-1' },
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.test',
+}
+
+async function signedIn(): Promise<Harness> {
+  const h = createHarness()
+  await useAgentStore().signIn({ extension: '1002', password: 'pw', displayName: '' })
+  h.hubspot.sent.length = 0
+  h.sip.actions.length = 0
+  return h
+}
+
+function ring(h: Harness, fromNumber = '+442079460700', displayName = 'Ada L'): void {
+  h.sip.emit('incomingCall', { callId: CALL_ID, fromNumber, displayName })
+}
+
+describe('call store: inbound calls', () => {
+  it('rings: incoming phase, the caller shown, incomingCall sent to HubSpot', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    expect(call.phase).toBe('incoming')
+    expect(call.active).toBe(true)
+    expect(call.call).toMatchObject({ callId: CALL_ID, direction: 'INBOUND', fromNumber: '+442079460700', toNumber: '1002', display: '+44 20 7946 0700' })
+    expect(call.caller).toEqual({ displayName: 'Ada L', lookup: 'pending', matches: [] })
+    expect(h.hubspot.sent).toEqual([{
+      type: 'incomingCall',
+      data: { externalCallId: CALL_ID, fromNumber: '+442079460700', toNumber: '1002', callStartTime: h.clock.now, createEngagement: true },
+    }])
+  })
+
+  it('caller-id match: shows the match; the agent opens the record with the engagement', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.hubspot.emit('engagementCreated', { engagementId: 77 })
+    h.hubspot.emit('callerIdMatchSucceeded', { matches: [ADA] })
+    expect(call.caller).toMatchObject({ lookup: 'matched', matches: [ADA] })
+    call.openRecord(ADA)
+    expect(h.hubspot.last('navigateToRecord')).toEqual({ objectCoordinates: ADA.objectCoordinates, engagementId: 77 })
+  })
+
+  it('caller-id match failed: the bare number', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.hubspot.emit('callerIdMatchFailed', { message: 'none' })
+    expect(call.caller).toMatchObject({ lookup: 'unmatched', matches: [] })
+  })
+
+  it('ignores a caller-id answer when no inbound call is up', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    h.hubspot.emit('callerIdMatchSucceeded', { matches: [ADA] })
+    expect(call.caller).toBeNull()
+  })
+
+  it('answer → callAnswered; the far end hangs up → COMPLETED; wrap-up says INBOUND', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.hubspot.emit('engagementCreated', { engagementId: 77 })
+    await call.answer()
+    expect(h.sip.actions).toEqual(['answer'])
+    h.clock.now += 1000
+    h.sip.emit('callAnswered', { callId: CALL_ID })
+    expect(call.phase).toBe('connected')
+    h.clock.now += 5000
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'hangup', by: 'remote' } })
+    expect(call.phase).toBe('ended')
+    call.saveCall()
+    expect(h.hubspot.types()).toEqual(['incomingCall', 'callAnswered', 'callEnded', 'callCompleted'])
+    expect(h.hubspot.last('callEnded')).toEqual({ externalCallId: CALL_ID, engagementId: 77, callEndStatus: 'COMPLETED' })
+    expect(h.hubspot.last('callCompleted')).toMatchObject({
+      externalCallId: CALL_ID,
+      engagementId: 77,
+      engagementProperties: { hs_call_direction: 'INBOUND', hs_call_from_number: '+442079460700', hs_call_to_number: '1002', hs_call_status: 'COMPLETED' },
+    })
+  })
+
+  it('decline → 603 and callEnded REJECTED, never callAnswered', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    await call.decline()
+    expect(h.sip.actions).toEqual(['decline:603'])
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'declined' } })
+    expect(call.phase).toBe('ended')
+    expect(h.hubspot.types()).toEqual(['incomingCall', 'callEnded'])
+    expect(h.hubspot.last('callEnded')).toMatchObject({ callEndStatus: 'REJECTED' })
+  })
+
+  it('the caller hangs up first → MISSED', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    expect(call.phase).toBe('ended')
+    expect(call.call?.endReason).toContain('Missed call')
+    expect(h.hubspot.last('callEnded')).toMatchObject({ callEndStatus: 'MISSED' })
+  })
+
+  it('HubSpot\'s END_CALL while ringing hangs up (the adapter declines)', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.hubspot.emit('endCall', undefined)
+    await Promise.resolve()
+    expect(h.sip.actions).toEqual(['hangup'])
+    expect(call.phase).toBe('incoming')
+  })
+
+  it('a failed answer keeps ringing state and tells the agent why', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.sip.answerError = new CallError('media', 'Microphone access was denied.')
+    await call.answer()
+    expect(call.notices.at(-1)).toMatchObject({ kind: 'error', text: expect.stringContaining('Microphone access was denied.') })
+  })
+
+  it('a call arriving during the wrap-up is refused busy (486) and HubSpot hears nothing', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    h.hubspot.sent.length = 0
+    h.sip.actions.length = 0
+    h.sip.emit('incomingCall', { callId: 'second@pbx', fromNumber: '1007', displayName: '' })
+    expect(h.sip.actions).toEqual(['decline:486'])
+    expect(call.phase).toBe('ended')
+    expect(call.call?.callId).toBe(CALL_ID)
+    h.sip.emit('callEnded', { callId: 'second@pbx', cause: { type: 'declined' } })
+    expect(h.hubspot.sent).toEqual([])
+  })
+
+  it('answer/decline do nothing when no call rings', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    await call.answer()
+    await call.decline()
+    expect(h.sip.actions).toEqual([])
+  })
+})
+
+describe('availability store', () => {
+  it('Do not disturb: tells the adapter to refuse and HubSpot userUnavailable; back: userAvailable', async () => {
+    const h = await signedIn()
+    const availability = useAvailabilityStore()
+    expect(h.sip.actions).toEqual([])
+    availability.setAvailable(false)
+    expect(h.sip.actions).toEqual(['available:false'])
+    expect(h.hubspot.types()).toEqual(['userUnavailable'])
+    availability.setAvailable(false)
+    expect(h.hubspot.types()).toEqual(['userUnavailable'])
+    availability.setAvailable(true)
+    expect(h.sip.actions).toEqual(['available:false', 'available:true'])
+    expect(h.hubspot.types()).toEqual(['userUnavailable', 'userAvailable'])
+  })
+
+  it.each([
+    ['widget', false],
+    ['remote', true],
+    ['window', true],
+    [undefined, true],
+  ] as const)('iframeLocation %s → inbound rings: %s', async (iframeLocation, rings) => {
+    const h = await signedIn()
+    const availability = useAvailabilityStore()
+    useWidgetStore()
+    h.hubspot.emit('ready', iframeLocation ? { iframeLocation } : {})
+    await nextTick()
+    expect(availability.inboundSupported).toBe(rings)
+    expect(availability.ringing).toBe(rings)
+    expect(h.sip.actions.at(-1) ?? 'available:true').toBe(`available:${rings}`)
+    // HubSpot is only told about the agent's own choice, not about the location.
+    expect(h.hubspot.types().filter(t => t.startsWith('user'))).toEqual([])
+  })
+})
