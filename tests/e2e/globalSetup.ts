@@ -43,7 +43,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await createServer({
     configFile: 'vite.config.ts',
     logLevel: 'warn',
-    server: { host: '127.0.0.1', port: E2E_PORT, strictPort: true },
+    // No HMR: an edit to the source mid-run must not reload the pages under test.
+    server: { host: '127.0.0.1', port: E2E_PORT, strictPort: true, hmr: false, watch: null },
   })
   await server.listen()
   project.provide('baseUrl', `http://127.0.0.1:${E2E_PORT}`)

@@ -198,4 +198,42 @@ describe('outbound calls against the real PBX', () => {
     const completed = await sim.waitForMessage('CALL_COMPLETED', completedBefore + 1)
     expect(completed.data).toMatchObject({ engagementProperties: { hs_call_body: 'Do not lose this' } })
   })
+
+  it('works from the keyboard alone: type and Enter to call, Tab to Hang up, Tab through the wrap-up', async () => {
+    const frame = sim.widgetFrame()
+    /** Presses Tab until the focused control is the one named, as a keyboard user would. */
+    async function tabTo(name: string): Promise<void> {
+      for (let i = 0; i < 15; i++) {
+        const focused = await frame.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null
+          return el?.getAttribute('aria-label') ?? el?.closest('label')?.querySelector('span')?.textContent ?? el?.textContent?.trim() ?? ''
+        })
+        if (focused === name)
+          return
+        await sim.page.keyboard.press('Tab')
+      }
+      throw new Error(`could not reach “${name}” with Tab`)
+    }
+
+    const from = await countReceived()
+    await sim.widget.getByLabel('Phone number', { exact: true }).focus()
+    await sim.page.keyboard.type(TEST_NUMBERS.echo.short)
+    await sim.page.keyboard.press('Enter')
+    await sim.widget.getByText('Connected').waitFor()
+    await tabTo('Hang up')
+    await sim.page.keyboard.press('Enter')
+    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await tabTo('Call outcome')
+    await sim.page.keyboard.press('ArrowDown')
+    await tabTo('Notes')
+    await sim.page.keyboard.type('typed without a mouse')
+    await tabTo('Save call')
+    await sim.page.keyboard.press('Enter')
+    await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+
+    const messages = await messagesAfter(from)
+    expect(messages.map(e => e.type)).toEqual(['OUTGOING_CALL_STARTED', 'CALL_ANSWERED', 'CALL_ENDED', 'CALL_COMPLETED'])
+    expect(messages[0]?.data).toMatchObject({ toNumber: TEST_NUMBERS.echo.short })
+    expect(messages[3]?.data).toMatchObject({ engagementProperties: { hs_call_body: 'typed without a mouse' } })
+  })
 })

@@ -27,6 +27,11 @@ describe('DialerScreen', () => {
     expect((wrapper.find('input').element as HTMLInputElement).value).toBe('12ab')
   })
 
+  it('puts the cursor in Phone number when it shows, ready to type', () => {
+    const { wrapper } = mountWith(DialerScreen)
+    expect(document.activeElement).toBe(wrapper.find('input').element)
+  })
+
   it('disables Call until something is typed', async () => {
     const { wrapper } = mountWith(DialerScreen)
     const call = wrapper.findAll('button').find(b => b.text() === 'Call')

@@ -43,8 +43,14 @@ describe('SignInScreen', () => {
     expect(wrapper.find('[role="alert"]').text()).toBe('Wrong extension or password.')
   })
 
-  it('prefills the remembered extension', () => {
+  it('prefills the remembered extension and puts the cursor in Password', () => {
     const { wrapper } = mountWith(SignInScreen, { initialState: { agent: { extension: '1004' } } })
     expect((field(wrapper, 'Extension').element as HTMLInputElement).value).toBe('1004')
+    expect(document.activeElement).toBe(field(wrapper, 'Password').element)
+  })
+
+  it('puts the cursor in Extension when nothing is remembered', () => {
+    const { wrapper } = mountWith(SignInScreen)
+    expect(document.activeElement).toBe(field(wrapper, 'Extension').element)
   })
 })
