@@ -59,8 +59,8 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
       void phone.dispose()
     return phone
   })
-  // A failed load surfaces in the first method that needs the phone.
-  ready.catch(() => {})
+  // A failed load surfaces in the first method that needs the phone; the cause goes to the console.
+  ready.catch((error: unknown) => console.error('[softphone] The SIP adapter could not be loaded', error))
 
   async function phone(): Promise<SipPhone> {
     if (real)

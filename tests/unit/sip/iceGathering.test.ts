@@ -1,7 +1,7 @@
 import type { Session } from 'sip.js'
 import { Web } from 'sip.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ICE_GATHERING_TIMEOUT_MS, webSessionDescriptionHandlerFactory } from '@/sip/media'
+import { ICE_GATHERING_TIMEOUT_MS, ICE_QUIET_MS, webSessionDescriptionHandlerFactory } from '@/sip/media'
 
 const OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=candidate:1 1 udp 2122260223 192.168.1.2 50000 typ host\r\n'
 
@@ -26,9 +26,16 @@ class StuckGatheringPeerConnection {
     return { type: 'offer', sdp: OFFER }
   }
 
+  onicecandidate: ((event: { candidate: { candidate: string, type: string } | null }) => void) | null = null
+
+  /** Candidates this connection "finds": [ms after setLocalDescription, type]. */
+  static candidates: Array<[number, RTCIceCandidateType]> = []
+
   async setLocalDescription(description: RTCSessionDescriptionInit): Promise<void> {
     this.localDescription = description
     this.signalingState = 'have-local-offer'
+    for (const [ms, type] of StuckGatheringPeerConnection.candidates)
+      setTimeout(() => this.onicecandidate?.({ candidate: { candidate: `candidate:1 1 udp 1 192.0.2.2 5000 typ ${type}`, type } }), ms)
   }
 }
 
@@ -37,6 +44,7 @@ const session = { userAgent: { getLogger: () => logger } } as unknown as Session
 const NO_MEDIA: Web.SessionDescriptionHandlerOptions = { constraints: { audio: false, video: false } }
 
 beforeEach(() => {
+  StuckGatheringPeerConnection.candidates = []
   vi.useFakeTimers()
   vi.stubGlobal('RTCPeerConnection', StuckGatheringPeerConnection)
 })
@@ -78,5 +86,38 @@ describe('ICE gathering bound', () => {
     await vi.advanceTimersByTimeAsync(1)
 
     expect(offer.settledAt()).toBe(1500)
+  })
+
+  it('without ICE servers, goes out ICE_QUIET_MS after the last host candidate instead of waiting for "complete"', async () => {
+    StuckGatheringPeerConnection.candidates = [[1, 'host'], [3, 'host']]
+    const offer = offerAfter(undefined)
+
+    await vi.advanceTimersByTimeAsync(3 + ICE_QUIET_MS - 1)
+    expect(offer.settledAt()).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1)
+
+    expect(offer.settledAt()).toBe(3 + ICE_QUIET_MS)
+  })
+
+  it('with a STUN server, waits for its server-reflexive candidate, not just the host ones', async () => {
+    StuckGatheringPeerConnection.candidates = [[1, 'host'], [40, 'srflx']]
+    const offer = offerAfter({ peerConnectionConfiguration: { iceServers: [{ urls: 'stun:stun.example.com:3478' }] } })
+
+    await vi.advanceTimersByTimeAsync(39)
+    expect(offer.settledAt()).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1 + ICE_QUIET_MS)
+
+    expect(offer.settledAt()).toBe(40 + ICE_QUIET_MS)
+  })
+
+  it('with a TURN server, a server-reflexive candidate is not enough: it waits for relay or the bound', async () => {
+    StuckGatheringPeerConnection.candidates = [[1, 'host'], [40, 'srflx']]
+    const offer = offerAfter({ peerConnectionConfiguration: { iceServers: [{ urls: ['stun:stun.example.com', 'turn:turn.example.com'], username: 'u', credential: 'c' }] } })
+
+    await vi.advanceTimersByTimeAsync(ICE_GATHERING_TIMEOUT_MS - 1)
+    expect(offer.settledAt()).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1)
+
+    expect(offer.settledAt()).toBe(ICE_GATHERING_TIMEOUT_MS)
   })
 })
