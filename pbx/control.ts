@@ -91,6 +91,14 @@ export async function pbxDown(instance: PbxInstance = 'default'): Promise<string
   return (await runOk(['down'], 30_000, instance)).stdout.trim()
 }
 
+/**
+ * Kills Asterisk (SIGKILL): calls end without a BYE and the WebSocket just closes, like a PBX
+ * crash or a network cut. Then cleans up like pbxDown. Meant for the 'faults' instance.
+ */
+export async function pbxCrash(instance: PbxInstance = 'default'): Promise<string> {
+  return (await runOk(['crash'], 30_000, instance)).stdout.trim()
+}
+
 export interface PbxStatus {
   running: boolean
   detail: string
@@ -221,4 +229,44 @@ export async function dtmfCollectedSince(marker: LogMarker): Promise<string[]> {
   // Only Verbose()'s own output line, not the "Executing ... Verbose(...)" trace before it.
   const re = /app_verbose\.c: DTMF-COLLECTED: ([0-9A-D*#]*)\s*$/gm
   return [...(await logSince(marker)).matchAll(re)].map((m) => m[1] ?? '')
+}
+
+export interface ReceivedResponse {
+  at: string
+  status: number
+  reason: string
+  /** The CSeq method, e.g. "INVITE". */
+  method: string
+  callId: string
+  /** The To header's user part: for Asterisk's INVITE to an agent, the agent's extension. */
+  toUser: string
+}
+
+const RECEIVED_RESPONSE =
+  /^\[([^\]]+)\][^\n]*<--- Received SIP response \(\d+ bytes\) from [^\n]* --->\nSIP\/2\.0 (\d{3}) ([^\n]*)\n([\s\S]*?)\n\n/gm
+
+export function parseResponses(logText: string): ReceivedResponse[] {
+  const out: ReceivedResponse[] = []
+  for (const m of logText.replace(/\r\n/g, '\n').matchAll(RECEIVED_RESPONSE)) {
+    const block = m[4] ?? ''
+    out.push({
+      at: m[1] ?? '',
+      status: Number(m[2]),
+      reason: (m[3] ?? '').trim(),
+      method: /^\d+\s+(\S+)/.exec(header(block, 'CSeq'))?.[1] ?? '',
+      callId: header(block, '(?:Call-ID|i)'),
+      toUser: /sips?:([^@;>]*)@/i.exec(header(block, '(?:To|t)'))?.[1] ?? '',
+    })
+  }
+  return out
+}
+
+/**
+ * The final responses (>= 200) an agent's phone sent Asterisk for INVITEs to `extension`
+ * since `marker`, e.g. `[603]` after a decline, `[486]` when busy, `[200]` when answered.
+ */
+export async function agentAnswersSince(marker: LogMarker, extension: string): Promise<number[]> {
+  return parseResponses(await logSince(marker))
+    .filter(r => r.method === 'INVITE' && r.status >= 200 && r.toUser === extension)
+    .map(r => r.status)
 }

@@ -6,6 +6,7 @@
 #   pbx/pbx.sh status      "running" (exit 0) / "not running" (exit 1)
 #   pbx/pbx.sh cli "CMD"   asterisk -rx "CMD" inside the chroot
 #   pbx/pbx.sh log-path    absolute path of Asterisk's full log (SIP messages included)
+#   pbx/pbx.sh crash       like down, but KILL: no BYE, no goodbye on the WebSocket (a PBX crash)
 #
 # A second, independent instance for fault tests (stop/start it without touching the shared
 # PBX): PBX_INSTANCE=faults pbx/pbx.sh up|down|status|cli|log-path|ready
@@ -301,10 +302,11 @@ cmd_up() {
 }
 
 cmd_down() {
+  local signal="${1:-TERM}"
   if pid_alive || adopt_orphan; then
     local pid i
     pid="$(cat "$PID_FILE")"
-    kill -TERM "$pid" 2>/dev/null || true
+    kill "-$signal" "$pid" 2>/dev/null || true
     for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     if kill -0 "$pid" 2>/dev/null; then
       say "Asterisk did not stop on TERM; sending KILL"
@@ -351,9 +353,10 @@ with_lock() {
 case "${1:-}" in
   up) with_lock cmd_up ;;
   down) with_lock cmd_down ;;
+  crash) with_lock cmd_down KILL ;;
   status) cmd_status ;;
   cli) shift; cmd_cli "$@" ;;
   log-path) echo "$LOG_FILE" ;;
   ready) probe 2000 ;;
-  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
