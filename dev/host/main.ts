@@ -127,6 +127,7 @@ function checkIncoming(type: string, data: unknown): string | undefined {
       if (d.createEngagement !== true) problems.push('createEngagement: true (else HubSpot creates no engagement)')
       break
     case 'CALL_ANSWERED':
+    case 'CALL_TRANSFERRED':
       problems = missing([['externalCallId', 'string']])
       break
     case 'CALL_ENDED':
@@ -231,6 +232,9 @@ function onWidgetMessage(message: unknown): void {
       break
     case 'CALL_ANSWERED':
       setCall('answered')
+      break
+    case 'CALL_TRANSFERRED':
+      setCall('transferred')
       break
     case 'CALL_ENDED':
       setCall(`ended (${String(data.callEndStatus)})`)

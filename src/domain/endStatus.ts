@@ -42,6 +42,7 @@ export const END_STATUS_TABLE: readonly EndStatusRow[] = [
   { cause: 'media-error', status: 'FAILED', sip: 'getUserMedia, ICE, DTLS or SDP negotiation failed' },
   { cause: 'missed', status: 'MISSED', sip: 'Inbound: the caller gave up before we answered' },
   { cause: 'declined', status: 'REJECTED', sip: 'Inbound: the agent declined the call' },
+  { cause: 'transferred', status: 'COMPLETED', sip: 'Answered, then transferred (REFER accepted; HubSpot also gets callTransferred)' },
 ]
 
 function codeIn(code: number, ranges: readonly StatusCodeRange[]): boolean {
@@ -121,6 +122,8 @@ export function describeEndCause(cause: CallEndCause, ringTimeoutSeconds?: numbe
       return 'Missed call: the caller hung up before it was answered.'
     case 'declined':
       return 'You declined the call.'
+    case 'transferred':
+      return `${cause.attended ? 'You transferred the call (attended)' : 'You transferred the call'} to ${oneLine(cause.target, 40)}.`
     case 'rejected':
       return describeRejection(cause.statusCode, cause.reasonPhrase)
   }

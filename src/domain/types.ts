@@ -37,3 +37,5 @@ export type CallEndCause =
   | { type: 'missed' }
   /** An inbound call that we declined. */
   | { type: 'declined' }
+  /** The agent transferred the answered call (REFER accepted and the target answered, or a blind REFER). */
+  | { type: 'transferred', target: string, attended: boolean }

@@ -175,6 +175,7 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
     userAvailable: () => live(() => extensions.userAvailable()),
     userUnavailable: () => live(() => extensions.userUnavailable()),
     callAnswered: ({ externalCallId }) => live(() => extensions.callAnswered({ externalCallId })),
+    callTransferred: ({ externalCallId }) => live(() => extensions.callTransferred({ externalCallId })),
     callEnded: ({ externalCallId, engagementId, callEndStatus }) => live(() => {
       const data: CallEndedWire = { externalCallId, externalCallID: externalCallId, callEndStatus }
       if (engagementId !== undefined) data.engagementId = engagementId

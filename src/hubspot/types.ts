@@ -130,6 +130,8 @@ export interface HubSpotPort {
   userAvailable: () => void
   userUnavailable: () => void
   callAnswered: (payload: { externalCallId: string }) => void
+  /** The agent transferred the answered call (blind or attended); `callEnded` follows. */
+  callTransferred: (payload: { externalCallId: string }) => void
   callEnded: (payload: CallEndedPayload) => void
   callCompleted: (payload: CallCompletedPayload) => void
   sendError: (payload: { message: string }) => void

@@ -17,6 +17,8 @@ import type {
   Transport,
   Web,
 } from 'sip.js'
+import { snapshotFromStats } from '@/domain/quality'
+import type { StatsSnapshot } from '@/domain/quality'
 import type { CallEndCause } from '@/domain/types'
 import {
   CallError,
@@ -49,6 +51,8 @@ export interface SipPhoneSeams {
   cancelGraceMs?: number
   /** How long unregister()/dispose() wait for the PBX before disconnecting anyway (ms). */
   unregisterGraceMs?: number
+  /** Opens a microphone when the agent switches devices mid-call (tests: a fake stream). */
+  getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>
 }
 
 const TARGET_PATTERN = /^\+?[0-9]{1,32}$/
@@ -94,7 +98,42 @@ interface ActiveCall {
   backlog: Array<() => void>
   attachedStream?: MediaStream
   attachedTrackIds?: string
+  /** Set once the PBX accepted our REFER (202): a hang-up from now on is the transfer completing. */
+  transfer?: { target: string, attended: boolean }
+  /** Settles a pending transfer()/completeTransfer() when the call ends first. */
+  transferWaiter?: (ended: boolean) => void
+  /** SIP INFO DTMF goes out one tone at a time, in order. */
+  infoQueue?: Promise<void>
 }
+
+/** The second call of an attended transfer, to the transfer target. */
+interface Consultation {
+  readonly callId: string
+  readonly target: string
+  readonly inviter: Inviter
+  /** The held call it may be joined to. */
+  readonly main: ActiveCall
+  answered: boolean
+  ended: boolean
+  localCause?: CallEndCause
+  finalResponse?: { statusCode: number, reasonPhrase: string }
+  sdh?: ObservedSdh
+  graceTimer?: ReturnType<typeof setTimeout>
+  attachedStream?: MediaStream
+  attachedTrackIds?: string
+}
+
+/** Whatever owns a peer connection whose audio the agent may hear. */
+interface AudioOwner {
+  readonly ended: boolean
+  readonly sdh?: ObservedSdh
+  attachedStream?: MediaStream
+  attachedTrackIds?: string
+}
+
+/** RTCDTMFSender timing: 100 ms tones, 70 ms gaps (the WebRTC defaults, well within RFC 4733's range). */
+const DTMF_TONE_MS = 100
+const DTMF_GAP_MS = 70
 
 type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
 
@@ -114,12 +153,19 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     callAnswered: new Set(),
     callEnded: new Set(),
     incomingCall: new Set(),
+    consultation: new Set(),
   }
   /** False = Do not disturb: new INVITEs are refused with 480 and no event is emitted. */
   let available = true
   let registration: Registration | undefined
   let generation = 0
   let current: ActiveCall | undefined
+  /** The consultation call of an attended transfer in progress. */
+  let consult: Consultation | undefined
+  /** The agent's microphone (`null` = the browser's default). */
+  let inputDeviceId: string | null = null
+  const getUserMedia = seams.getUserMedia
+    ?? ((constraints: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(constraints))
   let audioElement: HTMLAudioElement | null = null
   let disposed = false
 
@@ -366,6 +412,8 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
   // ------------------------------------------------------------------ calls
 
   function observerFor(session: Session): SdhObserver {
+    if (consult && consult.inviter === session)
+      return consultationObserver(consult)
     const call = current && current.inviter === session ? current : undefined
     if (!call) {
       return { onMediaChanged: () => {}, onMediaFailure: () => {}, onNegotiationError: () => {} }
@@ -389,9 +437,12 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     call.sdh?.enableSenders(!call.muted && !call.held)
   }
 
-  function attachRemoteAudio(call: ActiveCall): void {
+  function attachRemoteAudio(call: AudioOwner): void {
     const element = audioElement
     if (!element || !call.sdh || call.ended || typeof MediaStream === 'undefined')
+      return
+    // While the agent talks to the transfer target, the element is the consultation's.
+    if (consult && !consult.ended && call !== consult)
       return
     const tracks = call.sdh.remoteAudioTracks()
     if (tracks.length === 0)
@@ -412,7 +463,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     }
   }
 
-  function detachRemoteAudio(call: ActiveCall): void {
+  function detachRemoteAudio(call: AudioOwner): void {
     if (audioElement && call.attachedStream && audioElement.srcObject === call.attachedStream)
       audioElement.srcObject = null
     call.attachedStream = undefined
@@ -441,6 +492,8 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
       return call.callerCanceled ? { type: 'missed' } : { type: 'media-error', message: call.negotiationError ?? 'The call could not be answered.' }
     if (call.finalResponse && call.finalResponse.statusCode >= 300)
       return { type: 'rejected', ...call.finalResponse }
+    if (call.answered && call.transfer)
+      return { type: 'transferred', ...call.transfer }
     if (call.answered)
       return { type: 'hangup', by: call.transferred ? 'local' : 'remote' }
     if (call.negotiationError || call.inviter.dialog)
@@ -462,6 +515,11 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
       call.inviter.dispose().catch((error: unknown) => log.warn('Session cleanup failed', error))
     }
     const cause = call.localCause ?? inferCause(call)
+    if (consult && consult.main === call)
+      dropConsultation(consult, cause.type === 'transferred')
+    const waiter = call.transferWaiter
+    call.transferWaiter = undefined
+    waiter?.(true)
     emitCall(call, 'callEnded', { callId: call.callId, cause })
   }
 
@@ -558,7 +616,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
 
     const inviter = new Inviter(reg.ua, uri, {
       earlyMedia: true,
-      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+      sessionDescriptionHandlerOptions: { constraints: audioConstraints() },
       delegate: {
         onSessionDescriptionHandler: (sdh, provisional) => {
           if (!provisional && sdh instanceof ObservedSdh)
@@ -695,6 +753,8 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
       return
     call.muted = muted
     applySenders(call)
+    if (consult && consult.main === call && !consult.ended)
+      consult.sdh?.enableSenders(!muted)
   }
 
   function setRemoteAudioElement(element: HTMLAudioElement | null): void {
@@ -738,19 +798,104 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     if (typeof tones !== 'string' || !DTMF_PATTERN.test(tones))
       throw new CallError('invalid-target', 'DTMF tones are 0-9, A-D, * and #.')
     const call = answeredCall()
-    if (call.sdh?.sendDtmf(tones))
+    const upper = tones.toUpperCase()
+    if (options.dtmfMode !== 'info' && call.sdh?.insertDtmf(upper, DTMF_TONE_MS, DTMF_GAP_MS))
       return
-    for (const tone of tones) {
-      await call.inviter.info({
-        requestOptions: {
-          body: {
-            contentDisposition: 'render',
-            contentType: 'application/dtmf-relay',
-            content: `Signal=${tone}\r\nDuration=160`,
+    await sendDtmfInfo(call, upper)
+  }
+
+  /** SIP INFO (application/dtmf-relay), one request per tone, queued behind earlier presses. */
+  function sendDtmfInfo(call: ActiveCall, tones: string): Promise<void> {
+    const send = async (): Promise<void> => {
+      for (const tone of tones) {
+        if (call.ended)
+          throw new CallError('no-call', 'The call ended before the keys were sent.')
+        await new Promise<void>((resolve, reject) => {
+          call.inviter.info({
+            requestDelegate: {
+              onAccept: () => resolve(),
+              onReject: (response) => {
+                const reason = `${response.message.statusCode ?? 0} ${response.message.reasonPhrase ?? ''}`.trim()
+                reject(new CallError('rejected', `The PBX refused the key press (${reason}).`))
+              },
+            },
+            requestOptions: {
+              body: {
+                contentDisposition: 'render',
+                contentType: 'application/dtmf-relay',
+                content: `Signal=${tone}\r\nDuration=160`,
+              },
+            },
+          }).catch((error: unknown) => reject(new CallError('rejected', `The key press could not be sent (${error instanceof Error ? error.message : String(error)}).`)))
+        })
+      }
+    }
+    const next = (call.infoQueue ?? Promise.resolve()).catch(() => {}).then(send)
+    call.infoQueue = next.catch(() => {})
+    return next
+  }
+
+  /**
+   * REFER `call` to `referTo` (a URI: blind; the consultation's session: attended, sip.js adds
+   * Replaces). Resolves when the PBX reports the transfer done (NOTIFY 2xx) or ends the call
+   * after accepting it; the call then ends with cause 'transferred'. Rejects when the REFER or
+   * the transfer fails; the call goes on.
+   */
+  function refer(call: ActiveCall, referTo: Parameters<Session['refer']>[0], transfer: { target: string, attended: boolean }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false
+      const settle = (error?: CallError): void => {
+        if (settled)
+          return
+        settled = true
+        call.transferWaiter = undefined
+        if (error) {
+          call.transfer = undefined
+          call.transferred = false
+          reject(error)
+        }
+        else {
+          resolve()
+        }
+      }
+      call.transferWaiter = () => {
+        if (call.transfer)
+          settle()
+        else
+          settle(new CallError('no-call', 'The call ended before the transfer.'))
+      }
+      const done = (): void => {
+        call.localCause ??= { type: 'transferred', ...transfer }
+        if (!call.ended && call.inviter.state === SessionState.Established)
+          sendBye(call)
+        settle()
+      }
+      call.inviter.refer(referTo, {
+        requestDelegate: {
+          onAccept: () => {
+            call.transferred = true
+            call.transfer = transfer
+          },
+          onReject: (response) => {
+            const reason = `${response.message.statusCode ?? 0} ${response.message.reasonPhrase ?? ''}`.trim()
+            settle(new CallError('rejected', `The PBX refused the transfer (${reason}).`))
           },
         },
-      })
-    }
+        onNotify: (notification) => {
+          notification.accept().catch((error: unknown) => log.warn('NOTIFY answer failed', error))
+          // The body is a sipfrag with the transfer's progress: "SIP/2.0 100 Trying", "SIP/2.0 200 OK".
+          const status = /^SIP\/2\.0\s+(\d{3})(.*)$/m.exec(notification.request.body ?? '')
+          const code = status?.[1] ? Number(status[1]) : 0
+          if (code >= 200 && code < 300) {
+            done()
+          }
+          else if (code >= 300) {
+            const reason = `${code}${status?.[2] ?? ''}`.trim()
+            settle(new CallError('rejected', `The transfer failed (${reason}). The caller is still on the line.`))
+          }
+        },
+      }).catch((error: unknown) => settle(new CallError('rejected', `The transfer could not be sent (${error instanceof Error ? error.message : String(error)}).`)))
+    })
   }
 
   async function transfer(target: string): Promise<void> {
@@ -760,30 +905,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     const uri = UserAgent.makeURI(`sip:${target}@${options.domain}`)
     if (!uri)
       throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
-    await new Promise<void>((resolve, reject) => {
-      call.inviter.refer(uri, {
-        requestDelegate: {
-          onAccept: () => {
-            call.transferred = true
-            resolve()
-          },
-          onReject: (response) => {
-            const reason = `${response.message.statusCode ?? 0} ${response.message.reasonPhrase ?? ''}`.trim()
-            reject(new CallError('rejected', `The PBX refused the transfer (${reason}).`))
-          },
-        },
-        onNotify: (notification) => {
-          notification.accept().catch((error: unknown) => log.warn('NOTIFY answer failed', error))
-          // sipfrag "SIP/2.0 200 OK": the transfer target answered, we leave the call.
-          const status = /^SIP\/2\.0\s+(\d{3})/.exec(notification.request.body)
-          const code = status?.[1] ? Number(status[1]) : 0
-          if (code >= 200 && code < 300 && !call.ended && call.inviter.state === SessionState.Established) {
-            call.localCause ??= { type: 'hangup', by: 'local' }
-            sendBye(call)
-          }
-        },
-      }).catch((error: unknown) => reject(new CallError('rejected', `The transfer could not be sent (${error instanceof Error ? error.message : String(error)}).`)))
-    })
+    await refer(call, uri, { target, attended: false })
   }
 
   // --------------------------------------------------------- inbound calls
@@ -873,7 +995,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     const call = ringingCall()
     try {
       await call.inviter.accept({
-        sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+        sessionDescriptionHandlerOptions: { constraints: audioConstraints() },
       })
     }
     catch (error) {
@@ -894,6 +1016,215 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
 
   function setAvailable(value: boolean): void {
     available = value
+  }
+
+  // ------------------------------------------- in-call: attended transfer
+
+  function emitConsultation(c: Consultation, state: SipPhoneEvents['consultation']['state'], cause?: CallEndCause): void {
+    emit('consultation', cause ? { callId: c.callId, target: c.target, state, cause } : { callId: c.callId, target: c.target, state })
+  }
+
+  function consultationObserver(c: Consultation): SdhObserver {
+    return {
+      onMediaChanged: () => {
+        if (c.ended)
+          return
+        c.sdh?.enableSenders(!c.main.muted)
+        attachRemoteAudio(c)
+      },
+      onMediaFailure: (message) => {
+        if (c.ended || c.localCause)
+          return
+        log.warn(message)
+        c.localCause = { type: 'media-error', message }
+        void endConsultationCall(c)
+      },
+      onNegotiationError: () => {},
+    }
+  }
+
+  /** Forget the consultation and tell the store; the agent hears the held call's side again. */
+  function dropConsultation(c: Consultation, transferred: boolean): void {
+    if (c.ended)
+      return
+    c.ended = true
+    clearTimeout(c.graceTimer)
+    if (consult === c)
+      consult = undefined
+    detachRemoteAudio(c)
+    if (c.inviter.state !== SessionState.Terminated) {
+      if (c.inviter.state === SessionState.Established)
+        c.inviter.bye().catch((error: unknown) => log.warn('BYE failed', error))
+      else
+        c.inviter.cancel().catch((error: unknown) => log.warn('CANCEL failed', error))
+    }
+    if (!c.main.ended)
+      attachRemoteAudio(c.main)
+    let cause: CallEndCause
+    if (transferred)
+      cause = { type: 'transferred', target: c.target, attended: true }
+    else if (c.localCause)
+      cause = c.localCause
+    else if (c.finalResponse && c.finalResponse.statusCode >= 300)
+      cause = { type: 'rejected', ...c.finalResponse }
+    else if (c.answered)
+      cause = { type: 'hangup', by: 'remote' }
+    else
+      cause = { type: 'media-error', message: 'The call to the transfer target could not be set up.' }
+    emitConsultation(c, 'ended', cause)
+  }
+
+  async function startConsultation(target: string): Promise<{ callId: string }> {
+    if (typeof target !== 'string' || !TARGET_PATTERN.test(target))
+      throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
+    const main = answeredCall()
+    if (consult && !consult.ended)
+      throw new CallError('call-in-progress', 'A transfer call is already in progress.')
+    const uri = UserAgent.makeURI(`sip:${target}@${options.domain}`)
+    if (!uri)
+      throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
+    if (!main.held)
+      await hold(true)
+    if (main.ended || consult)
+      throw new CallError('no-call', 'The call ended before the transfer call was placed.')
+
+    const inviter: Inviter = new Inviter(main.registration.ua, uri, {
+      earlyMedia: true,
+      sessionDescriptionHandlerOptions: { constraints: audioConstraints() },
+      delegate: {
+        onSessionDescriptionHandler: (sdh, provisional) => {
+          if (!provisional && sdh instanceof ObservedSdh)
+            c.sdh = sdh
+        },
+      },
+    })
+    const c: Consultation = { callId: inviter.request.callId, target, inviter, main, answered: false, ended: false }
+    consult = c
+    inviter.stateChange.addListener((state) => {
+      if (state === SessionState.Established && !c.ended) {
+        c.answered = true
+        c.sdh?.enableSenders(!main.muted)
+        attachRemoteAudio(c)
+        emitConsultation(c, 'answered')
+      }
+      else if (state === SessionState.Terminated) {
+        // A final response's delegate runs right after this transition: decide after it.
+        queueMicrotask(() => dropConsultation(c, false))
+      }
+    })
+    emitConsultation(c, 'calling')
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onProgress: (response) => {
+            const statusCode = response.message.statusCode ?? 0
+            if (statusCode <= 100 || statusCode >= 200 || c.ended)
+              return
+            if (response.message.body)
+              attachRemoteAudio(c)
+            emitConsultation(c, 'ringing')
+          },
+          onRedirect: (response) => {
+            c.finalResponse = { statusCode: response.message.statusCode ?? 0, reasonPhrase: response.message.reasonPhrase ?? '' }
+          },
+          onReject: (response) => {
+            c.finalResponse = { statusCode: response.message.statusCode ?? 0, reasonPhrase: response.message.reasonPhrase ?? '' }
+          },
+        },
+      })
+    }
+    catch (error) {
+      log.warn('The consultation INVITE could not be sent', error)
+      c.localCause ??= { type: 'media-error', message: describeMediaError(error) }
+      dropConsultation(c, false)
+      throw new CallError('media', describeMediaError(error))
+    }
+    return { callId: c.callId }
+  }
+
+  async function endConsultationCall(c: Consultation): Promise<void> {
+    if (c.ended)
+      return
+    switch (c.inviter.state) {
+      case SessionState.Initial:
+      case SessionState.Establishing:
+        c.localCause ??= { type: 'canceled' }
+        c.inviter.cancel().catch((error: unknown) => log.warn('CANCEL failed', error))
+        break
+      case SessionState.Established:
+        c.localCause ??= { type: 'hangup', by: 'local' }
+        c.inviter.bye().catch((error: unknown) => log.warn('BYE failed', error))
+        break
+      default:
+        break
+    }
+    if (c.graceTimer === undefined) {
+      // The 487/200 normally ends it; a PBX that never answers must not keep the agent waiting.
+      c.graceTimer = setTimeout(() => dropConsultation(c, false), cancelGraceMs)
+    }
+  }
+
+  async function cancelConsultation(): Promise<void> {
+    const c = consult
+    if (c && !c.ended)
+      await endConsultationCall(c)
+  }
+
+  async function completeTransfer(): Promise<void> {
+    const main = answeredCall()
+    const c = consult
+    if (!c || c.ended || !c.answered || c.inviter.state !== SessionState.Established)
+      throw new CallError('no-call', 'The transfer target has not answered yet.')
+    await refer(main, c.inviter, { target: c.target, attended: true })
+    // The PBX joined the caller to the target: our leg to the target is done too.
+    dropConsultation(c, true)
+  }
+
+  // ------------------------------------------------ in-call: devices, stats
+
+  function audioConstraints(): MediaStreamConstraints {
+    return { audio: inputDeviceId ? { deviceId: { ideal: inputDeviceId } } : true, video: false }
+  }
+
+  async function setInputDevice(deviceId: string | null): Promise<void> {
+    inputDeviceId = deviceId
+    const owners: Array<{ sdh?: ObservedSdh, enabled: boolean }> = []
+    if (current && !current.ended && current.sdh)
+      owners.push({ sdh: current.sdh, enabled: !current.muted && !current.held })
+    if (consult && !consult.ended && consult.sdh)
+      owners.push({ sdh: consult.sdh, enabled: !consult.main.muted })
+    for (const owner of owners) {
+      let stream: MediaStream
+      try {
+        stream = await getUserMedia({ audio: deviceId ? { deviceId: { exact: deviceId } } : true, video: false })
+      }
+      catch (error) {
+        throw new CallError('media', describeMediaError(error))
+      }
+      try {
+        await owner.sdh!.replaceMicrophone(stream)
+      }
+      catch (error) {
+        stream.getTracks().forEach(track => track.stop())
+        throw new CallError('media', `The microphone could not be switched (${error instanceof Error ? error.message : String(error)}).`)
+      }
+      owner.sdh!.enableSenders(owner.enabled)
+    }
+  }
+
+  async function sampleStats(): Promise<StatsSnapshot | null> {
+    const call = current
+    if (!call || call.ended || !call.answered || !call.sdh)
+      return null
+    const report = await call.sdh.stats().catch(() => null)
+    if (!report)
+      return null
+    const entries: Array<Record<string, unknown>> = []
+    report.forEach((value: unknown) => {
+      if (value && typeof value === 'object')
+        entries.push(value as Record<string, unknown>)
+    })
+    return snapshotFromStats(entries, Date.now())
   }
 
   // ------------------------------------------------------------- lifecycle
@@ -929,6 +1260,11 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     answer,
     decline,
     setAvailable,
+    startConsultation,
+    completeTransfer,
+    cancelConsultation,
+    setInputDevice,
+    sampleStats,
     on,
     dispose,
   }

@@ -20,7 +20,7 @@ export function loadSipPhone(): Promise<Factory> {
 }
 
 const LOAD_FAILED = 'The phone module could not be loaded. Check the connection and reload the page.'
-const EVENTS: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded']
+const EVENTS: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation']
 
 export function createLazySipPhone(options: SipPhoneOptions, load: Loader = loadSipPhone): SipPhone {
   type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
@@ -30,9 +30,13 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
     callProgress: new Set(),
     callAnswered: new Set(),
     callEnded: new Set(),
+    incomingCall: new Set(),
+    consultation: new Set(),
   }
   let real: SipPhone | undefined
   let audioElement: HTMLAudioElement | null = null
+  let available = true
+  let inputDeviceId: string | null = null
   let disposed = false
 
   function forward<K extends SipEventName>(phone: SipPhone, event: K): void {
@@ -54,6 +58,10 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
       forward(phone, event)
     if (audioElement)
       phone.setRemoteAudioElement(audioElement)
+    if (!available)
+      phone.setAvailable(false)
+    if (inputDeviceId !== null)
+      phone.setInputDevice(inputDeviceId).catch(() => {})
     real = phone
     if (disposed)
       void phone.dispose()
@@ -107,6 +115,21 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
     hold: held => phone().then(p => p.hold(held)),
     sendDtmf: tones => phone().then(p => p.sendDtmf(tones)),
     transfer: target => phone().then(p => p.transfer(target)),
+    answer: () => phone().then(p => p.answer()),
+    decline: statusCode => real ? real.decline(statusCode) : Promise.resolve(),
+    setAvailable: (value) => {
+      available = value
+      real?.setAvailable(value)
+    },
+    // in-call controls: only reachable during a call, i.e. once loaded
+    startConsultation: target => phone().then(p => p.startConsultation(target)),
+    completeTransfer: () => phone().then(p => p.completeTransfer()),
+    cancelConsultation: async () => real?.cancelConsultation(),
+    setInputDevice: async (deviceId) => {
+      inputDeviceId = deviceId
+      return real?.setInputDevice(deviceId)
+    },
+    sampleStats: async () => real ? real.sampleStats() : null,
     on: <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => {
       const set: Set<SipEventHandler<K>> = listeners[event]
       set.add(handler)

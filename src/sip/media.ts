@@ -12,8 +12,16 @@ import type {
 export interface PeerConnectionLike {
   readonly connectionState: RTCPeerConnectionState
   readonly iceConnectionState: RTCIceConnectionState
-  getSenders: () => ReadonlyArray<{ readonly track: MediaStreamTrack | null }>
+  getSenders: () => ReadonlyArray<{ readonly track: MediaStreamTrack | null, readonly dtmf?: DtmfSenderLike | null }>
   getReceivers: () => ReadonlyArray<{ readonly track: MediaStreamTrack }>
+  getStats?: () => Promise<RTCStatsReport>
+}
+
+/** The part of an RTCDTMFSender we use. */
+export interface DtmfSenderLike {
+  readonly canInsertDTMF?: boolean
+  readonly toneBuffer: string
+  insertDTMF: (tones: string, duration?: number, interToneGap?: number) => void
 }
 
 /** The event hooks of the Web SDH (`peerConnectionDelegate`), as far as we use them. */
@@ -27,6 +35,8 @@ interface PeerConnectionHooks {
 interface MediaSdh extends SessionDescriptionHandler {
   readonly peerConnection: PeerConnectionLike | undefined
   peerConnectionDelegate?: PeerConnectionHooks | undefined
+  /** The Web SDH's way to swap the local tracks (replaceTrack on the senders, old tracks stopped). */
+  setLocalMediaStream?: (stream: MediaStream) => Promise<void>
 }
 
 function isMediaSdh(sdh: SessionDescriptionHandler): sdh is MediaSdh {
@@ -107,6 +117,43 @@ export class ObservedSdh implements SessionDescriptionHandler {
       if (sender.track)
         sender.track.enabled = enabled
     }
+  }
+
+  /**
+   * RFC 4733 telephone-events through the audio sender's RTCDTMFSender. Tones still queued
+   * from an earlier press are kept (insertDTMF alone would replace them), so quick presses
+   * all arrive, in order. False when there is no DTMF sender (the caller falls back to INFO).
+   */
+  insertDtmf(tones: string, durationMs: number, gapMs: number): boolean {
+    const sender = this.peerConnection?.getSenders().find(s => s.dtmf && (s.track === null || s.track.kind === 'audio'))
+    const dtmf = sender?.dtmf
+    if (!dtmf || dtmf.canInsertDTMF === false)
+      return false
+    try {
+      dtmf.insertDTMF(dtmf.toneBuffer + tones, durationMs, gapMs)
+      return true
+    }
+    catch {
+      return false
+    }
+  }
+
+  /** Swap the microphone for `stream`'s audio track (the old track is stopped). */
+  async replaceMicrophone(stream: MediaStream): Promise<void> {
+    const inner = this.inner
+    if (this.closed || !isMediaSdh(inner) || !inner.setLocalMediaStream) {
+      stream.getTracks().forEach(track => track.stop())
+      throw new Error('The call has no audio to switch.')
+    }
+    await inner.setLocalMediaStream(stream)
+  }
+
+  /** The peer connection's statistics, or `null` when it is gone (or a test double has none). */
+  async stats(): Promise<RTCStatsReport | null> {
+    const pc = this.peerConnection
+    if (this.closed || !pc?.getStats)
+      return null
+    return pc.getStats()
   }
 
   /** The live remote audio tracks, from the peer connection's receivers. */

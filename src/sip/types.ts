@@ -75,15 +75,15 @@ export interface SipPhoneEvents {
    * or decline() it. Not emitted while unavailable (480) or while another call is up (486).
    */
   /**
-   * The consultation call of an attended transfer (see `startConsultation`). `ended` carries
-   * why, in words (`reason`), and whether the transfer completed (`transferred`).
+   * The consultation call of an attended transfer (see `startConsultation`): 'calling' once its
+   * INVITE is out, 'ringing' on 180/183, 'answered', and 'ended' (with why: `cause`; the
+   * type 'transferred' when completeTransfer() joined it to the caller).
    */
   consultation: {
     callId: string
     target: string
     state: 'calling' | 'ringing' | 'answered' | 'ended'
-    reason?: string
-    transferred?: boolean
+    cause?: CallEndCause
   }
   incomingCall: {
     callId: string

@@ -8,6 +8,7 @@ import type { App } from 'vue'
 import { createApp } from 'vue'
 import { MemoryStorage } from '@/config/storage'
 import type { AppConfig } from '@/domain/config'
+import type { StatsSnapshot } from '@/domain/quality'
 import type { HubSpotEventHandler, HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
 import type { Ports } from '@/ports'
 import { providePorts } from '@/ports'
@@ -114,6 +115,8 @@ export class FakeSip implements SipPhone {
 
   hold = async (held: boolean) => {
     this.actions.push(`hold:${held}`)
+    if (this.holdError)
+      throw this.holdError
   }
 
   sendDtmf = async (tones: string) => {
@@ -122,6 +125,8 @@ export class FakeSip implements SipPhone {
 
   transfer = async (target: string) => {
     this.actions.push(`transfer:${target}`)
+    if (this.transferError)
+      throw this.transferError
   }
 
   answer = async () => {
@@ -149,6 +154,38 @@ export class FakeSip implements SipPhone {
   dispose = async () => {
     this.actions.push('dispose')
   }
+
+  // in-call controls
+  consultationError: Error | null = null
+  transferError: Error | null = null
+  holdError: Error | null = null
+  inputDevice: string | null = null
+  /** What sampleStats() returns next (then it keeps returning it). */
+  stats: StatsSnapshot | null = null
+
+  startConsultation = async (target: string) => {
+    this.actions.push(`consult:${target}`)
+    if (this.consultationError)
+      throw this.consultationError
+    return { callId: 'consult-1@test' }
+  }
+
+  completeTransfer = async () => {
+    this.actions.push('completeTransfer')
+    if (this.transferError)
+      throw this.transferError
+  }
+
+  cancelConsultation = async () => {
+    this.actions.push('cancelConsultation')
+  }
+
+  setInputDevice = async (deviceId: string | null) => {
+    this.actions.push(`input:${deviceId}`)
+    this.inputDevice = deviceId
+  }
+
+  sampleStats = async () => this.stats
 
   on = <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => this.events.on(event, handler)
   emit<K extends SipEventName>(event: K, payload: SipPhoneEvents[K]): void {

@@ -22,6 +22,7 @@ function examplesFor(row: EndStatusRow): CallEndCause[] {
     case 'media-error': return [{ type: 'media-error', message: 'Permission denied' }]
     case 'missed': return [{ type: 'missed' }]
     case 'declined': return [{ type: 'declined' }]
+    case 'transferred': return [{ type: 'transferred', target: '1005', attended: false }, { type: 'transferred', target: '+442079460600', attended: true }]
     case 'rejected':
       if (row.codes === undefined) {
         // The catch-all: codes no earlier row claims.
@@ -32,7 +33,7 @@ function examplesFor(row: EndStatusRow): CallEndCause[] {
 }
 
 const ALL_CAUSE_TYPES: CallEndCause['type'][] = [
-  'hangup', 'canceled', 'rejected', 'ring-timeout', 'transport-error', 'media-error', 'missed', 'declined',
+  'hangup', 'canceled', 'rejected', 'ring-timeout', 'transport-error', 'media-error', 'missed', 'declined', 'transferred',
 ]
 
 describe('END_STATUS_TABLE', () => {
@@ -89,6 +90,7 @@ describe('mapEndCause', () => {
     ['media error', { type: 'media-error', message: 'x' }, 'FAILED'],
     ['inbound missed', { type: 'missed' }, 'MISSED'],
     ['inbound declined', { type: 'declined' }, 'REJECTED'],
+    ['transferred', { type: 'transferred', target: '1005', attended: false }, 'COMPLETED'],
     ['nonsense status code', rejected(Number.NaN), 'FAILED'],
     ['2xx reported as rejection', rejected(200), 'FAILED'],
   ])('%s → %s', (_name, cause, status) => {
@@ -145,6 +147,9 @@ describe('describeEndCause', () => {
     ['media without message', { type: 'media-error', message: '  ' }, 'Audio could not be connected.'],
     ['missed', { type: 'missed' }, 'Missed call: the caller hung up before it was answered.'],
     ['declined', { type: 'declined' }, 'You declined the call.'],
+    ['blind transfer', { type: 'transferred', target: '1005', attended: false }, 'You transferred the call to 1005.'],
+    ['attended transfer', { type: 'transferred', target: '+442079460600', attended: true }, 'You transferred the call (attended) to +442079460600.'],
+    ['transfer target with control characters', { type: 'transferred', target: '10\r\n05', attended: false }, 'You transferred the call to 10 05.'],
   ])('%s', (_name, cause, sentence) => {
     expect(describeEndCause(cause)).toBe(sentence)
   })

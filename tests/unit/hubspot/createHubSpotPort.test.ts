@@ -353,6 +353,7 @@ describe('createHubSpotPort — messages to HubSpot', () => {
       { externalCallId: 'c1', toNumber: '+442079460600', fromNumber: '1001', callStartTime: 1_700_000_000_000, createEngagement: true },
     ],
     ['callAnswered', p => p.callAnswered({ externalCallId: 'c1' }), 'CALL_ANSWERED', { externalCallId: 'c1' }],
+    ['callTransferred', p => p.callTransferred({ externalCallId: 'c1' }), 'CALL_TRANSFERRED', { externalCallId: 'c1' }],
     [
       'callEnded (both id spellings)',
       p => p.callEnded({ externalCallId: 'c1', engagementId: 555, callEndStatus: 'BUSY' }),

@@ -62,6 +62,8 @@ export class FakePbx {
   challengeInvites = false
   /** Answer CANCEL with 200 and the INVITE with 487 (false: the PBX ignores CANCEL). */
   answerCancel = true
+  /** How the PBX answers a REFER. */
+  referReply = { status: 202, reason: 'Accepted' }
   /** Answer every REGISTER with this instead of the digest dance. */
   registerReply: { status: number, reason: string } | undefined
   readonly requests: SentRequest[] = []
@@ -159,7 +161,7 @@ export class FakePbx {
         this.respond(request, 200, 'OK')
         break
       case 'REFER':
-        this.respond(request, 202, 'Accepted')
+        this.respond(request, this.referReply.status, this.referReply.reason)
         break
       default:
         break
@@ -328,6 +330,38 @@ export class FakePbx {
     ].join('\r\n'))
   }
 
+  /**
+   * A NOTIFY for a REFER (RFC 3515) in the dialog of `invite`, carrying the transfer's
+   * progress as a sipfrag, e.g. `SIP/2.0 200 OK`. A final status terminates the subscription.
+   */
+  sendReferNotify(invite: SentRequest, sipfrag: string): void {
+    const contact = /<([^>]+)>/.exec(invite.header('contact') ?? '')?.[1] ?? ''
+    const code = Number(/^SIP\/2\.0 (\d{3})/.exec(sipfrag)?.[1] ?? 0)
+    const body = `${sipfrag}\r\n`
+    const raw = [
+      `NOTIFY ${contact} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
+      'Max-Forwards: 70',
+      `From: ${invite.header('to') ?? ''};tag=${this.toTag(invite.callId)}`,
+      `To: ${invite.header('from') ?? ''}`,
+      `Call-ID: ${invite.callId}`,
+      `CSeq: ${this.byeCseq++} NOTIFY`,
+      `Contact: <sip:asterisk@${DOMAIN};transport=ws>`,
+      'Event: refer',
+      `Subscription-State: ${code >= 200 ? 'terminated;reason=noresource' : 'active;expires=60'}`,
+      'Content-Type: message/sipfrag;version=2.0',
+      `Content-Length: ${new TextEncoder().encode(body).length}`,
+      '',
+      body,
+    ].join('\r\n')
+    this.transport.deliver(raw)
+  }
+
+  /** The tag the PBX puts in its answers to `callId` (what a REFER's Replaces must name). */
+  tagFor(callId: string): string {
+    return this.toTag(callId)
+  }
+
   private toTag(callId: string): string {
     let tag = this.toTags.get(callId)
     if (!tag) {
@@ -444,14 +478,43 @@ function fakeTrack(id: string): FakeTrack {
   }
 }
 
+/**
+ * An RTCDTMFSender that records each insertDTMF call. The buffer is "played" only by
+ * `play()`, so tests can press keys faster than the tones go out.
+ */
+export class FakeDtmfSender {
+  canInsertDTMF = true
+  toneBuffer = ''
+  readonly inserts: Array<{ tones: string, duration?: number, gap?: number }> = []
+  /** Every tone that went out on the wire, in order. */
+  played = ''
+  insertDTMF(tones: string, duration?: number, gap?: number): void {
+    this.inserts.push({ tones, duration, gap })
+    this.toneBuffer = tones
+  }
+
+  play(): void {
+    this.played += this.toneBuffer
+    this.toneBuffer = ''
+  }
+}
+
+export interface FakeSender { track: FakeTrack | null, dtmf?: FakeDtmfSender | null }
+
 export class FakePeerConnection {
   connectionState: RTCPeerConnectionState = 'new'
   iceConnectionState: RTCIceConnectionState = 'new'
-  readonly senders: Array<{ track: FakeTrack | null }> = []
+  readonly senders: FakeSender[] = []
   readonly receivers: Array<{ track: FakeTrack }> = []
   closed = false
-  getSenders(): Array<{ track: FakeTrack | null }> { return this.senders }
+  /** What getStats() reports (plain records, as `RTCStatsReport.forEach` yields them). */
+  stats: Array<Record<string, unknown>> = []
+  getSenders(): FakeSender[] { return this.senders }
   getReceivers(): Array<{ track: FakeTrack }> { return this.receivers }
+  async getStats(): Promise<{ forEach: (fn: (value: Record<string, unknown>) => void) => void }> {
+    const records = this.stats
+    return { forEach: fn => records.forEach(r => fn(r)) }
+  }
 }
 
 interface FakeSdhHooks {
@@ -465,7 +528,7 @@ export interface FakeMediaOptions {
   getUserMediaError?: string
   /** Make setDescription (applying the answer) fail. */
   rejectAnswer?: boolean
-  /** What sendDtmf returns (false: no RTCDTMFSender, fall back to INFO). */
+  /** false: the audio sender has no RTCDTMFSender (the adapter falls back to INFO). */
   dtmfSupported?: boolean
 }
 
@@ -476,8 +539,10 @@ export class FakeSdh implements SessionDescriptionHandler {
   closed = false
   readonly holds: Array<boolean | undefined> = []
   readonly constraints: unknown[] = []
-  readonly dtmf: string[] = []
   readonly micTrack = fakeTrack(`mic-${random()}`)
+  readonly dtmfSender = new FakeDtmfSender()
+  /** Streams swapped in by setLocalMediaStream (a microphone change). */
+  readonly swappedStreams: unknown[] = []
 
   constructor(private readonly media: FakeMediaOptions) {}
 
@@ -496,7 +561,7 @@ export class FakeSdh implements SessionDescriptionHandler {
       throw error
     }
     if (this.pc.senders.length === 0)
-      this.pc.senders.push({ track: this.micTrack })
+      this.pc.senders.push({ track: this.micTrack, dtmf: this.media.dtmfSupported === false ? null : this.dtmfSender })
     return { body: OFFER_SDP, contentType: 'application/sdp' }
   }
 
@@ -517,11 +582,29 @@ export class FakeSdh implements SessionDescriptionHandler {
 
   async rollbackDescription(): Promise<void> {}
 
+  /** What each insertDTMF asked for (the adapter appends to what is still queued). */
+  get dtmf(): string[] {
+    return this.dtmfSender.inserts.map(i => i.tones)
+  }
+
   sendDtmf(tones: string): boolean {
     if (this.media.dtmfSupported === false)
       return false
-    this.dtmf.push(tones)
+    this.dtmfSender.insertDTMF(tones)
     return true
+  }
+
+  /** The Web SDH's microphone swap: the sender gets the new track, the old one is stopped. */
+  async setLocalMediaStream(stream: { getAudioTracks: () => FakeTrack[] }): Promise<void> {
+    if (this.closed)
+      throw new Error('Peer connection undefined.')
+    const track = stream.getAudioTracks()[0]
+    const sender = this.pc.senders[0]
+    if (!track || !sender)
+      throw new Error('no track')
+    sender.track?.stop()
+    sender.track = track
+    this.swappedStreams.push(stream)
   }
 
   close(): void {
@@ -560,7 +643,7 @@ export class EventLog {
   private waiters: Array<() => void> = []
 
   constructor(phone: SipPhone) {
-    const names: SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall']
+    const names: SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation']
     for (const name of names) {
       phone.on(name, (payload) => {
         this.all.push({ event: name, payload })

@@ -14,6 +14,9 @@ export interface SetupOptions {
   /** Use the console (the default sink) instead of collecting log lines. */
   console?: boolean
   cancelGraceMs?: number
+  dtmfMode?: 'rfc4733' | 'info'
+  /** The getUserMedia seam (a mid-call microphone change). */
+  getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>
 }
 
 export interface Harness {
@@ -39,12 +42,13 @@ export function setup(options: SetupOptions = {}): Harness {
   const logLines: string[] = []
   const sink: LogSink = (_level, line) => logLines.push(line)
   const phone = createSipPhone(
-    { server: SERVER, domain: DOMAIN, iceServers: [], ringTimeoutMs: options.ringTimeoutMs ?? 60_000, debug: options.debug },
+    { server: SERVER, domain: DOMAIN, iceServers: [], ringTimeoutMs: options.ringTimeoutMs ?? 60_000, debug: options.debug, dtmfMode: options.dtmfMode },
     {
       transportConstructor: pbx.Transport,
       sessionDescriptionHandlerFactory: media.factory,
       logSink: options.console ? undefined : sink,
       cancelGraceMs: options.cancelGraceMs,
+      getUserMedia: options.getUserMedia,
       unregisterGraceMs: 2_000,
     },
   )

@@ -140,17 +140,19 @@ describe('sendDtmf()', () => {
 })
 
 describe('transfer()', () => {
-  it('sends a blind REFER to sip:<target>@domain; the call then ends as a local hangup', async () => {
+  it('sends a blind REFER to sip:<target>@domain; the PBX\'s BYE after the 202 ends the call as transferred', async () => {
     const h = await registered()
     const { callId, invite } = await answered(h)
 
-    await h.phone.transfer('+15550100')
+    const transferring = h.phone.transfer('+15550100')
 
     const refer = await h.pbx.waitFor('REFER')
     expect(refer.callId).toBe(callId)
     expect(refer.header('refer-to')).toContain('sip:+15550100@pbx.test')
+    await new Promise(resolve => setTimeout(resolve, 0)) // the 202 arrives
     h.pbx.sendBye(invite) // what Asterisk does once the transfer succeeded
-    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'hangup', by: 'local' } })
+    await transferring
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'transferred', target: '+15550100', attended: false } })
   })
 })
 
