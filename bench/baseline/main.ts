@@ -1,0 +1,59 @@
+/**
+ * The floor the softphone is measured against: a page that bundles only sip.js
+ * (UserAgent, Registerer, Inviter) with its defaults, the same PBX and the same
+ * logging level as the softphone. The parent page posts { type: 'DIAL_NUMBER' |
+ * 'END_CALL' }; it answers { type: 'CALL_ANSWERED' | 'CALL_ENDED' }.
+ */
+import { Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
+
+const SERVER = 'ws://127.0.0.1:8088/ws'
+const DOMAIN = '127.0.0.1'
+const params = new URLSearchParams(location.search)
+const iceServers = (params.get('iceServers') ?? '').split(',').filter(url => url !== '').map(urls => ({ urls }))
+
+const form = document.querySelector<HTMLFormElement>('#sign-in')!
+const status = document.querySelector<HTMLElement>('#status')!
+let ua: UserAgent | undefined
+let session: Inviter | undefined
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault()
+  const data = new FormData(form)
+  const user = String(data.get('extension'))
+  ua = new UserAgent({
+    uri: UserAgent.makeURI(`sip:${user}@${DOMAIN}`),
+    authorizationUsername: user,
+    authorizationPassword: String(data.get('password')),
+    transportOptions: { server: SERVER },
+    sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers } },
+    logLevel: 'error',
+  })
+  const agent = ua
+  void agent.start().then(() => new Registerer(agent).register()).then(() => {
+    status.textContent = 'Registered'
+  })
+})
+
+function dial(phoneNumber: string): void {
+  const target = UserAgent.makeURI(`sip:${phoneNumber}@${DOMAIN}`)
+  if (!ua || !target)
+    return
+  const inviter = new Inviter(ua, target, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
+  session = inviter
+  inviter.stateChange.addListener((state) => {
+    if (state === SessionState.Established)
+      parent.postMessage({ type: 'CALL_ANSWERED' }, '*')
+    if (state === SessionState.Terminated)
+      parent.postMessage({ type: 'CALL_ENDED' }, '*')
+  })
+  void inviter.invite()
+}
+
+window.addEventListener('message', (event: MessageEvent<{ type?: string, data?: { phoneNumber?: string } }>) => {
+  if (event.source !== parent)
+    return
+  if (event.data.type === 'DIAL_NUMBER' && typeof event.data.data?.phoneNumber === 'string')
+    dial(event.data.data.phoneNumber)
+  if (event.data.type === 'END_CALL' && session?.state === SessionState.Established)
+    void session.bye()
+})

@@ -1,0 +1,551 @@
+#!/usr/bin/env node
+/* global HTMLIFrameElement, Element, Buffer, WebSocket */
+/**
+ * `npm run bench`: the softphone's load, sign-in, dial and answer latency, memory over
+ * 50 calls and first-load bytes, measured in headless Chromium against the local Asterisk,
+ * side by side with a page that bundles only sip.js (bench/baseline). Writes
+ * bench/results.json and bench/RESULTS.md and refreshes the table in README.md.
+ *
+ * Timestamps come from the wire: the widget's WebSocket frames as Chromium sees them
+ * (DevTools protocol, Network.webSocketFrameSent/Received) and the host page's receipt of
+ * each postMessage (a capturing listener installed before any page script). See RESULTS.md.
+ *
+ * Env: BENCH_PORT (5210–5219, default 5210), BENCH_RUNS (default 20), BENCH_CALLS (default 50).
+ */
+import { execFileSync } from 'node:child_process'
+import dgram from 'node:dgram'
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import os from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { chromium } from 'playwright-core'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const APP_DIR = join(ROOT, 'dist-bench/app')
+const HARNESS_DIR = join(ROOT, 'dist-bench/harness')
+const PORT = Number(process.env.BENCH_PORT ?? 5210)
+const RUNS = Number(process.env.BENCH_RUNS ?? 20)
+const CALLS = Number(process.env.BENCH_CALLS ?? 50)
+const BASELINE_STUN_RUNS = 5
+const ECHO = '+442079460600'
+const PBX_WS = 'ws://127.0.0.1:8088/ws'
+const EXT = { app: '1008', baseline: '1009', stun: '1010' }
+const CHROMIUM = '/usr/bin/chromium'
+
+if (PORT < 5210 || PORT > 5219)
+  throw new Error(`BENCH_PORT must be 5210–5219 (the bench's own ports), not ${PORT}.`)
+
+// ------------------------------------------------------------------ build + serve
+
+function build() {
+  const vite = join(ROOT, 'node_modules/.bin/vite')
+  console.log('[bench] building the production bundle and the bench pages …')
+  // The app exactly as `npm run build` bundles it (same config), into its own directory.
+  execFileSync(vite, ['build', '--logLevel', 'warn', '--outDir', 'dist-bench/app', '--emptyOutDir'], { cwd: ROOT, stdio: 'inherit' })
+  execFileSync(vite, ['build', '--config', 'bench/vite.bench.config.ts'], { cwd: ROOT, stdio: 'inherit' })
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' }
+const CONFIG = JSON.stringify({ pbxUrl: PBX_WS, sipDomain: '127.0.0.1', iceServers: [], defaultCountry: 'GB', ringTimeoutSeconds: 45, debug: false })
+
+function serve() {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    res.setHeader('Cache-Control', 'no-store')
+    if (path === '/config.json') {
+      res.setHeader('Content-Type', 'application/json')
+      res.end(CONFIG)
+      return
+    }
+    const harness = path.startsWith('/dev/') || path.startsWith('/bench/') || path.startsWith('/bench-assets/')
+    let file = normalize(join(harness ? HARNESS_DIR : APP_DIR, path))
+    if (path.endsWith('/'))
+      file = join(file, 'index.html')
+    if (!file.startsWith(harness ? HARNESS_DIR : APP_DIR) || !existsSync(file) || !statSync(file).isFile()) {
+      res.statusCode = 404
+      res.end('not found')
+      return
+    }
+    res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream')
+    createReadStream(file).pipe(res)
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(PORT, '127.0.0.1', () => resolve(server))
+  })
+}
+
+/** A UDP port that swallows everything: a STUN server that never answers. */
+function blackHole() {
+  const socket = dgram.createSocket('udp4')
+  return new Promise((resolve) => {
+    socket.bind(0, '0.0.0.0', () => {
+      const address = Object.values(os.networkInterfaces()).flat()
+        .find(i => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1'
+      resolve({ socket, url: `stun:${address}:${socket.address().port}` })
+    })
+  })
+}
+
+// ------------------------------------------------------------------ browser
+
+const ARGS = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-gpu',
+  '--disable-features=TrackingProtection3pcd',
+]
+
+/**
+ * Runs in every frame before its scripts. Host frame: the precise receipt time of each
+ * postMessage and of the iframe's load event. Widget frame: sign-in clicks, and weak
+ * references to every peer connection and microphone stream (weak, so counting them
+ * does not keep 50 calls' worth of objects alive and skew the heap figure).
+ */
+function instrument() {
+  const now = () => performance.timeOrigin + performance.now()
+  if (window === window.top) {
+    window.__benchIn = []
+    window.__benchLoads = []
+    window.addEventListener('message', (event) => {
+      const type = event.data && typeof event.data.type === 'string' ? event.data.type : null
+      if (type)
+        window.__benchIn.push({ type, t: now() })
+    }, true)
+    document.addEventListener('load', (event) => {
+      if (event.target instanceof HTMLIFrameElement)
+        window.__benchLoads.push(now())
+    }, true)
+    return
+  }
+  window.__benchClicks = []
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button') : null
+    if (button && /sign in/i.test(button.textContent ?? ''))
+      window.__benchClicks.push(now())
+  }, true)
+  const pcs = []
+  const streams = []
+  const Original = window.RTCPeerConnection
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args)
+      pcs.push(new WeakRef(this))
+    }
+  }
+  const devices = navigator.mediaDevices
+  const getUserMedia = devices.getUserMedia.bind(devices)
+  devices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints)
+    streams.push(new WeakRef(stream))
+    return stream
+  }
+  window.__benchMedia = () => ({
+    openPeerConnections: pcs.map(r => r.deref()).filter(pc => pc && pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length,
+    liveTracks: streams.map(r => r.deref()).filter(Boolean).flatMap(s => s.getTracks()).filter(t => t.readyState === 'live').length,
+  })
+}
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
+
+async function waitUntil(check, what, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value)
+      return value
+    if (Date.now() > deadline)
+      throw new Error(`[bench] timed out waiting for ${what}`)
+    await sleep(2)
+  }
+}
+
+/**
+ * Opens a host page (simulator or baseline host) in a fresh context (cold cache), waits for
+ * the widget frame and attaches a DevTools session to it (it is an out-of-process iframe:
+ * 127.0.0.1 and localhost are different sites) that records every WebSocket frame.
+ */
+async function openWidget(browser, kind, query = {}) {
+  const context = await browser.newContext()
+  await context.addInitScript(instrument)
+  const page = await context.newPage()
+  page.on('pageerror', error => console.error(`[bench:${kind} page error]`, error.message))
+  const requests = []
+  context.on('requestfinished', request => requests.push(request.url()))
+  const url = new URL(kind === 'app' ? '/dev/host/' : '/bench/baseline/host.html', `http://127.0.0.1:${PORT}`)
+  for (const [key, value] of Object.entries(query))
+    url.searchParams.set(key, value)
+  await page.goto(url.href)
+  const frame = await waitUntil(() => page.frames().find(f => f !== page.mainFrame() && f.url().startsWith(`http://localhost:${PORT}/`)), 'the widget frame')
+  await frame.waitForLoadState('load')
+  const cdp = await context.newCDPSession(frame)
+  const frames = []
+  let offsetMs = null
+  cdp.on('Network.webSocketWillSendHandshakeRequest', (e) => {
+    // The one event carrying both clocks: monotonic `timestamp` and wall-clock `wallTime`.
+    offsetMs = e.wallTime * 1000 - e.timestamp * 1000
+  })
+  cdp.on('Network.webSocketFrameSent', e => frames.push({ dir: 'sent', ts: e.timestamp, data: e.response.payloadData }))
+  cdp.on('Network.webSocketFrameReceived', e => frames.push({ dir: 'received', ts: e.timestamp, data: e.response.payloadData }))
+  await cdp.send('Network.enable')
+  const wall = f => f.ts * 1000 + offsetMs
+  const hostIn = () => page.evaluate(() => window.__benchIn.map(m => ({ ...m })))
+  const waitForHost = async (type, count) => {
+    await page.waitForFunction(([t, n]) => window.__benchIn.filter(m => m.type === t).length >= n, [type, count], { timeout: 20_000, polling: 1 })
+    return (await hostIn()).filter(m => m.type === type)[count - 1].t
+  }
+  const widget = page.frameLocator('iframe')
+  return { context, page, frame, widget, cdp, frames, wall, hostIn, waitForHost, requests, close: () => context.close() }
+}
+
+function findFrame(frames, from, dir, test) {
+  for (let i = from; i < frames.length; i++) {
+    if (frames[i].dir === dir && test(frames[i].data))
+      return frames[i]
+  }
+  return undefined
+}
+
+const isRegister200 = d => /^SIP\/2\.0 200/.test(d) && /^CSeq:\s*\d+\s+REGISTER/im.test(d)
+const isInvite200 = d => /^SIP\/2\.0 200/.test(d) && /^CSeq:\s*\d+\s+INVITE/im.test(d)
+
+async function signIn(w, extension) {
+  await w.widget.getByLabel('Extension').fill(extension)
+  await w.widget.getByLabel('Password').fill(`test${extension}`)
+  const mark = w.frames.length
+  await w.widget.getByRole('button', { name: 'Sign in' }).click()
+  const ok = await waitUntil(() => findFrame(w.frames, mark, 'received', isRegister200), 'REGISTER 200')
+  const clicks = await w.frame.evaluate(() => window.__benchClicks)
+  return w.wall(ok) - clicks.at(-1)
+}
+
+// ------------------------------------------------------------------ statistics
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const rank = p => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]
+  const round = v => Math.round(v * 100) / 100
+  return { n: sorted.length, median: round(rank(0.5)), p95: round(rank(0.95)), min: round(sorted[0]), max: round(sorted.at(-1)) }
+}
+
+// ------------------------------------------------------------------ scenarios
+
+/** Cold load → INITIALIZED, then sign-in → REGISTER 200, RUNS times in fresh contexts. */
+async function loadAndRegister(browser, kind, extension) {
+  const load = []
+  const navigation = []
+  const register = []
+  let bytes
+  for (let i = 0; i < RUNS; i++) {
+    const w = await openWidget(browser, kind)
+    if (kind === 'app') {
+      const initialized = await w.waitForHost('INITIALIZED', 1)
+      const [iframeLoad] = await w.page.evaluate(() => window.__benchLoads)
+      const timeOrigin = await w.frame.evaluate(() => performance.timeOrigin)
+      load.push(initialized - iframeLoad)
+      navigation.push(initialized - timeOrigin)
+      if (i === 0) {
+        // Everything the widget fetched up to sign-in, incl. the sip.js chunk loading in parallel.
+        await sleep(200)
+        bytes = firstLoadBytes(w.requests)
+      }
+    }
+    register.push(await signIn(w, extension))
+    await w.close()
+  }
+  return { load, navigation, register, bytes }
+}
+
+/** `count` calls to the echo number in one signed-in widget: dial, answer, hang up (and save the wrap-up). */
+async function calls(browser, kind, extension, count, query = {}, memoryAt = []) {
+  const w = await openWidget(browser, kind, query)
+  if (kind === 'app') {
+    await w.waitForHost('INITIALIZED', 1)
+    await w.page.evaluate(() => window.__host.setReplyDelay(0))
+  }
+  await signIn(w, extension)
+  const dial = []
+  const answered = []
+  const ended = []
+  const memory = []
+  if (memoryAt.length > 0)
+    memory.push({ afterCalls: 0, ...await memorySample(w) })
+  for (let i = 1; i <= count; i++) {
+    const mark = w.frames.length
+    const sentAt = await w.page.evaluate(([app, n]) => {
+      const t = performance.timeOrigin + performance.now()
+      const ok = app ? window.__host.dial(n) : (window.__baseline.dial(n), true)
+      return ok ? t : null
+    }, [kind === 'app', ECHO])
+    if (sentAt === null)
+      throw new Error('[bench] the host could not send DIAL_NUMBER')
+    const answeredAt = await w.waitForHost('CALL_ANSWERED', i)
+    await w.page.evaluate(app => app ? window.__host.endCall() : window.__baseline.endCall(), kind === 'app')
+    const endedAt = await w.waitForHost('CALL_ENDED', i)
+    const invite = findFrame(w.frames, mark, 'sent', d => d.startsWith('INVITE '))
+    const ok = findFrame(w.frames, mark, 'received', isInvite200)
+    const bye = await waitUntil(() => findFrame(w.frames, mark, 'sent', d => d.startsWith('BYE ')), 'the BYE frame')
+    if (!invite || !ok)
+      throw new Error(`[bench] call ${i}: no INVITE or no 200 OK on the wire`)
+    dial.push(w.wall(invite) - sentAt)
+    answered.push(answeredAt - w.wall(ok))
+    ended.push(endedAt - w.wall(bye))
+    if (kind === 'app') {
+      await w.widget.getByRole('button', { name: 'Save call' }).click()
+      await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    }
+    if (memoryAt.includes(i))
+      memory.push({ afterCalls: i, ...await memorySample(w) })
+  }
+  await w.close()
+  return { dial, answered, ended, memory }
+}
+
+/** JS heap of the widget's renderer after a full GC, and what media is still open. */
+async function memorySample(w) {
+  await sleep(300) // let the closed peer connections' last events settle
+  await w.cdp.send('HeapProfiler.collectGarbage')
+  await w.cdp.send('HeapProfiler.collectGarbage')
+  const heap = await w.cdp.send('Runtime.getHeapUsage')
+  const media = await w.frame.evaluate(() => window.__benchMedia())
+  return { heapUsedBytes: heap.usedSize, ...media }
+}
+
+/** What the widget fetched on its first load, per asset, raw and gzip (zlib default level 6). */
+function firstLoadBytes(urls) {
+  const html = readFileSync(join(APP_DIR, 'index.html'), 'utf8')
+  const seen = new Set()
+  const assets = []
+  for (const url of urls) {
+    const { origin, pathname } = new URL(url)
+    if (origin !== `http://localhost:${PORT}` || seen.has(pathname))
+      continue
+    seen.add(pathname)
+    const file = pathname === '/config.json' ? null : join(APP_DIR, pathname.endsWith('/') ? `${pathname}index.html` : pathname)
+    const body = file ? readFileSync(file) : Buffer.from(CONFIG)
+    const critical = pathname === '/' || pathname.endsWith('.html') || html.includes(pathname)
+    assets.push({ path: pathname, raw: body.length, gzip: gzipSync(body).length, beforeFirstPaint: critical })
+  }
+  const sum = (list, key) => list.reduce((total, a) => total + a[key], 0)
+  const critical = assets.filter(a => a.beforeFirstPaint)
+  return {
+    assets,
+    beforeFirstPaint: { raw: sum(critical, 'raw'), gzip: sum(critical, 'gzip') },
+    total: { raw: sum(assets, 'raw'), gzip: sum(assets, 'gzip') },
+  }
+}
+
+/**
+ * How far page clocks (performance.timeOrigin + now()) and the DevTools wire clock
+ * (monotonic timestamp mapped to wall time by the handshake's wallTime) disagree: a page
+ * stamps a CRLF keep-alive right before sending it; the wire stamps it when sent.
+ */
+async function clockCheck(browser) {
+  const w = await openWidget(browser, 'baseline')
+  const stamps = await w.frame.evaluate(async (server) => {
+    const ws = new WebSocket(server, 'sip')
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve
+      ws.onerror = reject
+    })
+    const out = []
+    for (let i = 0; i < 10; i++) {
+      out.push(performance.timeOrigin + performance.now())
+      ws.send('\r\n\r\n')
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+    ws.close()
+    return out
+  }, PBX_WS)
+  await waitUntil(() => w.frames.filter(f => f.dir === 'sent').length >= stamps.length, 'the keep-alive frames')
+  const sent = w.frames.filter(f => f.dir === 'sent')
+  const diffs = stamps.map((t, i) => w.wall(sent[i]) - t)
+  await w.close()
+  return stats(diffs)
+}
+
+// ------------------------------------------------------------------ report
+
+function machine() {
+  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? 'unknown'
+  let chromiumVersion = 'unknown'
+  try {
+    chromiumVersion = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  }
+  catch {
+    // reported as unknown
+  }
+  return {
+    cpu,
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30 * 10) / 10,
+    chromium: chromiumVersion,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString(),
+  }
+}
+
+const fmt = v => v === undefined || v === null ? '—' : `${v.toFixed(v >= 100 ? 0 : 1)}`
+const kb = bytes => `${(bytes / 1024).toFixed(1)} KB`
+
+function markdown(r) {
+  const m = r.machine
+  const lines = []
+  lines.push(`Run ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.chromium}, Node ${m.node}.`)
+  lines.push('')
+  lines.push('| Figure (ms) | n | median | p95 | baseline median | baseline p95 | ours / baseline | target | met |')
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+  for (const f of r.figures) {
+    const ratio = f.baseline ? (f.ours.median / f.baseline.median).toFixed(2) : '—'
+    lines.push(`| ${f.label} | ${f.ours.n} | ${fmt(f.ours.median)} | ${fmt(f.ours.p95)} | ${fmt(f.baseline?.median)} | ${fmt(f.baseline?.p95)} | ${ratio} | ${f.target ?? '—'} | ${f.met === undefined ? '—' : f.met ? 'yes' : '**no**'} |`)
+  }
+  lines.push('')
+  lines.push('| Memory (widget renderer, after GC) | heap used | open peer connections | live tracks |')
+  lines.push('| --- | --- | --- | --- |')
+  for (const s of r.memory.samples)
+    lines.push(`| after ${s.afterCalls} call${s.afterCalls === 1 ? '' : 's'} | ${(s.heapUsedBytes / 2 ** 20).toFixed(2)} MB | ${s.openPeerConnections} | ${s.liveTracks} |`)
+  lines.push(`| **growth, call 1 → ${r.memory.calls}** (target ≤ 2 MB, nothing left open) | **${(r.memory.growthBytes / 2 ** 20).toFixed(2)} MB** | | ${r.memory.met ? 'met' : '**missed**'} |`)
+  lines.push('')
+  lines.push('| First load (widget) | raw | gzip | when |')
+  lines.push('| --- | --- | --- | --- |')
+  for (const a of r.bytes.assets)
+    lines.push(`| \`${a.path}\` | ${kb(a.raw)} | ${kb(a.gzip)} | ${a.beforeFirstPaint ? 'before first paint' : 'in parallel, after boot'} |`)
+  lines.push(`| **before first paint** (target ≤ 100 KB gzip) | ${kb(r.bytes.beforeFirstPaint.raw)} | **${kb(r.bytes.beforeFirstPaint.gzip)}** | ${r.bytes.beforeFirstPaint.gzip <= 100 * 1024 ? 'met' : '**missed**'} |`)
+  lines.push(`| everything up to sign-in | ${kb(r.bytes.total.raw)} | ${kb(r.bytes.total.gzip)} | |`)
+  lines.push('')
+  lines.push(`Clock check (wire time − page time of the same WebSocket send, n=${r.clockCheck.n}): median ${r.clockCheck.median} ms, range ${r.clockCheck.min} … ${r.clockCheck.max} ms.`)
+  return lines.join('\n')
+}
+
+const METHOD = `## Method
+
+- **Build and serve.** \`vite build\` with the project's own config (the production bundle, unchanged) into
+  \`dist-bench/app\`; the simulator (dev/host) and the baseline pages with \`bench/vite.bench.config.ts\` into
+  \`dist-bench/harness\`. One static server on 127.0.0.1:${PORT} (no compression, \`no-store\`) serves both and a
+  generated \`config.json\` for the local Asterisk. Hosts load on \`127.0.0.1\`, widgets on \`localhost\`:
+  cross-site, so the widget is an out-of-process iframe, as inside HubSpot.
+- **Browser.** Debian's Chromium, headless, fake microphone, default site isolation. Each load/sign-in run uses a
+  new browser context (cold cache).
+- **Wire timestamps.** A DevTools session attached to the widget's own frame target records
+  \`Network.webSocketFrameSent/Received\` (monotonic seconds); the WebSocket handshake event carries both
+  \`timestamp\` and \`wallTime\`, which maps them to wall-clock milliseconds.
+- **Host timestamps.** An init script (before any page script) adds a capturing \`message\` listener to the host
+  page and stamps \`performance.timeOrigin + performance.now()\` when each widget message arrives, and the
+  iframe's \`load\` event; \`DIAL_NUMBER\` is stamped right before the host posts it. Sign-in is stamped by a
+  capturing \`click\` listener in the widget frame. No timer inside the app is read.
+- **Clock check.** The widget frame stamps ten CRLF keep-alives right before \`WebSocket.send\`; the wire's
+  stamp of the same frames minus the page's stamp bounds the error of comparing the two clocks (above).
+- **Figures.** iframe \`load\` → \`INITIALIZED\` received by the host (also: widget navigation start →
+  \`INITIALIZED\`); Sign in click → REGISTER 200 received; \`DIAL_NUMBER\` posted → first INVITE sent;
+  INVITE 200 OK received → \`CALL_ANSWERED\` at the host; BYE sent → \`CALL_ENDED\` at the host. Calls go to the
+  echo number ${ECHO} (Asterisk answers at once); the host sends \`END_CALL\` as soon as \`CALL_ANSWERED\`
+  arrives; the softphone's wrap-up is saved before the next call.
+- **Unreachable STUN.** \`iceServers\` set to a local UDP port that swallows every packet, so ICE gathering
+  never completes; the baseline, with sip.js's default 5 s gathering timeout, gets ${BASELINE_STUN_RUNS} runs.
+- **Memory.** \`HeapProfiler.collectGarbage\` twice, then \`Runtime.getHeapUsage\` on the widget's frame target
+  (its own renderer) after call 1 and after the last call; peer connections and microphone streams are counted
+  through weak references, so counting them keeps nothing alive.
+- **Bytes.** Every URL the widget frame fetched until sign-in, sizes from the built files, gzip = zlib level 6.
+  "Before first paint" = what \`index.html\` references; the sip.js chunk is requested by the boot code and
+  loads while the first screen paints.
+- **Statistics.** median and p95 by nearest rank. Targets are reported, never asserted.`
+
+function updateReadme(table) {
+  const file = join(ROOT, 'README.md')
+  if (!existsSync(file))
+    return
+  const text = readFileSync(file, 'utf8')
+  const start = '<!-- bench:start -->'
+  const end = '<!-- bench:end -->'
+  const from = text.indexOf(start)
+  const to = text.indexOf(end)
+  if (from < 0 || to < from)
+    return
+  writeFileSync(file, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`)
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  if (process.argv.includes('--no-build') === false)
+    build()
+  const server = await serve()
+  if (process.argv.includes('--serve')) {
+    console.log(`[bench] serving http://127.0.0.1:${PORT}/dev/host/ and /bench/baseline/host.html (Ctrl-C ends)`)
+    return
+  }
+  const hole = await blackHole()
+  const args = process.getuid?.() === 0 ? [...ARGS, '--no-sandbox'] : ARGS
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args })
+  const started = Date.now()
+  try {
+    console.log('[bench] clock check …')
+    const clock = await clockCheck(browser)
+    console.log(`[bench] load + sign-in, ${RUNS} cold loads each …`)
+    const ours = await loadAndRegister(browser, 'app', EXT.app)
+    const base = await loadAndRegister(browser, 'baseline', EXT.baseline)
+    console.log(`[bench] ${CALLS} calls (softphone), ${RUNS} calls (baseline) …`)
+    const oursCalls = await calls(browser, 'app', EXT.app, CALLS, {}, [1, CALLS])
+    const baseCalls = await calls(browser, 'baseline', EXT.baseline, RUNS)
+    console.log(`[bench] unreachable STUN (${hole.url}): ${RUNS} calls (softphone), ${BASELINE_STUN_RUNS} (baseline) …`)
+    const oursStun = await calls(browser, 'app', EXT.stun, RUNS, { iceServers: hole.url })
+    const baseStun = await calls(browser, 'baseline', EXT.stun, BASELINE_STUN_RUNS, { iceServers: hole.url })
+
+    const figure = (label, oursValues, baseValues, target, limit, vsBaseline) => {
+      const o = stats(oursValues)
+      const b = baseValues ? stats(baseValues) : undefined
+      const met = limit === undefined ? undefined : o.median <= limit && (!vsBaseline || !b || o.median <= vsBaseline * b.median)
+      return { label, ours: o, ...(b ? { baseline: b } : {}), target, met }
+    }
+    const samples = oursCalls.memory
+    const first = samples.find(s => s.afterCalls === 1)
+    const last = samples.find(s => s.afterCalls === CALLS)
+    const growthBytes = last.heapUsedBytes - first.heapUsedBytes
+    const results = {
+      machine: machine(),
+      config: { runs: RUNS, calls: CALLS, baselineStunRuns: BASELINE_STUN_RUNS, port: PORT, stun: hole.url },
+      clockCheck: clock,
+      figures: [
+        figure('iframe load → INITIALIZED', ours.load, undefined, '≤ 50', 50),
+        figure('widget navigation start → INITIALIZED', ours.navigation),
+        figure('sign-in → REGISTER 200', ours.register, base.register),
+        figure('DIAL_NUMBER → INVITE sent', oursCalls.dial, baseCalls.dial, '≤ 30 and ≤ 1.1× baseline', 30, 1.1),
+        figure('DIAL_NUMBER → INVITE, unreachable STUN', oursStun.dial, baseStun.dial, '≤ 500', 500),
+        figure('200 OK → CALL_ANSWERED', oursCalls.answered, baseCalls.answered, '≤ 5', 5),
+        figure('BYE → CALL_ENDED', oursCalls.ended, baseCalls.ended),
+      ],
+      memory: {
+        calls: CALLS,
+        samples,
+        growthBytes,
+        met: growthBytes <= 2 * 2 ** 20 && last.openPeerConnections === 0 && last.liveTracks === 0,
+      },
+      bytes: ours.bytes,
+      raw: { ours, base, oursCalls, baseCalls, oursStun, baseStun },
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+    }
+    const table = markdown(results)
+    writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+    writeFileSync(join(ROOT, 'bench/RESULTS.md'), `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.mjs); do not edit by hand.\n\n${table}\n\n${METHOD}\n`)
+    updateReadme(table)
+    console.log(`\n${table}\n\n[bench] ${results.durationSeconds} s; wrote bench/results.json, bench/RESULTS.md and the README table.`)
+  }
+  finally {
+    await browser.close()
+    server.close()
+    hole.socket.close()
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
