@@ -139,10 +139,10 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
     // The SDK calls onFailed in addition to the specific handler for every *_FAILED type.
     onFailed: ignore('*_FAILED'),
   }
-  if (debug) {
-    eventHandlers.defaultEventHandler = (data: unknown, event: unknown) => {
-      console.log(LOG_PREFIX, 'unhandled HubSpot message', event, data)
-    }
+  // Unknown message types are ignored (the SDK already answers them with an ERROR); without a
+  // default handler the SDK would console.error each one, which a hostile host could flood.
+  eventHandlers.defaultEventHandler = (data: unknown, event: unknown) => {
+    log('unhandled HubSpot message', event, data)
   }
 
   const extensions = new CallingExtensions({ debugMode: debug, eventHandlers })

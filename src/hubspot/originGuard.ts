@@ -7,7 +7,8 @@
  * - `installMessageGuard` adds a capturing `message` listener before the SDK's own
  *   (`new CallingExtensions` must come after it) and stops every message that is not from
  *   `window.parent` at an allowed origin, a SYNC whose `hostUrl` is not its real origin,
- *   and a SET_WIDGET_URL that would send our replies to an origin not allowed;
+ *   a SET_WIDGET_URL that would send our replies to an origin not allowed, and anything
+ *   that is not an object with a string `type` (null data would throw inside the SDK);
  * - `checkEmbedding` tells whether the page that frames us is allowed at all, from
  *   `location.ancestorOrigins` (Chromium, Safari) or `document.referrer`.
  */
@@ -40,6 +41,8 @@ export function blockReason(
   if (parent === self || event.source !== parent) return 'not from the parent window'
   if (!isOriginAllowed(event.origin, allowedOrigins)) return 'origin not allowed'
   const type = field(event.data, 'type')
+  // The SDK destructures `event.data.type` first thing: null data would throw inside it.
+  if (typeof type !== 'string') return 'not an SDK message'
   if (type === 'SYNC') {
     const hostUrl = field(event.data, 'hostUrl')
     if (hostUrl !== undefined && hostUrl !== event.origin) return 'SYNC hostUrl differs from its origin'

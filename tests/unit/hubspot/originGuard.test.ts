@@ -128,9 +128,11 @@ describe('blockReason', () => {
     const self = {}
     expect(blockReason({ data: sync(), origin: HUBSPOT, source: self as Window }, self, self, ALLOWED)).toBe('not from the parent window')
   })
-  it('does not crash on odd data', () => {
-    for (const data of [null, undefined, 42, 'SYNC', [], { type: 'SYNC', hostUrl: 7 }])
-      expect(() => blockReason({ data, origin: HUBSPOT, source: parent as unknown as Window }, parent, {}, ALLOWED)).not.toThrow()
+  it('blocks what is not an SDK message (the SDK would throw on null data), without throwing itself', () => {
+    for (const data of [null, undefined, 42, 'SYNC', [], {}, { type: 7 }])
+      expect(blockReason({ data, origin: HUBSPOT, source: parent as unknown as Window }, parent, {}, ALLOWED)).toBe('not an SDK message')
+    expect(blockReason({ data: { type: 'SYNC', hostUrl: 7 }, origin: HUBSPOT, source: parent as unknown as Window }, parent, {}, ALLOWED))
+      .toBe('SYNC hostUrl differs from its origin')
   })
 })
 
