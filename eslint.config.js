@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/sip/**', 'tests/unit/sip/**', 'tests/e2e/**', 'bench/**'],
+    files: ['src/sip/**', 'tests/unit/sip/**', 'tests/e2e/**', 'bench/**', 'dev/host/caller.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

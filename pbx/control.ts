@@ -266,7 +266,13 @@ export function parseResponses(logText: string): ReceivedResponse[] {
  * since `marker`, e.g. `[603]` after a decline, `[486]` when busy, `[200]` when answered.
  */
 export async function agentAnswersSince(marker: LogMarker, extension: string): Promise<number[]> {
+  // Asterisk addresses the INVITE (and so its To) to the Contact the phone registered
+  // (sip.js: a random user), not to the extension: find that user.
+  const contacts = await pbxCli('pjsip show contacts')
+  const users = new Set([extension])
+  for (const m of contacts.matchAll(new RegExp(`^\\s*Contact:\\s+${extension}/sips?:([^@\\s]+)@`, 'gm')))
+    users.add(m[1] ?? '')
   return parseResponses(await logSince(marker))
-    .filter(r => r.method === 'INVITE' && r.status >= 200 && r.toUser === extension)
+    .filter(r => r.method === 'INVITE' && r.status >= 200 && users.has(r.toUser))
     .map(r => r.status)
 }

@@ -68,3 +68,31 @@ export function dialNumberPayload(phoneNumber: string, contactId: number, now: n
 export function contactForNumber(phoneNumber: string): TestContact | undefined {
   return TEST_CONTACTS.find(c => c.phoneNumber === phoneNumber)
 }
+
+/**
+ * Records HubSpot finds for inbound callers (caller-id match): the simulator's caller
+ * 1006 ("Ada Lovelace") is a contact whose phone is that extension, and the company
+ * Acme Ltd has the number +44 20 7946 0700. Anything else (caller 1007) matches nothing.
+ */
+export const INBOUND_RECORDS = [
+  { kind: 'CONTACT', phoneNumber: '1006', objectId: 9101, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.test' },
+  { kind: 'COMPANY', phoneNumber: '+442079460700', objectId: 9201, name: 'Acme Ltd' },
+] as const
+
+const digits = (n: string): string => n.replace(/[^\d]/g, '')
+
+/** The SDK's `{ callerIdMatches }` entries (ContactIdMatch / CompanyIdMatch) for a caller's number. */
+export function callerIdMatchesFor(fromNumber: string): unknown[] {
+  return INBOUND_RECORDS.filter(r => digits(r.phoneNumber) === digits(fromNumber) && digits(fromNumber) !== '').map((r) => {
+    const objectCoordinates = { portalId: PORTAL.portalId, objectId: r.objectId, objectTypeId: r.kind === 'CONTACT' ? '0-1' : '0-2' }
+    return r.kind === 'CONTACT'
+      ? { callerIdType: 'CONTACT', objectCoordinates, firstName: r.firstName, lastName: r.lastName, email: r.email }
+      : { callerIdType: 'COMPANY', objectCoordinates, name: r.name }
+  })
+}
+
+/** Whether NAVIGATE_TO_RECORD points at a record the simulated portal has. */
+export function recordExists(objectTypeId: '0-1' | '0-2', objectId: number): boolean {
+  return INBOUND_RECORDS.some(r => r.objectId === objectId && (r.kind === 'CONTACT') === (objectTypeId === '0-1'))
+    || (objectTypeId === '0-1' && TEST_CONTACTS.some(c => c.contactId === objectId))
+}

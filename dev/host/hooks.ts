@@ -18,7 +18,17 @@ export interface HostLogEntry {
   note?: string
 }
 
+import type { CallerExtension, CallerState } from './caller'
+
 export interface HostControls {
+  /** "Call the agent": the simulator's own SIP phone (caller 1006 or 1007) calls `agent`. Resolves once the INVITE is sent. */
+  callAgent: (from: CallerExtension, agent: string) => Promise<void>
+  /** The caller hangs up (CANCEL before the answer → the agent misses the call; BYE after). */
+  callerHangup: () => Promise<void>
+  /** What the caller experienced, including the final SIP status of its INVITE. */
+  callerState: () => CallerState
+  /** The iframeLocation sent in SYNC (`?iframeLocation=`, default 'widget'). */
+  iframeLocation: () => 'widget' | 'remote' | 'window'
   /** Send DIAL_NUMBER for a number (a test contact's record ids when it is one). False if the widget is not synced yet. */
   dial: (phoneNumber: string) => boolean
   /** Send END_CALL. False if the widget is not synced yet. */

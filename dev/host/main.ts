@@ -3,7 +3,8 @@
  * the SDK's own host code, embeds the softphone in a cross-origin iframe and
  * shows every message both ways. See dev/host/README.md.
  */
-import { FREE_TEXT_CONTACT_ID, PORTAL, TEST_CONTACTS, contactForNumber, dialNumberPayload } from './contacts'
+import { CALLERS, createCaller, type CallerExtension } from './caller'
+import { FREE_TEXT_CONTACT_ID, PORTAL, TEST_CONTACTS, callerIdMatchesFor, contactForNumber, dialNumberPayload, recordExists } from './contacts'
 import type { HostControls, HostLogEntry } from './hooks'
 import { SimulatedHubSpot, type HostMessage } from './SimulatedHubSpot'
 import { widgetUrl } from './widgetUrl'
@@ -39,12 +40,21 @@ const ui = {
   widgetContainer: element('#widget-container', HTMLElement),
   timeline: element('#timeline', HTMLElement),
   clearLog: element('#clear-log', HTMLButtonElement),
+  callerForm: element('#caller-form', HTMLFormElement),
+  callerFrom: element('#caller-from', HTMLSelectElement),
+  callerTo: element('#caller-to', HTMLInputElement),
+  callerHangup: element('#caller-hangup', HTMLButtonElement),
+  callerState: element('#caller-state', HTMLElement),
 }
 
 const pageUrl = new URL(window.location.href)
 const src = widgetUrl(pageUrl.href)
 const widgetOrigin = src.origin
 const debug = ['1', 'true'].includes(pageUrl.searchParams.get('debug') ?? '')
+/** `?iframeLocation=widget|remote|window`: where HubSpot says it shows the widget (SYNC). Default 'widget'. */
+const IFRAME_LOCATIONS = ['widget', 'remote', 'window'] as const
+const requestedLocation = pageUrl.searchParams.get('iframeLocation')
+const iframeLocation = IFRAME_LOCATIONS.find(l => l === requestedLocation) ?? 'widget'
 
 const state = {
   widget: 'loading',
@@ -130,6 +140,14 @@ function checkIncoming(type: string, data: unknown): string | undefined {
     case 'CALL_TRANSFERRED':
       problems = missing([['externalCallId', 'string']])
       break
+    case 'INCOMING_CALL':
+      problems = missing([['externalCallId', 'string'], ['toNumber', 'string'], ['fromNumber', 'string'], ['callStartTime', 'number']])
+      if (d.createEngagement !== true) problems.push('createEngagement: true (else HubSpot creates no engagement)')
+      if (iframeLocation === 'widget') problems.push('inbound calling is not supported in iframeLocation "widget"')
+      break
+    case 'NAVIGATE_TO_RECORD':
+      if (!isRecord(d.objectCoordinates)) problems = ['objectCoordinates (object)']
+      break
     case 'CALL_ENDED':
       problems = missing([['externalCallId', 'string'], ['externalCallID', 'string']])
       if (!END_STATUSES.includes(String(d.callEndStatus))) problems.push(`callEndStatus (one of ${END_STATUSES.join(', ')})`)
@@ -205,6 +223,24 @@ function answerCallCompleted(data: UnknownRecord): void {
   }
 }
 
+/** HubSpot looks up the inbound caller's number and answers with the matching records. */
+function answerCallerId(data: UnknownRecord): void {
+  const matches = typeof data.fromNumber === 'string' ? callerIdMatchesFor(data.fromNumber) : []
+  if (matches.length > 0) later(() => host.post('CALLER_ID_MATCH_SUCCEEDED', { callerIdMatches: matches }))
+  else later(() => host.post('CALLER_ID_MATCH_FAILED', { message: `No record has the number ${String(data.fromNumber)}.` }))
+}
+
+/** HubSpot would open the record page; here the status line says which, or it fails for unknown records. */
+function answerNavigate(data: UnknownRecord): void {
+  const coordinates = isRecord(data.objectCoordinates) ? data.objectCoordinates : {}
+  const { objectId, objectTypeId } = coordinates
+  if (typeof objectId === 'number' && (objectTypeId === '0-1' || objectTypeId === '0-2') && recordExists(objectTypeId, objectId)) {
+    setCall(`HubSpot opens ${objectTypeId === '0-1' ? 'contact' : 'company'} record ${objectId}`)
+  } else {
+    later(() => host.post('NAVIGATE_TO_RECORD_FAILED', { ...data, message: `No record ${String(objectTypeId)}/${String(objectId)}.` }))
+  }
+}
+
 /** Messages that passed the SDK's checks (origin, messageId), plus READY / SYNC_ACK_FAILED from the SDK itself. */
 function onWidgetMessage(message: unknown): void {
   if (!isRecord(message) || typeof message.type !== 'string') return
@@ -232,6 +268,21 @@ function onWidgetMessage(message: unknown): void {
       break
     case 'CALL_ANSWERED':
       setCall('answered')
+      break
+    case 'INCOMING_CALL':
+      showAlert(null)
+      setCall(`incoming from ${String(data.fromNumber)}`)
+      answerOutgoingCall(data)
+      answerCallerId(data)
+      break
+    case 'NAVIGATE_TO_RECORD':
+      answerNavigate(data)
+      break
+    case 'USER_AVAILABLE':
+      setWidget('agent available')
+      break
+    case 'USER_UNAVAILABLE':
+      setWidget('agent unavailable (do not disturb)')
       break
     case 'CALL_TRANSFERRED':
       setCall('transferred')
@@ -279,7 +330,7 @@ const host: SimulatedHubSpot = new SimulatedHubSpot(
     onMessageHandler: onWidgetMessage,
   },
   {
-    syncInfo: { ...PORTAL, iframeLocation: 'widget', usesCallingWindow: false },
+    syncInfo: { ...PORTAL, iframeLocation, usesCallingWindow: iframeLocation === 'window' },
     onSent: (message: HostMessage) => {
       const { type, data, messageId: _messageId, ...rest } = message
       record({ dir: 'out', type, data: type === 'SYNC' ? rest : data, at: Date.now() })
@@ -366,7 +417,41 @@ ui.clearLog.addEventListener('click', () => {
   ui.timeline.replaceChildren()
 })
 
+// ---------------------------------------------------------- call the agent
+
+const caller = createCaller((state) => {
+  ui.callerState.textContent = `Caller: ${state.state}${state.statusCode ? ` (${state.statusCode})` : ''}${state.detail ? ` — ${state.detail}` : ''}`
+})
+for (const { extension, name } of CALLERS) {
+  const option = document.createElement('option')
+  option.value = extension
+  option.textContent = `${name} (${extension})`
+  ui.callerFrom.append(option)
+}
+
+async function callAgent(from: CallerExtension, agent: string): Promise<void> {
+  try {
+    await caller.call(from, agent)
+  } catch (error) {
+    ui.callerState.textContent = `Caller: failed — ${error instanceof Error ? error.message : String(error)}`
+    throw error
+  }
+}
+
+ui.callerForm.addEventListener('submit', (event) => {
+  event.preventDefault()
+  const from = CALLERS.find(c => c.extension === ui.callerFrom.value)?.extension ?? CALLERS[0].extension
+  void callAgent(from, ui.callerTo.value.trim()).catch(() => {})
+})
+ui.callerHangup.addEventListener('click', () => {
+  void caller.hangup()
+})
+
 const controls: HostControls = {
+  callAgent,
+  callerHangup: () => caller.hangup(),
+  callerState: () => caller.state(),
+  iframeLocation: () => iframeLocation,
   dial,
   endCall: () => host.post('END_CALL'),
   setFailCreate: (fail) => {
