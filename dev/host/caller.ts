@@ -6,7 +6,7 @@
  */
 import { Inviter, Registerer, RegistererState, SessionState, UserAgent } from 'sip.js'
 
-/** The callers the simulator offers; `name` goes out as the SIP display name. */
+/** The callers the simulator offers (Asterisk sends its own endpoint caller ID, "Agent 10xx", to the agent). */
 export const CALLERS = [
   { extension: '1006', name: 'Ada Lovelace' },
   { extension: '1007', name: 'Unknown caller' },
