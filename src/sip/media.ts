@@ -274,7 +274,7 @@ export function observingFactory(
 export function describeMediaError(error: unknown): string {
   const name = error instanceof Error ? error.name : ''
   if (name === 'NotAllowedError' || name === 'SecurityError')
-    return 'Microphone access was denied. Allow the microphone for this page and try again.'
+    return 'Microphone access was denied. In the HubSpot tab, click the icon at the left of the address bar (a lock or a crossed-out microphone), set Microphone to Allow, reload HubSpot and try again.'
   if (name === 'NotFoundError' || name === 'OverconstrainedError')
     return 'No microphone was found.'
   if (name === 'NotReadableError' || name === 'AbortError')

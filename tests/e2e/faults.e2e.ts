@@ -6,7 +6,8 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PBX_WS_URLS, pbxCli, pbxCrash, pbxDown, pbxStatus, pbxUp, TEST_NUMBERS } from '../../pbx/control'
+import { chromium } from 'playwright-core'
+import { dialedNumbersSince, logMarker, PBX_WS_URLS, pbxCli, pbxCrash, pbxDown, pbxStatus, pbxUp, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
 import { launchBrowser, mediaReport, openSimulator, signIn } from './browser'
 
@@ -94,5 +95,34 @@ describe('the PBX goes away mid-call', () => {
     expect(body.hs_call_body).toBe('PBX died mid-call<br>Customer wants a call back &lt;tomorrow&gt; &amp; a quote')
     expect(body.hs_call_status).toBe('FAILED')
     await pbxUp('faults')
+  })
+})
+
+describe('the microphone is denied', () => {
+  it('explains how to allow it in the HubSpot tab, tells HubSpot (sendError), and sends no INVITE', async () => {
+    // A browser that refuses every permission prompt (no --use-fake-ui-for-media-stream).
+    const args = ['--use-fake-device-for-media-stream', '--deny-permission-prompts', '--autoplay-policy=no-user-gesture-required',
+      '--disable-gpu', '--no-first-run', '--disable-features=TrackingProtection3pcd']
+    if (process.getuid?.() === 0) args.push('--no-sandbox')
+    const denying = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args })
+    try {
+      const other = await openSimulator(denying, { pbxUrl: PBX_WS_URLS.faults, sipDomain: '127.0.0.1' })
+      await signIn(other, AGENT)
+      await other.waitForMessage('LOGGED_IN')
+      const mark = await logMarker(150, 'faults')
+      await other.dial(TEST_NUMBERS.echo.e164)
+      const error = await other.waitForMessage('ERROR')
+      const message = (error.data as { message: string }).message
+      expect(message).toContain('Microphone access was denied')
+      expect(message).toContain('set Microphone to Allow')
+      await other.widget.getByRole('alert').filter({ hasText: 'Microphone access was denied' }).waitFor()
+      expect((await other.received()).map(e => e.type)).not.toContain('OUTGOING_CALL_STARTED')
+      await new Promise(r => setTimeout(r, 300))
+      expect(await dialedNumbersSince(mark)).toEqual([])
+      await other.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    }
+    finally {
+      await denying.close()
+    }
   })
 })
