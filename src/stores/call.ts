@@ -301,6 +301,38 @@ export const useCallStore = defineStore('call', () => {
     wrapUp.value.error = `HubSpot could not save the call: ${message}`
   })
 
+  // --- Saving until HubSpot confirms --------------------------------------------
+  // A failed callCompleted is sent again on its own (2, 4, 8, 16, then every 30 s) for as
+  // long as the wrap-up is open; Retry (or a new save) sends at once.
+  let saveRetry: ReturnType<typeof setTimeout> | undefined
+  let saveFailures = 0
+  const clearSaveRetry = (): void => {
+    clearTimeout(saveRetry)
+    saveRetry = undefined
+  }
+  hubspot.on('engagementUpdateFailed', () => {
+    if (!inWrapUp.value || wrapUp.value.saving)
+      return
+    clearSaveRetry()
+    saveFailures++
+    const seconds = Math.min(30, 2 ** saveFailures)
+    wrapUp.value.error = `${wrapUp.value.error ?? 'HubSpot could not save the call.'} Trying again in ${seconds} s; your notes are kept.`
+    saveRetry = setTimeout(() => {
+      saveRetry = undefined
+      saveCall()
+    }, seconds * 1000)
+  })
+  watch(inWrapUp, (open) => {
+    if (!open) {
+      clearSaveRetry()
+      saveFailures = 0
+    }
+  })
+  watch(() => wrapUp.value.saving, (saving) => {
+    if (saving)
+      clearSaveRetry()
+  })
+
   // --- Inbound calls ---------------------------------------------------------
   // The SIP adapter refuses a second caller (486) while a call is up and every caller (480)
   // while the agent is on Do not disturb; what reaches us here rings unless a wrap-up is open.
