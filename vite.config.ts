@@ -3,6 +3,7 @@ import { fileURLToPath, URL } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import type { Plugin } from 'vite'
 import { defineConfig } from 'vite'
+import { contentSecurityPolicy } from './src/domain/csp'
 
 /**
  * In development the softphone reads dev/config.json (the local test PBX and a
@@ -32,5 +33,18 @@ export default defineConfig({
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  preview: {
+    host: '127.0.0.1',
+    port: 4173,
+    strictPort: true,
+    // The production headers (README, "Reliability and security"), with the PBX of
+    // SOFTPHONE_PBX_URL (default: the local test PBX) and the simulator's loopback origins.
+    headers: {
+      'Content-Security-Policy': contentSecurityPolicy({
+        pbxUrls: [process.env.SOFTPHONE_PBX_URL ?? 'ws://127.0.0.1:8088/ws'],
+        frameAncestors: ['https://app.hubspot.com', 'https://app-eu1.hubspot.com', 'http://localhost:*', 'http://127.0.0.1:*'],
+      }),
+      'Permissions-Policy': 'microphone=(self), camera=(), geolocation=()',
+    },
+  },
 })
