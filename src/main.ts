@@ -6,6 +6,7 @@ import { loadConfig } from '@/config/loadConfig'
 import { browserStorage } from '@/config/storage'
 import { effectiveAllowedOrigins } from '@/domain/origins'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
+import { holdEarlyMessages } from '@/hubspot/earlyMessages'
 import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
 import { providePorts } from '@/ports'
 import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
@@ -17,6 +18,8 @@ function showSetupScreen(errors: { field: string, message: string }[]): void {
 }
 
 async function start(): Promise<void> {
+  // HubSpot's first SYNC arrives while config.json loads: hold it for the SDK.
+  const releaseEarlyMessages = holdEarlyMessages(window)
   // sip.js downloads while the config loads and the first screen paints.
   loadSipPhone().catch(() => {})
   const loaded = await loadConfig(window.location)
@@ -26,6 +29,7 @@ async function start(): Promise<void> {
   const embedding = checkEmbedding(window, allowedOrigins)
   if (!embedding.ok) {
     // Not HubSpot: no SDK (nothing answers its SYNC), no SIP, just the reason.
+    releaseEarlyMessages(false)
     showSetupScreen([{ field: 'allowedOrigins', message: embedding.message }])
     return
   }
@@ -44,6 +48,7 @@ async function start(): Promise<void> {
       hubspot.sendError({ message: `The softphone is not configured: ${loaded.errors.map(e => `${e.field}: ${e.message}`).join(' ')}` })
     })
     showSetupScreen(loaded.errors)
+    releaseEarlyMessages(true)
     return
   }
   const { config } = loaded
@@ -57,6 +62,7 @@ async function start(): Promise<void> {
     iceServers: config.iceServers,
     ringTimeoutMs: config.ringTimeoutSeconds * 1000,
     debug: config.debug,
+    dtmfMode: config.dtmfMode,
   }))
   window.addEventListener('online', () => sip.reconnectNow())
   const { storage, persistent } = browserStorage()
@@ -64,6 +70,7 @@ async function start(): Promise<void> {
   app.use(createPinia())
   providePorts(app, { sip, hubspot, config, storage, now: Date.now })
   app.mount('#app')
+  releaseEarlyMessages(true)
   if (!persistent)
     console.warn('[softphone] This browser blocks storage in HubSpot\'s iframe: call notes are kept in memory only until saved.')
   window.addEventListener('pagehide', () => {
