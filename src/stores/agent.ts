@@ -59,6 +59,11 @@ export const useAgentStore = defineStore('agent', () => {
       failure.value = why.message
     if (state === 'registered')
       failure.value = null
+    // Lost for good (a refused re-REGISTER, e.g. a changed password): back to sign-in, and HubSpot knows.
+    if (state === 'failed' && !retry && signedIn.value) {
+      signedIn.value = false
+      hubspot.userLoggedOut()
+    }
   })
 
   function validate(form: SignInForm): string | null {

@@ -254,18 +254,26 @@ export const useCallStore = defineStore('call', () => {
   }
 
   // --- SIP events ------------------------------------------------------------
-  sip.on('callProgress', () => {
-    if (phase.value === 'calling')
+  /** Events of a call that is not ours any more (a late retransmission, an old dialog) are ignored. */
+  function isCurrent(callId: string): boolean {
+    const current = call.value
+    return current !== null && (current.callId === null || current.callId === callId)
+  }
+  sip.on('callProgress', ({ callId }) => {
+    if (phase.value === 'calling' && isCurrent(callId))
       go({ type: 'progress' })
   })
   sip.on('callAnswered', ({ callId }) => {
     const current = call.value
-    if (!current || !go({ type: 'answered' }))
+    if (!current || !isCurrent(callId) || !go({ type: 'answered' }))
       return
     current.answeredAt = now()
     hubspot.callAnswered({ externalCallId: current.callId ?? callId })
   })
-  sip.on('callEnded', ({ cause }) => finish(cause))
+  sip.on('callEnded', ({ callId, cause }) => {
+    if (isCurrent(callId))
+      finish(cause)
+  })
 
   // --- HubSpot events --------------------------------------------------------
   hubspot.on('dialNumber', (payload) => {

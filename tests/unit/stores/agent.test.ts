@@ -62,6 +62,25 @@ describe('agent store', () => {
     expect(h.hubspot.types()).toEqual(['userLoggedIn', 'userLoggedOut'])
   })
 
+  it('sends the agent back to sign-in, and tells HubSpot, when the PBX refuses a later REGISTER', async () => {
+    const h = createHarness()
+    const agent = useAgentStore()
+    await agent.signIn(form)
+    h.sip.emit('registration', { state: 'failed', failure: { kind: 'auth', statusCode: 401, message: 'Wrong extension or password.' } })
+    expect(agent.signedIn).toBe(false)
+    expect(agent.failure).toBe('Wrong extension or password.')
+    expect(h.hubspot.types()).toEqual(['userLoggedIn', 'userLoggedOut'])
+  })
+
+  it('stays signed in while the phone reconnects on its own', async () => {
+    const h = createHarness()
+    const agent = useAgentStore()
+    await agent.signIn(form)
+    h.sip.emit('registration', { state: 'failed', failure: { kind: 'transport', message: 'Lost the PBX.' }, reconnect: { attempt: 1, delayMs: 1000 } })
+    expect(agent.signedIn).toBe(true)
+    expect(h.hubspot.types()).toEqual(['userLoggedIn'])
+  })
+
   it('follows registration changes the adapter reports later (e.g. a lost connection)', async () => {
     const h = createHarness()
     const agent = useAgentStore()

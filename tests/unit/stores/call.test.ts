@@ -177,6 +177,15 @@ describe('call store: the call', () => {
     expect(h.hubspot.types().filter(t => t === 'callEnded')).toHaveLength(1)
   })
 
+  it('ignores SIP events that belong to another call', async () => {
+    const { h, call } = await ringing()
+    h.sip.emit('callAnswered', { callId: 'old-call@test' })
+    h.sip.emit('callEnded', { callId: 'old-call@test', cause: { type: 'hangup', by: 'remote' } })
+    expect(call.phase).toBe('ringing')
+    expect(h.hubspot.types()).not.toContain('callAnswered')
+    expect(h.hubspot.types()).not.toContain('callEnded')
+  })
+
   it('hangs up when HubSpot ends the call', async () => {
     const { h } = await ringing()
     h.hubspot.emit('endCall', undefined)
