@@ -43,6 +43,7 @@ export const TEST_NUMBERS = {
   unavailable: { short: '605', e164: '+442079460605' },
   unknown: { short: '606', e164: '+442079460606' },
   dtmf: { short: '607', e164: '+442079460607' },
+  earlyMedia: { short: '608', e164: '+442079460608' },
 } as const
 
 export interface PbxResult {

@@ -33,6 +33,11 @@ export interface AppConfig {
   defaultCountry?: string
   ringTimeoutSeconds: number
   debug: boolean
+  /**
+   * How keypad presses reach the PBX in a call: `rfc4733` (the default) = RTP telephone-events,
+   * `info` = SIP INFO (application/dtmf-relay), for PBXs that ignore telephone-events.
+   */
+  dtmfMode?: DtmfMode
   devLogin?: DevLogin
   /**
    * Origins allowed to embed the softphone and talk to it (`https://app.hubspot.com`,
@@ -257,6 +262,15 @@ function parseDebug(v: Value | undefined, errors: Errors): boolean {
   return add(errors, 'debug', `must be true or false, not ${show(v.value)}.`) ?? false
 }
 
+export type DtmfMode = 'rfc4733' | 'info'
+
+function parseDtmfMode(v: Value | undefined, errors: Errors): DtmfMode | undefined {
+  if (v === undefined) return undefined
+  const text = typeof v.value === 'string' ? v.value.trim().toLowerCase() : undefined
+  if (text === 'rfc4733' || text === 'info') return text
+  return add(errors, 'dtmfMode', `must be "rfc4733" (RTP telephone-events) or "info" (SIP INFO), not ${show(v.value)}${where(v.source)}.`)
+}
+
 function parseDevLogin(raw: unknown, location: { hostname: string }, errors: Errors): DevLogin | undefined {
   const field = 'devLogin'
   if (raw === undefined || raw === null) return undefined
@@ -319,6 +333,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   const defaultCountry = parseDefaultCountry(pick(source, query, 'defaultCountry'), errors)
   const ringTimeoutSeconds = parseRingTimeout(pick(source, query, 'ringTimeoutSeconds'), errors)
   const debug = parseDebug(pick(source, query, 'debug'), errors)
+  const dtmfMode = parseDtmfMode(pick(source, query, 'dtmfMode'), errors)
   const devLogin = parseDevLogin(source.devLogin, location, errors)
   const allowedOrigins = parseAllowedOrigins(source.allowedOrigins, query, errors)
 
@@ -327,6 +342,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   }
   const config: AppConfig = { pbxUrl, sipDomain, iceServers, ringTimeoutSeconds, debug }
   if (defaultCountry !== undefined) config.defaultCountry = defaultCountry
+  if (dtmfMode !== undefined) config.dtmfMode = dtmfMode
   if (devLogin !== undefined) config.devLogin = devLogin
   if (allowedOrigins !== undefined) config.allowedOrigins = allowedOrigins
   return { ok: true, config }

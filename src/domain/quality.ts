@@ -263,3 +263,14 @@ export function snapshotFromStats(records: Iterable<Record<string, unknown>>, at
     remoteFractionLost: num(remoteInbound, 'fractionLost'),
   }
 }
+
+/** "Good · average MOS 4.4 (lowest 4.3) · up to 12 ms RTT · 1.0 ms jitter · 0% loss" for the wrap-up. */
+export function describeSummary(summary: QualitySummary): string {
+  const parts = [qualityLabel(summary.level), `average MOS ${summary.averageMos.toFixed(1)} (lowest ${summary.minMos.toFixed(1)})`]
+  if (summary.maxRttMs !== null)
+    parts.push(`up to ${Math.round(summary.maxRttMs)} ms RTT`)
+  if (summary.maxJitterMs !== null)
+    parts.push(`${summary.maxJitterMs.toFixed(1)} ms jitter`)
+  parts.push(`${formatLoss(summary.averageLoss)} loss`)
+  return parts.join(' · ')
+}

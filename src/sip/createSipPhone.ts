@@ -1047,6 +1047,8 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
   function dropConsultation(c: Consultation, transferred: boolean): void {
     if (c.ended)
       return
+    // The PBX accepted the REFER with Replaces and hangs up this leg itself (before its NOTIFY).
+    transferred ||= c.main.transfer?.attended === true && c.main.transfer.target === c.target
     c.ended = true
     clearTimeout(c.graceTimer)
     if (consult === c)

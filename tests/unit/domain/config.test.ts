@@ -293,3 +293,21 @@ describe('isValidSipDomain', () => {
     expect(isValidSipDomain(domain)).toBe(valid)
   })
 })
+
+describe('parseConfig: dtmfMode', () => {
+  it('is left unset by default (the adapter uses RFC 4733 telephone-events)', () => {
+    expect(config(minimal).dtmfMode).toBeUndefined()
+  })
+  it.each([['rfc4733', 'rfc4733'], ['info', 'info'], [' INFO ', 'info']])('reads %j from the file', (value, mode) => {
+    expect(config({ ...minimal, dtmfMode: value }).dtmfMode).toBe(mode)
+  })
+  it('can be switched from the page URL', () => {
+    expect(config({ ...minimal, dtmfMode: 'rfc4733' }, 'dtmfMode=info').dtmfMode).toBe('info')
+  })
+  it.each([['inband'], [true], [4733]])('refuses %j and says what is allowed', (value) => {
+    const [error] = errors({ ...minimal, dtmfMode: value })
+    expect(error?.field).toBe('dtmfMode')
+    expect(error?.message).toContain('"rfc4733"')
+    expect(error?.message).toContain('"info"')
+  })
+})

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { QualitySample, StatsSnapshot } from '@/domain/quality'
 import {
-  delayImpairment, describeSample, estimateMos, formatLoss, GOOD_MOS, NO_WARNING, nextWarningState, POOR_MOS,
+  delayImpairment, describeSample, describeSummary, estimateMos, formatLoss, GOOD_MOS, NO_WARNING, nextWarningState, POOR_MOS,
   qualityLabel, qualityLevel, rFactor, rToMos, sampleBetween, snapshotFromStats, summarize,
 } from '@/domain/quality'
 
@@ -144,6 +144,15 @@ describe('summarize', () => {
   })
   it('leaves the maxima null when no sample had them', () => {
     expect(summarize([sample(4.4, { rttMs: null, jitterMs: null })])).toMatchObject({ maxRttMs: null, maxJitterMs: null })
+  })
+})
+
+describe('describeSummary', () => {
+  it('names the level, the average and worst MOS and the worst network figures', () => {
+    expect(describeSummary({ samples: 3, averageMos: 3.9, minMos: 3.1, level: 'fair', maxRttMs: 80.4, maxJitterMs: 9, averageLoss: 0.04, poorSamples: 1 }))
+      .toBe('Fair · average MOS 3.9 (lowest 3.1) · up to 80 ms RTT · 9.0 ms jitter · 4.0% loss')
+    expect(describeSummary({ samples: 1, averageMos: 4.41, minMos: 4.41, level: 'good', maxRttMs: null, maxJitterMs: null, averageLoss: 0, poorSamples: 0 }))
+      .toBe('Good · average MOS 4.4 (lowest 4.4) · 0% loss')
   })
 })
 

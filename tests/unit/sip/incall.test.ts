@@ -169,6 +169,23 @@ describe('attended transfer', () => {
     expect(h.pbx.sent('BYE').map(b => b.callId).sort()).toEqual([callId, consultId].sort())
   })
 
+  it('the PBX hangs up the target leg right after accepting the REFER (before its NOTIFY): still a transfer', async () => {
+    const h = await registered()
+    const { callId, invite } = await answered(h)
+    await h.phone.startConsultation('1005')
+    const consultInvite = await consultAnswered(h, '1005')
+
+    const completing = h.phone.completeTransfer()
+    await h.pbx.waitFor('REFER')
+    await tick() // 202
+    h.pbx.sendBye(consultInvite)
+    expect(await h.events.wait('consultation', 4)).toMatchObject({ state: 'ended', cause: { type: 'transferred', attended: true } })
+    h.pbx.sendBye(invite)
+    await completing
+
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'transferred', target: '1005', attended: true } })
+  })
+
   it('go back: cancelConsultation() CANCELs the ringing target and the caller stays held', async () => {
     const h = await registered()
     await answered(h)
