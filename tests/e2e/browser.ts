@@ -143,3 +143,25 @@ export async function mediaReport(frame: Frame): Promise<MediaReport> {
     return { peerConnections, liveTracks }
   })
 }
+
+/** Waits until the wrap-up is gone and the dialer is back (not merely a Call button somewhere). */
+export async function backOnDialer(sim: Simulator): Promise<void> {
+  await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ state: 'detached' })
+  await sim.widget.getByRole('form', { name: 'Dialer' }).getByRole('button', { name: 'Call', exact: true }).waitFor()
+}
+
+/** Presses Save call on the wrap-up and waits for HubSpot's confirmation to bring the dialer back. */
+export async function saveCall(sim: Simulator): Promise<void> {
+  await sim.widget.getByRole('button', { name: 'Save call' }).click()
+  await backOnDialer(sim)
+}
+
+/**
+ * The README's screenshots are taken by the e2e run: into docs/ with
+ * `UPDATE_SCREENSHOTS=1` (npm run screenshots), otherwise into the git-ignored
+ * tests/e2e/.artifacts/, so an ordinary test run leaves the work tree clean.
+ */
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'tests/e2e/.artifacts'
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true })
+}

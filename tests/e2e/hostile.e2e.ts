@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { dialedNumbersSince, invitesSince, logMarker, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, openSimulator, signIn } from './browser'
+import { launchBrowser, openSimulator, saveCall, signIn } from './browser'
 
 const AGENT = '1008'
 let browser: Browser
@@ -71,8 +71,7 @@ describe('SIP URI injection, at Asterisk', () => {
     const ended = await sim.waitForMessage('CALL_ENDED', endedBefore + 1)
     expect(ended.data).toMatchObject({ callEndStatus: 'BUSY' })
     expect(await dialedNumbersSince(mark)).toEqual([TEST_NUMBERS.busy.e164])
-    await sim.widget.getByRole('button', { name: 'Save call' }).click()
-    await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await saveCall(sim)
   })
 
   it('every INVITE Asterisk received from this agent had only + and digits in its user part', async () => {
@@ -109,8 +108,7 @@ describe('origins', () => {
     const endedBefore = (await sim.received()).filter(e => e.type === 'CALL_ENDED').length
     await sim.dial(TEST_NUMBERS.busy.e164)
     await sim.waitForMessage('CALL_ENDED', endedBefore + 1)
-    await sim.widget.getByRole('button', { name: 'Save call' }).click()
-    await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await saveCall(sim)
   })
 
   it('refuses to run under a parent that is not HubSpot, with a readable notice, and never answers its SYNC', async () => {

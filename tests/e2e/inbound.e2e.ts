@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agentAnswersSince, logMarker, TEST_NUMBERS } from '../../pbx/control'
 import type { HostLogEntry, Simulator } from './browser'
-import { launchBrowser, openSimulator, signIn } from './browser'
+import { launchBrowser, openSimulator, saveCall as saveCallOn, signIn } from './browser'
 
 const AGENT = '1002'
 
@@ -44,10 +44,7 @@ async function callerEnded(s: Simulator): Promise<void> {
   await s.page.waitForFunction(() => window.__host.callerState().state === 'ended', undefined, { timeout: 15_000 })
 }
 
-async function saveCall(s: Simulator): Promise<void> {
-  await s.widget.getByRole('button', { name: 'Save call' }).click()
-  await s.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
-}
+const saveCall = (s: Simulator): Promise<void> => saveCallOn(s)
 
 /** Waits until Asterisk logged the agent's final answer(s) to its INVITE. */
 async function agentAnswers(mark: Awaited<ReturnType<typeof logMarker>>, count = 1): Promise<number[]> {

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dialedNumbersSince, logMarker, TEST_NUMBERS } from '../../pbx/control'
 import type { HostLogEntry, Simulator } from './browser'
-import { launchBrowser, mediaReport, openSimulator, signIn } from './browser'
+import { backOnDialer, docScreenshot, launchBrowser, mediaReport, openSimulator, saveCall as saveCallOn, signIn } from './browser'
 
 const RING_TIMEOUT_SECONDS = 5
 const CONNECTED = 'f240bbac-87c9-4f6e-bf70-924b57d47db7'
@@ -38,10 +38,7 @@ async function countReceived(): Promise<number> {
 }
 
 /** Saves the wrap-up as it is and waits for HubSpot's confirmation, so the next test starts idle. */
-async function saveCall(): Promise<void> {
-  await sim.widget.getByRole('button', { name: 'Save call' }).click()
-  await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
-}
+const saveCall = (): Promise<void> => saveCallOn(sim)
 
 async function callAndExpectEnd(number: string, status: string): Promise<HostLogEntry[]> {
   const from = await countReceived()
@@ -86,7 +83,7 @@ describe('outbound calls against the real PBX', () => {
     expect(live.outboundPackets).toBeGreaterThan(0)
     expect((await mediaReport(frame)).liveTracks).toBeGreaterThan(0)
     // The README's picture of the simulator with the softphone mid-call.
-    await sim.page.screenshot({ path: 'docs/simulator-mid-call.png', fullPage: true })
+    await docScreenshot(sim.page, 'simulator-mid-call')
 
     await sim.widget.getByRole('button', { name: 'Hang up' }).click()
     await sim.waitForMessage('CALL_ENDED')
@@ -194,7 +191,7 @@ describe('outbound calls against the real PBX', () => {
     await sim.page.evaluate(() => window.__host.setFailUpdate(false))
     const completedBefore = (await sim.received()).filter(e => e.type === 'CALL_COMPLETED').length
     await sim.widget.getByRole('button', { name: 'Retry' }).click()
-    await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await backOnDialer(sim)
     const completed = await sim.waitForMessage('CALL_COMPLETED', completedBefore + 1)
     expect(completed.data).toMatchObject({ engagementProperties: { hs_call_body: 'Do not lose this' } })
   })
@@ -229,7 +226,7 @@ describe('outbound calls against the real PBX', () => {
     await sim.page.keyboard.type('typed without a mouse')
     await tabTo('Save call')
     await sim.page.keyboard.press('Enter')
-    await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await backOnDialer(sim)
 
     const messages = await messagesAfter(from)
     expect(messages.map(e => e.type)).toEqual(['OUTGOING_CALL_STARTED', 'CALL_ANSWERED', 'CALL_ENDED', 'CALL_COMPLETED'])

@@ -9,7 +9,7 @@ import type { Browser, ConsoleMessage } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dialedNumbersSince, logMarker, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, mediaReport, openSimulator, signIn } from './browser'
+import { backOnDialer, launchBrowser, mediaReport, openSimulator, signIn } from './browser'
 
 const AGENT = '1008'
 const PASSWORD = `test${AGENT}`
@@ -59,7 +59,7 @@ describe('soak', () => {
       const done = await sim.waitForMessage('CALL_COMPLETED', completed + 1)
       const body = (done.data as { engagementProperties: { hs_call_body: string } }).engagementProperties.hs_call_body
       expect(body).toBe(note.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))
-      await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+      await backOnDialer(sim)
     }
     console.log(`[soak] ${CALLS} calls in ${((Date.now() - started) / 1000).toFixed(0)} s`)
 
