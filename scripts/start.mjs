@@ -16,8 +16,17 @@ if (!pbxWasRunning && pbx('up') !== 0) {
 }
 
 const port = Number(process.env.PORT ?? 5173)
-const server = await createServer({ root, server: { host: '127.0.0.1', port, strictPort: true } })
-await server.listen()
+let server
+try {
+  server = await createServer({ root, server: { host: '127.0.0.1', port, strictPort: true } })
+  await server.listen()
+}
+catch (error) {
+  console.error(`\nVite could not start on port ${port}: ${error.message}\nSet PORT=<free port> to use another one.`)
+  if (!pbxWasRunning)
+    pbx('down')
+  process.exit(1)
+}
 
 console.log(`
   Softphone + HubSpot simulator + Asterisk are running.
