@@ -211,14 +211,15 @@ export async function invitesSince(marker: LogMarker): Promise<ReceivedInvite[]>
 }
 
 /**
- * The numbers dialled since `marker`: the Request-URI user part of each new call (initial
- * INVITEs, one per Call-ID), in order. `[]` means the PBX saw no call attempt.
+ * The numbers `agent` dialled since `marker`: the Request-URI user part of each new call
+ * (initial INVITEs, one per Call-ID), in order. `[]` means the PBX saw no call attempt from
+ * that agent. Only that agent's INVITEs count: the PBX is shared with other test runs.
  */
-export async function dialedNumbersSince(marker: LogMarker): Promise<string[]> {
+export async function dialedNumbersSince(marker: LogMarker, agent: string): Promise<string[]> {
   const seen = new Set<string>()
   const numbers: string[] = []
   for (const inv of await invitesSince(marker)) {
-    if (inv.inDialog || seen.has(inv.callId)) continue
+    if (inv.inDialog || seen.has(inv.callId) || !inv.from.includes(`sip:${agent}@`)) continue
     seen.add(inv.callId)
     numbers.push(inv.user)
   }

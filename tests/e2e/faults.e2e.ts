@@ -118,7 +118,7 @@ describe('the microphone is denied', () => {
       await other.widget.getByRole('alert').filter({ hasText: 'Microphone access was denied' }).waitFor()
       expect((await other.received()).map(e => e.type)).not.toContain('OUTGOING_CALL_STARTED')
       await new Promise(r => setTimeout(r, 300))
-      expect(await dialedNumbersSince(mark)).toEqual([])
+      expect(await dialedNumbersSince(mark, AGENT)).toEqual([])
       await other.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     }
     finally {

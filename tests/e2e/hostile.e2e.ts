@@ -60,7 +60,7 @@ describe('SIP URI injection, at Asterisk', () => {
     const error = await sim.waitForMessage('ERROR', errorsBefore + 1)
     expect((error.data as { message: string }).message).toMatch(/phone number|control characters/i)
     await sim.widget.getByRole('alert').first().waitFor()
-    expect(await dialedNumbersSince(await settle(mark))).toEqual([])
+    expect(await dialedNumbersSince(await settle(mark), AGENT)).toEqual([])
     expect((await sim.received()).map(e => e.type)).not.toContain('OUTGOING_CALL_STARTED')
   })
 
@@ -70,7 +70,7 @@ describe('SIP URI injection, at Asterisk', () => {
     expect(await sim.page.evaluate(n => window.__host.send('DIAL_NUMBER', { phoneNumber: n, countryCode: 'GB' }), phoneNumber)).toBe(true)
     const ended = await sim.waitForMessage('CALL_ENDED', endedBefore + 1)
     expect(ended.data).toMatchObject({ callEndStatus: 'BUSY' })
-    expect(await dialedNumbersSince(mark)).toEqual([TEST_NUMBERS.busy.e164])
+    expect(await dialedNumbersSince(mark, AGENT)).toEqual([TEST_NUMBERS.busy.e164])
     await saveCall(sim)
   })
 
@@ -102,7 +102,7 @@ describe('origins', () => {
       forged.eval(`w.postMessage({ type: 'DIAL_NUMBER', data: { phoneNumber: '${number}' }, messageId: 'forged_1' }, '*')`)
     }, TEST_NUMBERS.busy.e164)
     await new Promise(r => setTimeout(r, 1500))
-    expect(await dialedNumbersSince(mark)).toEqual([])
+    expect(await dialedNumbersSince(mark, AGENT)).toEqual([])
     expect((await sim.received()).slice(before).map(e => e.type).filter(t => t !== 'RESIZE_WIDGET')).toEqual([])
     // HubSpot itself still can.
     const endedBefore = (await sim.received()).filter(e => e.type === 'CALL_ENDED').length

@@ -65,7 +65,7 @@ describe('soak', () => {
 
     expect(statuses).toEqual(Array.from({ length: CALLS }, (_, i) => (i % 2 === 0 ? 'COMPLETED' : 'BUSY')))
     expect(notesSent).toHaveLength(CALLS)
-    const dialed = await dialedNumbersSince(mark)
+    const dialed = await dialedNumbersSince(mark, AGENT)
     expect(dialed).toHaveLength(CALLS)
     for (const user of dialed) expect(user).toMatch(/^\+[0-9]+$/)
 
