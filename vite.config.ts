@@ -4,6 +4,7 @@ import vue from '@vitejs/plugin-vue'
 import type { Plugin } from 'vite'
 import { defineConfig } from 'vite'
 import { contentSecurityPolicy } from './src/domain/csp'
+import { HUBSPOT_APP_ORIGINS } from './src/domain/origins'
 
 /**
  * In development the softphone reads dev/config.json (the local test PBX and a
@@ -42,7 +43,7 @@ export default defineConfig({
     headers: {
       'Content-Security-Policy': contentSecurityPolicy({
         pbxUrls: [process.env.SOFTPHONE_PBX_URL ?? 'ws://127.0.0.1:8088/ws'],
-        frameAncestors: ['https://app.hubspot.com', 'https://app-eu1.hubspot.com', 'http://localhost:*', 'http://127.0.0.1:*'],
+        frameAncestors: [...HUBSPOT_APP_ORIGINS, 'http://localhost:*', 'http://127.0.0.1:*'],
       }),
       'Permissions-Policy': 'microphone=(self), camera=(), geolocation=()',
     },
