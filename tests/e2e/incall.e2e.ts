@@ -120,6 +120,11 @@ async function reInvites(mark: LogMarker, callId: string): Promise<string[]> {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
+/** The README's pictures: the softphone's iframe only. */
+async function shot(path: string): Promise<void> {
+  await sim.page.locator('iframe#hubspot-calling-extension-iframe').screenshot({ path })
+}
+
 /** Focus the softphone (not a field) so its keyboard shortcuts receive the keys. */
 async function focusWidget(): Promise<void> {
   await sim.widget.locator('#call-party').click()
@@ -153,7 +158,7 @@ describe('hold and resume', () => {
     expect(heldLater.inboundPackets - heldAt.inboundPackets).toBeLessThan(10)
     // The call timer keeps running while held.
     expect(await sim.widget.getByRole('timer').textContent()).not.toBe(timerBefore)
-    await sim.page.screenshot({ path: 'docs/incall-held.png', fullPage: true })
+    await shot('docs/incall-held.png')
 
     const resumeMark = await logMarker()
     await sim.widget.getByRole('button', { name: 'Resume' }).click()
@@ -186,7 +191,7 @@ describe('keypad (DTMF)', () => {
     await sim.page.keyboard.press('9')
     await sim.page.keyboard.press('*')
     await expect.poll(() => sim.widget.getByLabel('Keys sent').textContent()).toBe('1209*')
-    await sim.page.screenshot({ path: 'docs/incall-keypad.png', fullPage: true })
+    await shot('docs/incall-keypad.png')
     await sim.page.keyboard.press('#')
 
     // 607 hangs up after "#": the digits it collected are in its log line.
@@ -234,7 +239,7 @@ describe('blind transfer', () => {
 
     await sim.widget.getByRole('button', { name: 'Transfer', exact: true }).click()
     await sim.widget.getByLabel('Transfer to').fill('1005')
-    await sim.page.screenshot({ path: 'docs/incall-transfer.png', fullPage: true })
+    await shot('docs/incall-transfer.png')
     await sim.widget.getByRole('button', { name: 'Transfer now' }).click()
     await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ timeout: 15_000 })
     expect(await sim.widget.getByTestId('end-reason').textContent()).toBe('You transferred the call to 1005.')
@@ -271,7 +276,7 @@ describe('attended transfer', () => {
     await sim.widget.getByRole('button', { name: 'Talk first' }).click()
     await sim.widget.getByTestId('transfer-stage').filter({ hasText: 'Talking to 1005' }).waitFor({ timeout: 15_000 })
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Held' }).waitFor()
-    await sim.page.screenshot({ path: 'docs/incall-attended.png', fullPage: true })
+    await shot('docs/incall-attended.png')
 
     // The caller was put on hold (music) and 1005 is talking to the agent.
     expect((await reInvites(mark, callId)).filter(b => b.includes('a=sendonly'))).toHaveLength(1)
@@ -400,7 +405,7 @@ describe('call quality', () => {
     expect(Number(await indicator.getAttribute('data-mos'))).toBeGreaterThanOrEqual(4)
     expect(await indicator.textContent()).toMatch(/Call quality: Good.*MOS 4\.\d · \d+ ms RTT/)
     await sleep(2500)
-    await sim.page.screenshot({ path: 'docs/incall-quality.png', fullPage: true })
+    await shot('docs/incall-quality.png')
     await sim.widget.getByRole('button', { name: 'Hang up' }).click()
     await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
     expect(await sim.widget.getByTestId('call-quality-summary').textContent()).toMatch(/Call quality: Good · average MOS 4\.\d/)
@@ -417,7 +422,7 @@ describe('audio devices', () => {
     await meter.waitFor()
     await expect.poll(async () => Number(await meter.getAttribute('data-level')), { timeout: 5_000 }).toBeGreaterThan(0)
     expect(await settings.getByLabel('Microphone').locator('option').count()).toBeGreaterThan(1)
-    await sim.page.screenshot({ path: 'docs/incall-devices.png', fullPage: true })
+    await shot('docs/incall-devices.png')
     await settings.getByRole('button', { name: 'Stop test' }).click()
     await meter.waitFor({ state: 'detached' })
   })
