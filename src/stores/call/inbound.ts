@@ -1,0 +1,90 @@
+/**
+ * Inbound calls: ring the agent, answer or decline, and HubSpot's caller-id
+ * match and record navigation. The SIP adapter already refuses a second caller
+ * (486) while a call is up and every caller (480) on Do not disturb; what
+ * reaches this part rings unless the last call's wrap-up is still open.
+ */
+import { ref, watch } from 'vue'
+import { formatPhoneForDisplay } from '@/domain/phoneNumber'
+import type { CallerIdMatch } from '@/hubspot/types'
+import type { CallContext } from './context'
+import { reason } from './context'
+import type { InboundCaller } from './types'
+
+export function useInbound(ctx: CallContext, startCall: (record: NonNullable<CallContext['call']['value']>) => void) {
+  const { sip, hubspot, now } = ctx.ports
+  const { phase, call, active, inWrapUp, agent } = ctx
+  const caller = ref<InboundCaller | null>(null)
+
+  sip.on('incomingCall', ({ callId, fromNumber, displayName }) => {
+    if (phase.value !== 'idle') {
+      // The last call's wrap-up is not saved yet: the caller hears busy, HubSpot hears nothing.
+      void sip.decline(486)
+      return
+    }
+    const startedAt = now()
+    startCall({
+      callId,
+      direction: 'INBOUND',
+      toNumber: agent.extension,
+      display: formatPhoneForDisplay(fromNumber),
+      fromNumber,
+      startedAt,
+      answeredAt: null,
+      endedAt: null,
+      engagementId: null,
+      endStatus: null,
+      endReason: null,
+    })
+    caller.value = { displayName, lookup: 'pending', matches: [] }
+    ctx.go({ type: 'incoming' })
+    hubspot.incomingCall({ externalCallId: callId, fromNumber, toNumber: agent.extension, callStartTime: startedAt, createEngagement: true })
+  })
+
+  /** Answer the ringing inbound call. */
+  async function answer(): Promise<void> {
+    if (phase.value !== 'incoming')
+      return
+    try {
+      await sip.answer()
+    }
+    catch (error) {
+      ctx.notify('error', `The call could not be answered: ${reason(error)}`)
+    }
+  }
+
+  /** Decline the ringing inbound call (603); it ends REJECTED. */
+  async function decline(): Promise<void> {
+    if (phase.value === 'incoming')
+      await sip.decline(603)
+  }
+
+  const isInboundCall = (): boolean => call.value?.direction === 'INBOUND' && (active.value || inWrapUp.value)
+
+  hubspot.on('callerIdMatchSucceeded', ({ matches }) => {
+    if (caller.value && isInboundCall())
+      caller.value = { ...caller.value, lookup: 'matched', matches }
+  })
+  hubspot.on('callerIdMatchFailed', () => {
+    if (caller.value && isInboundCall())
+      caller.value = { ...caller.value, lookup: 'unmatched', matches: [] }
+  })
+  hubspot.on('navigateToRecordFailed', ({ message }) => {
+    ctx.notify('error', `HubSpot could not open the record: ${message}`)
+  })
+
+  /** Ask HubSpot to open a matched caller's contact or company record. */
+  function openRecord(match: CallerIdMatch): void {
+    hubspot.navigateToRecord({
+      objectCoordinates: match.objectCoordinates,
+      ...(call.value?.engagementId ? { engagementId: call.value.engagementId } : {}),
+    })
+  }
+
+  watch(phase, (next) => {
+    if (next === 'idle')
+      caller.value = null
+  }, { flush: 'sync' })
+
+  return { caller, answer, decline, openRecord }
+}

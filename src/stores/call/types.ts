@@ -1,0 +1,59 @@
+/** The plain data the call store keeps (and persists for the wrap-up). No sip.js or SDK objects. */
+import type { CallEndCause, EndStatus } from '@/domain/types'
+import type { QualitySummary } from '@/domain/quality'
+import type { CallerIdMatch } from '@/hubspot/types'
+
+export interface CallRecord {
+  callId: string | null
+  direction: 'OUTBOUND' | 'INBOUND'
+  /** What was dialed: E.164 (`+4420…`) or an extension; only `+` and digits. */
+  toNumber: string
+  /** The same number formatted for people. */
+  display: string
+  fromNumber: string
+  startedAt: number
+  answeredAt: number | null
+  endedAt: number | null
+  engagementId: number | null
+  endStatus: EndStatus | null
+  endReason: string | null
+  /** The audio quality over the answered call (getStats samples), for the wrap-up; absent if never sampled. */
+  quality?: QualitySummary | null
+}
+
+/** Where an attended or blind transfer stands. */
+export interface TransferState {
+  /**
+   * 'blind': REFER sent, waiting for the PBX; 'calling' / 'ringing' / 'talking': the consultation
+   * call to the target; 'completing': REFER with Replaces sent.
+   */
+  stage: 'idle' | 'blind' | 'calling' | 'ringing' | 'talking' | 'completing'
+  /** `+`/digits target and its display form ('' when idle). */
+  target: string
+  display: string
+}
+
+export interface WrapUp {
+  outcomeId: string
+  notes: string
+  saving: boolean
+  error: string | null
+}
+
+export interface Notice {
+  id: number
+  kind: 'error' | 'info'
+  text: string
+}
+
+/** Who is calling in (inbound calls only): the SIP display name and HubSpot's caller-id match. */
+export interface InboundCaller {
+  /** The SIP display name, already cleaned by the adapter; '' when none. */
+  displayName: string
+  /** 'pending' until HubSpot answers the caller-id lookup. */
+  lookup: 'pending' | 'matched' | 'unmatched'
+  /** HubSpot's matches, best first (empty unless matched). */
+  matches: CallerIdMatch[]
+}
+
+export type { CallEndCause }
