@@ -1,0 +1,53 @@
+/**
+ * The one listener registry behind every `SipPhone`'s `on()`: the adapter, the lazy loader
+ * and the reconnecting wrapper all keep the same per-event handler sets and must deliver the
+ * same way (a snapshot of the handlers, one throwing handler never stops the others).
+ * Free of sip.js, so the lazy loader can use it before sip.js is downloaded.
+ */
+import type { SipEventHandler, SipEventName, SipPhoneEvents } from './types'
+
+export interface EventHub {
+  /** Hands `payload` to every handler of `event`; a handler that throws is reported, the rest still run. */
+  emit: <K extends SipEventName>(event: K, payload: SipPhoneEvents[K]) => void
+  /** `SipPhone.on`: adds a handler, returns its removal. */
+  on: <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => () => void
+  /** Drops every handler (dispose). */
+  clear: () => void
+}
+
+type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
+
+export function createEventHub(reportThrow: (event: SipEventName, error: unknown) => void): EventHub {
+  const listeners: Listeners = {
+    registration: new Set(),
+    callStarted: new Set(),
+    callProgress: new Set(),
+    callAnswered: new Set(),
+    callEnded: new Set(),
+    incomingCall: new Set(),
+    consultation: new Set(),
+  }
+  return {
+    emit(event, payload) {
+      for (const handler of [...listeners[event]]) {
+        try {
+          handler(payload)
+        }
+        catch (error) {
+          reportThrow(event, error)
+        }
+      }
+    },
+    on(event, handler) {
+      const set: Set<typeof handler> = listeners[event]
+      set.add(handler)
+      return () => {
+        set.delete(handler)
+      }
+    },
+    clear() {
+      for (const set of Object.values(listeners))
+        set.clear()
+    },
+  }
+}
