@@ -162,6 +162,16 @@ export async function waitForLog(marker: LogMarker, pattern: RegExp, timeoutMs =
   }
 }
 
+/**
+ * A barrier in the log: sends the PBX a SIP OPTIONS of its own and waits until Asterisk
+ * logged it. Whatever reached Asterisk before — an INVITE that should not have been sent —
+ * is then in the log too, so "nothing arrived" can be asserted without guessing a delay.
+ */
+export async function logBarrier(marker: LogMarker, instance: PbxInstance = 'default'): Promise<void> {
+  await runOk(['ready'], 15_000, instance)
+  await waitForLog(marker, /<--- Received SIP request \(\d+ bytes\)[^\n]*--->\r?\nOPTIONS /)
+}
+
 export interface ReceivedInvite {
   /** Log timestamp, e.g. "2026-01-01 12:00:00.123". */
   at: string

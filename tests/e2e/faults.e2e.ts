@@ -7,7 +7,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium } from 'playwright-core'
-import { dialedNumbersSince, logMarker, PBX_WS_URLS, pbxCli, pbxCrash, pbxDown, pbxStatus, pbxUp, TEST_NUMBERS } from '../../pbx/control'
+import { dialedNumbersSince, logBarrier, logMarker, PBX_WS_URLS, pbxCli, pbxCrash, pbxDown, pbxStatus, pbxUp, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
 import { launchBrowser, mediaReport, openSimulator, signIn } from './browser'
 
@@ -117,7 +117,7 @@ describe('the microphone is denied', () => {
       expect(message).toContain('set Microphone to Allow')
       await other.widget.getByRole('alert').filter({ hasText: 'Microphone access was denied' }).waitFor()
       expect((await other.received()).map(e => e.type)).not.toContain('OUTGOING_CALL_STARTED')
-      await new Promise(r => setTimeout(r, 300))
+      await logBarrier(mark, 'faults')
       expect(await dialedNumbersSince(mark, AGENT)).toEqual([])
       await other.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     }

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
-import { dialedNumbersSince, invitesSince, logMarker, TEST_NUMBERS } from '../../pbx/control'
+import { dialedNumbersSince, invitesSince, logBarrier, logMarker, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
 import { launchBrowser, openSimulator, saveCall, signIn } from './browser'
 
@@ -81,9 +81,9 @@ describe('SIP URI injection, at Asterisk', () => {
   })
 })
 
-/** Waits out Asterisk's asynchronous logger before reading what it saw since `mark`. */
+/** Reads the log only once a barrier of our own has reached Asterisk, so an INVITE sent before it is in the log. */
 async function settle(mark: Awaited<ReturnType<typeof logMarker>>) {
-  await new Promise(r => setTimeout(r, 300))
+  await logBarrier(mark)
   return mark
 }
 
@@ -101,8 +101,8 @@ describe('origins', () => {
       ;(forged as unknown as { w: Window }).w = widget
       forged.eval(`w.postMessage({ type: 'DIAL_NUMBER', data: { phoneNumber: '${number}' }, messageId: 'forged_1' }, '*')`)
     }, TEST_NUMBERS.busy.e164)
-    await new Promise(r => setTimeout(r, 1500))
-    expect(await dialedNumbersSince(mark, AGENT)).toEqual([])
+    // The forged message was posted before this round trip to the page returned.
+    expect(await dialedNumbersSince(await settle(mark), AGENT)).toEqual([])
     expect((await sim.received()).slice(before).map(e => e.type).filter(t => t !== 'RESIZE_WIDGET')).toEqual([])
     // HubSpot itself still can.
     const endedBefore = (await sim.received()).filter(e => e.type === 'CALL_ENDED').length
@@ -121,7 +121,8 @@ describe('origins', () => {
 <script>
   window.replies = []
   addEventListener('message', e => window.replies.push(e.data && e.data.type))
-  setInterval(() => document.getElementById('w').contentWindow.postMessage({ type: 'SYNC', hostUrl: location.origin, messageId: 'evil_sync' }, '*'), 100)
+  window.sent = 0
+  setInterval(() => { window.sent++; document.getElementById('w').contentWindow.postMessage({ type: 'SYNC', hostUrl: location.origin, messageId: 'evil_sync' }, '*') }, 100)
 </script>`)
     })
     await new Promise<void>(resolve => server.listen(0, '127.0.0.2', resolve))
@@ -134,7 +135,9 @@ describe('origins', () => {
       await frame.getByText('This softphone runs only inside HubSpot').waitFor({ timeout: 15_000 })
       await frame.getByText(`http://127.0.0.2:${port}`).first().waitFor()
       expect(await frame.getByLabel('Password').count()).toBe(0)
-      await new Promise(r => setTimeout(r, 1000))
+      // Ten more SYNCs after the notice, none answered.
+      const sentAtNotice = await page.evaluate(() => (window as unknown as { sent: number }).sent)
+      await page.waitForFunction(n => (window as unknown as { sent: number }).sent >= n + 10, sentAtNotice)
       expect(await page.evaluate(() => (window as unknown as { replies: unknown[] }).replies)).toEqual([])
     }
     finally {
