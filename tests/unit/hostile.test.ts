@@ -121,7 +121,11 @@ beforeEach(async () => {
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
     errors.push(args)
   })
-  window.addEventListener('error', e => errors.push([e.message]))
+  const onError = (e: ErrorEvent): void => {
+    errors.push([e.message])
+  }
+  window.addEventListener('error', onError)
+  cleanup.push(() => window.removeEventListener('error', onError))
   h = createHarness()
   cleanup.push(installMessageGuard({
     parent,
