@@ -11,11 +11,16 @@ export interface EventHub {
   emit: <K extends SipEventName>(event: K, payload: SipPhoneEvents[K]) => void
   /** `SipPhone.on`: adds a handler, returns its removal. */
   on: <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => () => void
+  /** The handlers of `event` as they are now (for a caller that delivers by itself). */
+  handlers: <K extends SipEventName>(event: K) => Array<SipEventHandler<K>>
   /** Drops every handler (dispose). */
   clear: () => void
 }
 
 type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
+
+/** Every event a `SipPhone` emits (a wrapper forwards them all). */
+export const SIP_EVENT_NAMES: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation']
 
 export function createEventHub(reportThrow: (event: SipEventName, error: unknown) => void): EventHub {
   const listeners: Listeners = {
@@ -27,9 +32,12 @@ export function createEventHub(reportThrow: (event: SipEventName, error: unknown
     incomingCall: new Set(),
     consultation: new Set(),
   }
+  function handlers<K extends SipEventName>(event: K): Array<SipEventHandler<K>> {
+    return [...listeners[event]]
+  }
   return {
     emit(event, payload) {
-      for (const handler of [...listeners[event]]) {
+      for (const handler of handlers(event)) {
         try {
           handler(payload)
         }
@@ -45,6 +53,7 @@ export function createEventHub(reportThrow: (event: SipEventName, error: unknown
         set.delete(handler)
       }
     },
+    handlers,
     clear() {
       for (const set of Object.values(listeners))
         set.clear()

@@ -5,8 +5,9 @@
  * to the real one as soon as it is there. Once loaded, every call goes straight through.
  */
 import type { createSipPhone as CreateSipPhone } from './createSipPhone'
+import { createEventHub, SIP_EVENT_NAMES } from './events'
 import { RegistrationError } from './types'
-import type { SipEventHandler, SipEventName, SipPhone, SipPhoneEvents, SipPhoneOptions } from './types'
+import type { SipEventName, SipPhone, SipPhoneEvents, SipPhoneOptions } from './types'
 
 type Factory = typeof CreateSipPhone
 type Loader = () => Promise<Factory>
@@ -20,19 +21,9 @@ export function loadSipPhone(): Promise<Factory> {
 }
 
 const LOAD_FAILED = 'The phone module could not be loaded. Check the connection and reload the page.'
-const EVENTS: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation']
 
 export function createLazySipPhone(options: SipPhoneOptions, load: Loader = loadSipPhone): SipPhone {
-  type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
-  const listeners: Listeners = {
-    registration: new Set(),
-    callStarted: new Set(),
-    callProgress: new Set(),
-    callAnswered: new Set(),
-    callEnded: new Set(),
-    incomingCall: new Set(),
-    consultation: new Set(),
-  }
+  const listeners = createEventHub((event, error) => console.error(`[softphone] A "${event}" handler threw`, error))
   let real: SipPhone | undefined
   let audioElement: HTMLAudioElement | null = null
   let available = true
@@ -40,21 +31,12 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
   let disposed = false
 
   function forward<K extends SipEventName>(phone: SipPhone, event: K): void {
-    phone.on(event, (payload: SipPhoneEvents[K]) => {
-      for (const handler of [...listeners[event]]) {
-        try {
-          handler(payload)
-        }
-        catch (error) {
-          console.error(`[softphone] A "${event}" handler threw`, error)
-        }
-      }
-    })
+    phone.on(event, (payload: SipPhoneEvents[K]) => listeners.emit(event, payload))
   }
 
   const ready: Promise<SipPhone> = load().then((create) => {
     const phone = create(options)
-    for (const event of EVENTS)
+    for (const event of SIP_EVENT_NAMES)
       forward(phone, event)
     if (audioElement)
       phone.setRemoteAudioElement(audioElement)
@@ -91,7 +73,7 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
       }
       catch (error) {
         if (error instanceof RegistrationError) {
-          for (const handler of [...listeners.registration])
+          for (const handler of listeners.handlers('registration'))
             handler({ state: 'failed', failure: error.failure })
         }
         throw error
@@ -101,7 +83,7 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
     unregister: async () => {
       if (real)
         return real.unregister()
-      for (const handler of [...listeners.registration])
+      for (const handler of listeners.handlers('registration'))
         handler({ state: 'unregistered' })
     },
     // Only reachable once registered, i.e. loaded: no extra hop on the dial path.
@@ -130,13 +112,7 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
       return real?.setInputDevice(deviceId)
     },
     sampleStats: async () => real ? real.sampleStats() : null,
-    on: <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => {
-      const set: Set<SipEventHandler<K>> = listeners[event]
-      set.add(handler)
-      return () => {
-        set.delete(handler)
-      }
-    },
+    on: listeners.on,
     dispose: async () => {
       if (disposed)
         return
@@ -144,8 +120,7 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
       audioElement = null
       if (real)
         await real.dispose()
-      for (const set of Object.values(listeners))
-        set.clear()
+      listeners.clear()
     },
   }
 }

@@ -8,6 +8,7 @@
  * The credentials are kept in this closure only, exactly as long as the adapter keeps
  * them: from a successful register() to unregister()/dispose()/a refused re-REGISTER.
  */
+import { createEventHub } from './events'
 import type { ReconnectInfo, RegistrationFailure, SipCredentials, SipEventHandler, SipEventName, SipPhone, SipPhoneEvents } from './types'
 import { RegistrationError } from './types'
 
@@ -40,8 +41,7 @@ export type ReconnectingSipPhone = SipPhone & {
 export function withReconnect(inner: SipPhone, options: ReconnectOptions = {}): ReconnectingSipPhone {
   const setTimer = options.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms))
   const clearTimer = options.clearTimer ?? ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>))
-  type Listeners = { [K in SipEventName]?: Set<SipEventHandler<K>> }
-  const listeners: Listeners = {}
+  const listeners = createEventHub((event, error) => console.error(`[softphone] A "${event}" handler threw`, error))
   const unsubscribers = new Map<SipEventName, () => void>()
   let credentials: SipCredentials | undefined
   /** A register() of the agent's own is under way: its failures are its own. */
@@ -53,17 +53,7 @@ export function withReconnect(inner: SipPhone, options: ReconnectOptions = {}): 
   let loop = 0
   let disposed = false
 
-  function deliver<K extends SipEventName>(event: K, payload: SipPhoneEvents[K]): void {
-    const set = listeners[event] as Set<SipEventHandler<K>> | undefined
-    for (const handler of [...(set ?? [])]) {
-      try {
-        handler(payload)
-      }
-      catch (error) {
-        console.error(`[softphone] A "${event}" handler threw`, error)
-      }
-    }
-  }
+  const deliver = listeners.emit
 
   function stopLoop(): void {
     loop++
@@ -175,15 +165,7 @@ export function withReconnect(inner: SipPhone, options: ReconnectOptions = {}): 
     },
     on: <K extends SipEventName>(event: K, handler: SipEventHandler<K>) => {
       subscribe(event)
-      let set = listeners[event] as Set<SipEventHandler<K>> | undefined
-      if (!set) {
-        set = new Set()
-        ;(listeners as Record<SipEventName, unknown>)[event] = set
-      }
-      set.add(handler)
-      return () => {
-        set.delete(handler)
-      }
+      return listeners.on(event, handler)
     },
     reconnectNow: () => {
       if (timer === undefined || retrying || !credentials)
