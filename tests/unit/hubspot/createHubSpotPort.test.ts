@@ -13,6 +13,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import type { HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
+import { DOCUMENTED_DIAL_PAYLOAD } from './fixtures'
 
 const HOST = 'https://app.hubspot.test'
 /** The published 0.9.7 dist embeds the package.json it was built with: it says 0.9.7-beta.0 on the wire. */
@@ -166,18 +167,7 @@ describe('createHubSpotPort — SYNC handshake', () => {
 })
 
 describe('createHubSpotPort — messages from HubSpot', () => {
-  const dialPayload = {
-    phoneNumber: '+44 20 7946 0600',
-    ownerId: 11,
-    subjectId: 21,
-    objectId: 31,
-    objectType: 'CONTACT',
-    portalId: 123,
-    countryCode: 'GB',
-    calleeInfo: { calleeId: 31, calleeObjectTypeId: '0-1' },
-    startTimestamp: 1_700_000_000_000,
-    toPhoneNumberSrc: 'phone',
-  }
+  const dialPayload = { ...DOCUMENTED_DIAL_PAYLOAD }
 
   it('turns DIAL_NUMBER into dialNumber { request }', () => {
     const port = makePort()

@@ -16,6 +16,7 @@ import {
   parseReady,
   parseVisibility,
 } from '@/hubspot/parse'
+import { DOCUMENTED_DIAL_PAYLOAD } from './fixtures'
 
 const huge = 'x'.repeat(100_000)
 
@@ -68,18 +69,7 @@ describe('parseReady', () => {
 })
 
 describe('parseDialNumber', () => {
-  const full = {
-    phoneNumber: '+44 20 7946 0600',
-    ownerId: 11,
-    subjectId: 21,
-    objectId: 31,
-    objectType: 'CONTACT',
-    portalId: 123,
-    countryCode: 'GB',
-    calleeInfo: { calleeId: 31, calleeObjectTypeId: '0-1' },
-    startTimestamp: 1_700_000_000_000,
-    toPhoneNumberSrc: 'phone',
-  }
+  const full = { ...DOCUMENTED_DIAL_PAYLOAD }
 
   it('keeps every documented field of a well-formed payload', () => {
     expect(parseDialNumber(full)).toEqual({ request: full })
