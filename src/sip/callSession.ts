@@ -162,9 +162,10 @@ export function createCallSession(ctx: PhoneContext, audio: RemoteAudio, consult
     call.answered = true
     clearTimeout(call.ringTimer)
     call.ringTimer = undefined
+    // Tell the app first (HubSpot's CALL_ANSWERED is on the critical path), then wire the audio.
+    emitCall(call, 'callAnswered', { callId: call.callId })
     applySenders(call)
     audio.attach(call)
-    emitCall(call, 'callAnswered', { callId: call.callId })
   }
 
   return { emitCall, applySenders, clearTimers, finish, endNow, sendBye, cancelCall, onAnswered, observer }

@@ -181,10 +181,12 @@ export const useCallStore = defineStore('call', () => {
   })
   sip.on('callAnswered', ({ callId }) => {
     const current = call.value
-    if (!current || !isCurrent(callId) || !go({ type: 'answered' }))
+    if (!current || !isCurrent(callId) || transition(phase.value, { type: 'answered' }) === null)
       return
+    // HubSpot hears first; the phase change then runs the in-call set-up (quality sampling, ringback off).
     current.answeredAt = now()
     hubspot.callAnswered({ externalCallId: current.callId ?? callId })
+    go({ type: 'answered' })
   })
   sip.on('callEnded', ({ callId, cause }) => {
     if (isCurrent(callId))
