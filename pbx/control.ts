@@ -62,8 +62,8 @@ export class PbxError extends Error {
   }
 }
 
-function run(args: string[], timeoutMs = 0, instance: PbxInstance = 'default'): Promise<PbxResult> {
-  const env = { ...process.env, PBX_INSTANCE: instance === 'default' ? '' : instance }
+function run(args: string[], timeoutMs = 0, instance: PbxInstance = 'default', extraEnv: Record<string, string> = {}): Promise<PbxResult> {
+  const env = { ...process.env, PBX_FAULTS_PASSWORDS: '', ...extraEnv, PBX_INSTANCE: instance === 'default' ? '' : instance }
   return new Promise((resolve) => {
     execFile('bash', [PBX_SH, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env }, (err, stdout, stderr) => {
       let code = 0
@@ -73,8 +73,8 @@ function run(args: string[], timeoutMs = 0, instance: PbxInstance = 'default'): 
   })
 }
 
-async function runOk(args: string[], timeoutMs = 0, instance: PbxInstance = 'default'): Promise<PbxResult> {
-  const r = await run(args, timeoutMs, instance)
+async function runOk(args: string[], timeoutMs = 0, instance: PbxInstance = 'default', extraEnv: Record<string, string> = {}): Promise<PbxResult> {
+  const r = await run(args, timeoutMs, instance, extraEnv)
   if (r.code !== 0) {
     const prefix = instance === 'default' ? '' : `PBX_INSTANCE=${instance} `
     throw new PbxError(`${prefix}pbx/pbx.sh ${args.join(' ')} failed (exit ${r.code}):\n${r.stderr || r.stdout}`, r)
@@ -82,9 +82,26 @@ async function runOk(args: string[], timeoutMs = 0, instance: PbxInstance = 'def
   return r
 }
 
+export interface PbxUpOptions {
+  /**
+   * Test only, `'faults'` only: agents that get another password in that instance's
+   * configuration when this `up` starts it (`PBX_FAULTS_PASSWORDS`, pbx/README.md), e.g.
+   * `{ '1007': 'changed1007' }`. The next `up` that starts it without them restores `test<ext>`.
+   * No effect on an instance that is already running.
+   */
+  passwords?: Record<string, string>
+}
+
 /** Provisions the chroot on first use (about a minute), starts Asterisk, resolves when it answers SIP. Idempotent. */
-export async function pbxUp(instance: PbxInstance = 'default'): Promise<string> {
-  return (await runOk(['up'], 0, instance)).stdout.trim()
+export async function pbxUp(instance: PbxInstance = 'default', options: PbxUpOptions = {}): Promise<string> {
+  const overrides = Object.entries(options.passwords ?? {})
+  if (overrides.length > 0 && instance !== 'faults')
+    throw new Error('pbxUp: passwords can be overridden only on the faults instance')
+  const env = { PBX_FAULTS_PASSWORDS: overrides.map(([ext, pw]) => `${ext}=${pw}`).join(' ') }
+  const out = (await runOk(['up'], 0, instance, env)).stdout.trim()
+  if (overrides.length > 0 && out.includes('already running'))
+    throw new Error('pbxUp: the faults instance was already running, so its passwords were not changed: stop it first')
+  return out
 }
 
 /** Stops Asterisk (TERM, then KILL), unmounts /proc, removes the helper veth if `up` made one. */
@@ -241,6 +258,45 @@ export async function dtmfCollectedSince(marker: LogMarker): Promise<string[]> {
   // Only Verbose()'s own output line, not the "Executing ... Verbose(...)" trace before it.
   const re = /app_verbose\.c: DTMF-COLLECTED: ([0-9A-D*#]*)\s*$/gm
   return [...(await logSince(marker)).matchAll(re)].map((m) => m[1] ?? '')
+}
+
+export interface ReceivedRegister {
+  at: string
+  callId: string
+  /** The CSeq number: a REGISTER answering a challenge has the next one. */
+  cseq: number
+  /** True when it carried credentials (the answer to a 401 challenge). */
+  authorized: boolean
+  /** Asterisk's final answer to it (200, 401, 403…), 0 if none was logged. */
+  answer: number
+}
+
+const RECEIVED_REGISTER =
+  /^\[([^\]]+)\][^\n]*<--- Received SIP request \(\d+ bytes\) from [^\n]* --->\nREGISTER \S+ SIP\/2\.0\n([\s\S]*?)\n\n/gm
+const SENT_RESPONSE =
+  /^\[[^\]]+\][^\n]*<--- Transmitting SIP response \(\d+ bytes\) to [^\n]* --->\nSIP\/2\.0 (\d{3}) [^\n]*\n([\s\S]*?)\n\n/gm
+
+/** Every REGISTER `agent` sent since `marker` (From user = agent), with Asterisk's answer to each, in order. */
+export async function registersSince(marker: LogMarker, agent: string): Promise<ReceivedRegister[]> {
+  const text = (await logSince(marker)).replace(/\r\n/g, '\n')
+  const answers = new Map<string, number>()
+  for (const m of text.matchAll(SENT_RESPONSE)) {
+    const block = m[2] ?? ''
+    const cseq = /^(\d+)\s+REGISTER$/i.exec(header(block, 'CSeq'))
+    const status = Number(m[1])
+    if (cseq && status >= 200)
+      answers.set(`${header(block, '(?:Call-ID|i)')} ${cseq[1]}`, status)
+  }
+  const out: ReceivedRegister[] = []
+  for (const m of text.matchAll(RECEIVED_REGISTER)) {
+    const block = m[2] ?? ''
+    if (!header(block, '(?:From|f)').includes(`sip:${agent}@`))
+      continue
+    const callId = header(block, '(?:Call-ID|i)')
+    const cseq = Number(/^(\d+)/.exec(header(block, 'CSeq'))?.[1] ?? 0)
+    out.push({ at: m[1] ?? '', callId, cseq, authorized: /^Authorization:/im.test(block), answer: answers.get(`${callId} ${cseq}`) ?? 0 })
+  }
+  return out
 }
 
 export interface ReceivedResponse {

@@ -19,6 +19,10 @@
 #   HUBSPOT_SOFTPHONE_CACHE   cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/hubspot-sip-softphone)
 #   PBX_RUN_DIR               runtime state (default <cache root>/run: one PBX per machine)
 #   PBX_READY_TIMEOUT         seconds to wait for the SIP answer on `up` (default 30)
+#   PBX_FAULTS_PASSWORDS      test only, faults instance only (ignored by the default one):
+#                             "1007=other [1008=…]" gives those agents another password in
+#                             /etc/asterisk-faults when `up` starts it; the next `up` without it
+#                             restores test<ext>
 set -euo pipefail
 
 PBX_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -225,7 +229,7 @@ prepare_chroot() {
   # Our config over the packaged one on every `up`, so edits take effect.
   cp -f "$PBX_DIR"/asterisk/*.conf "$CHROOT/etc/asterisk/"
   rm -f "$CHROOT/etc/asterisk/users.conf"  # pbx_config warns it is deprecated; unused here
-  [ -n "$INSTANCE" ] && prepare_instance_config
+  [ -n "$INSTANCE" ] && prepare_instance_config && override_passwords
   # One run, one log: tests read it by offset (see control.ts).
   : >"$LOG_FILE"
   rm -f "$CHROOT/run/asterisk$SUFFIX/asterisk.ctl" "$CHROOT/run/asterisk$SUFFIX/asterisk.pid"
@@ -257,6 +261,36 @@ prepare_instance_config() {
     || die "could not write the $INSTANCE instance's configuration in $etc"
 }
 
+# PBX_FAULTS_PASSWORDS="1007=other": another password for those agents, in this instance only
+# (a test proves what a changed password does to a signed-in softphone). Checked before `up`
+# touches anything, applied to the instance's copy of pjsip.conf.
+check_password_overrides() {
+  local pair ext pw
+  for pair in ${PBX_FAULTS_PASSWORDS:-}; do
+    ext="${pair%%=*}"
+    pw="${pair#*=}"
+    [[ "$pair" == *=* && "$ext" =~ ^[0-9]+$ && "$pw" =~ ^[A-Za-z0-9_.-]+$ ]] \
+      || die "PBX_FAULTS_PASSWORDS: \"$pair\" is not <extension>=<password> (password: letters, digits, _ . -)"
+    grep -qxF "[$ext](agent-auth)" "$PBX_DIR/asterisk/pjsip.conf" || die "PBX_FAULTS_PASSWORDS: no agent $ext in pjsip.conf"
+  done
+}
+
+override_passwords() {
+  local etc="$CHROOT/etc/asterisk$SUFFIX" pair ext pw
+  for pair in ${PBX_FAULTS_PASSWORDS:-}; do
+    ext="${pair%%=*}"
+    pw="${pair#*=}"
+    awk -v section="[$ext](agent-auth)" -v pw="$pw" '
+      /^\[/ { inside = ($0 == section) }
+      inside && /^password = / { $0 = "password = " pw; done = 1 }
+      { print }
+      END { exit !done }' "$etc/pjsip.conf" >"$etc/pjsip.conf.new" \
+      || { rm -f "$etc/pjsip.conf.new"; die "PBX_FAULTS_PASSWORDS: no password line for agent $ext in $etc/pjsip.conf"; }
+    mv -f "$etc/pjsip.conf.new" "$etc/pjsip.conf"
+    say "$INSTANCE instance: agent $ext has a changed password (PBX_FAULTS_PASSWORDS)"
+  done
+}
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null; }
 
 probe() { node "$PBX_DIR/ready.mjs" "$WS_URL" "${1:-2000}"; }
@@ -268,6 +302,7 @@ cmd_up() {
     return 0
   fi
   [ "$(id -u)" = 0 ] || cannot_provision "starting the chroot PBX needs root (mount, chroot); run 'sudo pbx/pbx.sh up'."
+  [ -n "$INSTANCE" ] && check_password_overrides
   local t0
   t0=$(date +%s%N)
   provision
@@ -358,5 +393,5 @@ case "${1:-}" in
   cli) shift; cmd_cli "$@" ;;
   log-path) echo "$LOG_FILE" ;;
   ready) probe 2000 ;;
-  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

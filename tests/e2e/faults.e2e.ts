@@ -4,10 +4,12 @@
  * the shared one. The softphone is pointed at it through the simulator's query, which the
  * simulator passes on to the widget.
  */
+import { execFileSync } from 'node:child_process'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium } from 'playwright-core'
-import { dialedNumbersSince, logBarrier, logMarker, PBX_WS_URLS, pbxCli, pbxCrash, pbxDown, pbxStatus, pbxUp, TEST_NUMBERS } from '../../pbx/control'
+import type { LogMarker } from '../../pbx/control'
+import { dialedNumbersSince, invitesSince, logBarrier, logMarker, logSince, PBX_WS_URLS, pbxCli, pbxCrash, pbxDown, pbxLogPath, pbxStatus, pbxUp, registersSince, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
 import { launchBrowser, mediaReport, openSimulator, signIn } from './browser'
 
@@ -45,7 +47,7 @@ describe('the PBX goes away while the agent is idle', () => {
     await pbxDown('faults')
     await banner().filter({ hasText: 'Connection to the phone system lost' }).waitFor({ timeout: 10_000 })
     // The agent stays on the dialer (not thrown back to sign-in) while it reconnects.
-    expect(await sim.widget.getByRole('button', { name: 'Sign in' }).count()).toBe(0)
+    expect(await sim.widget.getByRole('button', { name: 'Sign in', exact: true }).count()).toBe(0)
     // A few failed attempts while it is down: the backoff grows.
     await banner().filter({ hasText: /attempt [2-9]/ }).waitFor({ timeout: 15_000 })
 
@@ -95,6 +97,144 @@ describe('the PBX goes away mid-call', () => {
     expect(body.hs_call_body).toBe('PBX died mid-call<br>Customer wants a call back &lt;tomorrow&gt; &amp; a quote')
     expect(body.hs_call_status).toBe('FAILED')
     await pbxUp('faults')
+  })
+})
+
+/** Registered on the faults instance (the mid-call test reloads the widget, which forgets the password). */
+async function ensureSignedIn(): Promise<void> {
+  await pbxUp('faults')
+  const signInButton = sim.widget.getByRole('button', { name: 'Sign in', exact: true })
+  const callButton = sim.widget.getByRole('button', { name: 'Call', exact: true })
+  await signInButton.or(callButton).first().waitFor()
+  if (await signInButton.isVisible()) {
+    const loggedIn = (await sim.received()).filter(e => e.type === 'LOGGED_IN').length
+    await signIn(sim, AGENT)
+    await sim.waitForMessage('LOGGED_IN', loggedIn + 1)
+  }
+  await sim.widget.getByRole('status').filter({ hasText: /^Registered$/ }).waitFor({ timeout: 15_000 })
+  await expect.poll(registeredAtPbx, { timeout: 5_000 }).toBe(true)
+}
+
+/** The log as the faults instance's last `up` started it (`up` empties it). */
+const freshLog = async (): Promise<LogMarker> => ({ path: await pbxLogPath('faults'), offset: 0 })
+
+describe('the agent\'s password is changed at the PBX while the agent is signed in', () => {
+  it('the refused re-REGISTER sends the agent back to sign-in with the reason, HubSpot is told, nothing retries; the new password works', async () => {
+    await ensureSignedIn()
+    const loggedOutBefore = (await sim.received()).filter(e => e.type === 'LOGGED_OUT').length
+    const loggedInBefore = (await sim.received()).filter(e => e.type === 'LOGGED_IN').length
+    let changed = false
+    try {
+      // The PBX goes away and comes back with another password for this agent: the phone
+      // REGISTERs again on its own with the one it has.
+      await pbxCrash('faults')
+      changed = true
+      await pbxUp('faults', { passwords: { [AGENT]: 'changed1007' } })
+      const back = Date.now()
+      const mark = await freshLog()
+
+      // The phone's own backoff decides when it tries again (attempt 2–3 here: up to 4 s, plus
+      // sip.js's 5 s connection timeout if it lands while Asterisk is still starting).
+      await sim.widget.getByRole('alert').filter({ hasText: 'Wrong extension or password.' }).waitFor({ timeout: 30_000 })
+      console.log(`[faults] refused re-REGISTER: back at sign-in ${((Date.now() - back) / 1000).toFixed(1)} s after pbx.sh up returned`)
+      await sim.widget.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+      expect(await banner().count()).toBe(0)
+      const loggedOut = await sim.waitForMessage('LOGGED_OUT', loggedOutBefore + 1)
+      expect(loggedOut.type).toBe('LOGGED_OUT')
+
+      // At the PBX: challenged, then the old credentials refused; never accepted.
+      const registers = await registersSince(mark, AGENT)
+      expect(registers.length).toBeGreaterThanOrEqual(2)
+      expect(registers.some(r => r.answer === 200)).toBe(false)
+      const last = registers.at(-1)!
+      expect(last.authorized).toBe(true)
+      expect([401, 403]).toContain(last.answer)
+
+      // No loop keeps hammering the PBX: a pending reconnection would REGISTER at once on
+      // 'online' (src/main.ts calls reconnectNow). Nothing can be awaited for "nothing
+      // happened", so the window for that REGISTER to arrive is a fixed 3 s, then a barrier.
+      await sim.widgetFrame().evaluate(() => window.dispatchEvent(new Event('online')))
+      await new Promise(resolve => setTimeout(resolve, 3_000))
+      await logBarrier(mark, 'faults')
+      expect(await registersSince(mark, AGENT)).toHaveLength(registers.length)
+      expect(await registeredAtPbx()).toBe(false)
+
+      // The password is set back: the agent signs in again through the form.
+      await pbxCrash('faults')
+      await pbxUp('faults')
+      changed = false
+      await signIn(sim, AGENT)
+      await sim.waitForMessage('LOGGED_IN', loggedInBefore + 1)
+      await sim.widget.getByRole('status').filter({ hasText: /^Registered$/ }).waitFor({ timeout: 10_000 })
+      expect(await registeredAtPbx()).toBe(true)
+      expect((await registersSince(await freshLog(), AGENT)).at(-1)?.answer).toBe(200)
+    }
+    finally {
+      if (changed) {
+        // Leave the instance with the default passwords, whatever failed above.
+        await pbxDown('faults')
+        await pbxUp('faults')
+      }
+    }
+  })
+})
+
+/** Loopback-only: drop UDP to and from the faults instance's RTP ports (21000–21999), so ICE checks fail. */
+const ICE_TABLE = 'softphone_e2e_faults_ice'
+function blockFaultsRtp(): void {
+  execFileSync('nft', ['-f', '-'], {
+    input: `table inet ${ICE_TABLE} {}
+delete table inet ${ICE_TABLE}
+table inet ${ICE_TABLE} {
+  chain output {
+    type filter hook output priority filter; policy accept;
+    oifname "lo" udp dport 21000-21999 drop
+    oifname "lo" udp sport 21000-21999 drop
+  }
+}
+`,
+  })
+}
+function unblockFaultsRtp(): void {
+  execFileSync('nft', ['-f', '-'], { input: `table inet ${ICE_TABLE} {}\ndelete table inet ${ICE_TABLE}\n` })
+}
+const faultsRtpBlocked = (): boolean => execFileSync('nft', ['list', 'tables'], { encoding: 'utf8' }).includes(ICE_TABLE)
+
+describe('ICE fails (the PBX\'s RTP ports unreachable)', () => {
+  it('ends the call FAILED with a readable reason, hangs up at the PBX and releases the media', async () => {
+    await ensureSignedIn()
+    const endedBefore = (await sim.received()).filter(e => e.type === 'CALL_ENDED').length
+    const mark = await logMarker(150, 'faults')
+    try {
+      blockFaultsRtp()
+      expect(faultsRtpBlocked()).toBe(true)
+      const dialed = Date.now()
+      await sim.dial(TEST_NUMBERS.echo.e164)
+      const ended = await sim.waitForMessage('CALL_ENDED', endedBefore + 1)
+      console.log(`[faults] ICE failure: CALL_ENDED ${((Date.now() - dialed) / 1000).toFixed(1)} s after the dial`)
+      expect(ended.data).toMatchObject({ callEndStatus: 'FAILED' })
+    }
+    finally {
+      unblockFaultsRtp()
+    }
+    expect(faultsRtpBlocked()).toBe(false)
+    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    expect(await sim.widget.getByTestId('end-reason').textContent()).toMatch(/^Audio could not be connected: The audio connection failed \(ICE(\/DTLS)?\)\.$/)
+
+    // At the PBX: the call was set up over SIP, then the phone ended it.
+    const invites = (await invitesSince(mark)).filter(i => i.from.includes(`sip:${AGENT}@`) && !i.inDialog)
+    const callId = invites.at(-1)?.callId
+    expect(callId).toBeTruthy()
+    await expect.poll(async () => {
+      const log = (await logSince(mark)).replace(/\r\n/g, '\n')
+      return [...log.matchAll(/<--- Received SIP request [^\n]*--->\n(BYE|CANCEL) [^\n]*\n([\s\S]*?)\n\n/g)]
+        .some(m => (m[2] ?? '').includes(`Call-ID: ${callId}`))
+    }, { timeout: 5_000 }).toBe(true)
+
+    await expect.poll(async () => (await mediaReport(sim.widgetFrame())).liveTracks, { timeout: 5_000 }).toBe(0)
+    const completedBefore = (await sim.received()).filter(e => e.type === 'CALL_COMPLETED').length
+    await sim.widget.getByRole('button', { name: 'Save call' }).click()
+    await sim.waitForMessage('CALL_COMPLETED', completedBefore + 1)
   })
 })
 

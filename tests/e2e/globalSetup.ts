@@ -1,6 +1,6 @@
 /**
  * Brings up what the end-to-end tests need, or fails loudly saying why:
- * Debian's chromium and debootstrap (installed with apt when we are root),
+ * Debian's chromium, debootstrap and nftables (installed with apt when we are root),
  * the Asterisk test PBX, and a Vite dev server serving the softphone and the
  * HubSpot host simulator.
  */
@@ -23,6 +23,8 @@ function ensureSystemPackages(): void {
   const missing = [
     ['chromium', CHROMIUM],
     ['debootstrap', '/usr/sbin/debootstrap'],
+    // faults.e2e.ts: a loopback-only rule that makes ICE fail
+    ['nftables', '/usr/sbin/nft'],
   ].filter(([, path]) => !existsSync(path!)).map(([pkg]) => pkg!)
   if (missing.length === 0)
     return
