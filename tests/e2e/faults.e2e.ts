@@ -149,6 +149,7 @@ describe('the agent\'s password is changed at the PBX while the agent is signed 
       const last = registers.at(-1)!
       expect(last.authorized).toBe(true)
       expect([401, 403]).toContain(last.answer)
+      console.log(`[faults] REGISTERs after the restart: ${registers.map(r => `${r.authorized ? 'authorised' : 'plain'} → ${r.answer}`).join(', ')}`)
 
       // No loop keeps hammering the PBX: a pending reconnection would REGISTER at once on
       // 'online' (src/main.ts calls reconnectNow). Nothing can be awaited for "nothing
@@ -219,7 +220,9 @@ describe('ICE fails (the PBX\'s RTP ports unreachable)', () => {
     }
     expect(faultsRtpBlocked()).toBe(false)
     await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
-    expect(await sim.widget.getByTestId('end-reason').textContent()).toMatch(/^Audio could not be connected: The audio connection failed \(ICE(\/DTLS)?\)\.$/)
+    const reason = await sim.widget.getByTestId('end-reason').textContent()
+    console.log(`[faults] ICE failure: wrap-up reason "${reason}"`)
+    expect(reason).toMatch(/^Audio could not be connected: The audio connection failed \(ICE(\/DTLS)?\)\.$/)
 
     // At the PBX: the call was set up over SIP, then the phone ended it.
     const invites = (await invitesSince(mark)).filter(i => i.from.includes(`sip:${AGENT}@`) && !i.inDialog)
