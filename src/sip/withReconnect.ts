@@ -23,10 +23,17 @@ export interface ReconnectOptions {
   clearTimer?: (handle: unknown) => void
 }
 
+/**
+ * The longest wait between attempts. An agent must be able to call again within seconds of
+ * the PBX coming back, whatever the outage's length; a REGISTER every 4–8 s per agent is
+ * nothing for a PBX, and the jitter keeps an office from arriving in step.
+ */
+export const MAX_RECONNECT_DELAY_MS = 8000
+
 /** The delay before reconnect attempt `attempt` (1-based). */
 export function backoffDelay(attempt: number, options: Pick<ReconnectOptions, 'baseDelayMs' | 'maxDelayMs' | 'jitter' | 'random'> = {}): number {
   const base = options.baseDelayMs ?? 1000
-  const max = options.maxDelayMs ?? 30_000
+  const max = options.maxDelayMs ?? MAX_RECONNECT_DELAY_MS
   const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5))
   const random = options.random ?? Math.random
   const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1))

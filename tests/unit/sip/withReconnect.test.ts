@@ -47,6 +47,11 @@ describe('backoffDelay', () => {
     expect(backoffDelay(1)).toBeGreaterThanOrEqual(500)
     expect(backoffDelay(1)).toBeLessThanOrEqual(1000)
   })
+
+  it('never waits more than 8 s by default, so the agent is back within seconds of the PBX', () => {
+    expect([1, 2, 3, 4, 5, 10, 50].map(a => backoffDelay(a, { random: () => 1 }))).toEqual([1000, 2000, 4000, 8000, 8000, 8000, 8000])
+    expect(backoffDelay(50, { random: () => 0 })).toBe(4000)
+  })
 })
 
 describe('withReconnect', () => {
