@@ -13,6 +13,13 @@ const DRAFT_KEY = 'softphone:wrap-up'
 
 interface Draft { call: CallRecord, outcomeId: string, notes: string }
 
+/**
+ * How long to wait for HubSpot's answer to callCompleted. The SDK drops what is sent before
+ * HubSpot's SYNC, and HubSpot may simply not answer: the save then counts as failed and is
+ * retried, rather than leaving the agent on "Saving…" for ever.
+ */
+export const SAVE_ANSWER_TIMEOUT_MS = 15_000
+
 export const emptyWrapUp = (): WrapUp => ({ outcomeId: '', notes: '', saving: false, error: null })
 
 /** The wrap-up left open by the last page (a reload mid-wrap-up), if any. */
@@ -36,12 +43,23 @@ export function useWrapUp(ctx: CallContext) {
   const { hubspot, storage, now } = ctx.ports
   const { call, wrapUp, inWrapUp, phase } = ctx
 
+  let answerTimer: ReturnType<typeof setTimeout> | undefined
+  const clearAnswerTimer = (): void => {
+    clearTimeout(answerTimer)
+    answerTimer = undefined
+  }
+
   function saveCall(): void {
     const current = call.value
     if (!inWrapUp.value || !current || wrapUp.value.saving)
       return
     wrapUp.value.saving = true
     wrapUp.value.error = null
+    clearAnswerTimer()
+    answerTimer = setTimeout(() => {
+      answerTimer = undefined
+      saveFailed('HubSpot did not answer.')
+    }, SAVE_ANSWER_TIMEOUT_MS)
     hubspot.callCompleted({
       externalCallId: current.callId ?? '',
       engagementId: current.engagementId ?? undefined,
@@ -63,6 +81,7 @@ export function useWrapUp(ctx: CallContext) {
   hubspot.on('engagementUpdated', () => {
     if (!inWrapUp.value || !wrapUp.value.saving)
       return
+    clearAnswerTimer()
     ctx.go({ type: 'completed' })
     call.value = null
     wrapUp.value = emptyWrapUp()
@@ -77,9 +96,12 @@ export function useWrapUp(ctx: CallContext) {
     clearTimeout(saveRetry)
     saveRetry = undefined
   }
-  hubspot.on('engagementUpdateFailed', ({ message }) => {
-    if (!inWrapUp.value)
+  /** The save we sent failed (or went unanswered): keep the notes, say so, and send again later. */
+  function saveFailed(message: string): void {
+    // Only a save in flight can fail: a stray failure must not send half-typed notes on its own.
+    if (!inWrapUp.value || !wrapUp.value.saving)
       return
+    clearAnswerTimer()
     wrapUp.value.saving = false
     clearSaveRetry()
     saveFailures++
@@ -89,9 +111,11 @@ export function useWrapUp(ctx: CallContext) {
       saveRetry = undefined
       saveCall()
     }, seconds * 1000)
-  })
+  }
+  hubspot.on('engagementUpdateFailed', ({ message }) => saveFailed(message))
   watch(inWrapUp, (open) => {
     if (!open) {
+      clearAnswerTimer()
       clearSaveRetry()
       saveFailures = 0
     }

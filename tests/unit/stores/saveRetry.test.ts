@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useAgentStore } from '@/stores/agent'
 import { useCallStore } from '@/stores/call'
+import { SAVE_ANSWER_TIMEOUT_MS } from '@/stores/call/wrapUp'
 import { createHarness } from '../fakes'
 
 afterEach(() => {
@@ -55,7 +56,33 @@ describe('call store: a failed save is retried until HubSpot confirms', () => {
     h.hubspot.emit('engagementUpdateFailed', { message: 'down' })
     call.saveCall()
     expect(completedCount(h)).toBe(2)
-    vi.advanceTimersByTime(60_000)
+    // The automatic retry (due after 2 s) was cancelled; nothing more is sent while the save waits for its answer.
+    vi.advanceTimersByTime(SAVE_ANSWER_TIMEOUT_MS - 1)
     expect(completedCount(h)).toBe(2)
+  })
+
+  it('counts a save HubSpot never answers as failed, keeps the notes, and sends it again', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await inWrapUp()
+    call.wrapUp.notes = 'sent into the void'
+    call.saveCall()
+    vi.advanceTimersByTime(SAVE_ANSWER_TIMEOUT_MS)
+    expect(call.wrapUp.saving).toBe(false)
+    expect(call.wrapUp.error).toBe('HubSpot could not save the call: HubSpot did not answer. Trying again in 2 s; your notes are kept.')
+    expect(call.wrapUp.notes).toBe('sent into the void')
+    vi.advanceTimersByTime(2000)
+    expect(completedCount(h)).toBe(2)
+    h.hubspot.emit('engagementUpdated', {})
+    expect(call.phase).toBe('idle')
+  })
+
+  it('does not save half-typed notes on its own when a stray failure arrives while nothing is being saved', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await inWrapUp()
+    call.wrapUp.notes = 'still typi'
+    h.hubspot.emit('engagementUpdateFailed', { message: 'old news' })
+    vi.advanceTimersByTime(120_000)
+    expect(completedCount(h)).toBe(0)
+    expect(call.wrapUp.error).toBeNull()
   })
 })
