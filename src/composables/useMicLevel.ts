@@ -24,8 +24,11 @@ export function useMicLevel(deviceId: () => string, onOpened: () => void = () =>
   let stream: MediaStream | null = null
   let context: AudioContext | null = null
   let timer: ReturnType<typeof setInterval> | undefined
+  /** Bumped by every start() and stop(): a microphone that opens after either is closed at once. */
+  let generation = 0
 
   function stop(): void {
+    generation++
     clearInterval(timer)
     timer = undefined
     stream?.getTracks().forEach(track => track.stop())
@@ -45,13 +48,22 @@ export function useMicLevel(deviceId: () => string, onOpened: () => void = () =>
       return
     }
     const id = deviceId()
+    const mine = generation
+    let opened: MediaStream
     try {
-      stream = await devices.getUserMedia({ audio: id ? { deviceId: { exact: id } } : true, video: false })
+      opened = await devices.getUserMedia({ audio: id ? { deviceId: { exact: id } } : true, video: false })
     }
     catch (e) {
-      error.value = describeMicError(e)
+      if (mine === generation)
+        error.value = describeMicError(e)
       return
     }
+    if (mine !== generation) {
+      // Stopped (or started again, or the component went away) while the browser asked for permission.
+      opened.getTracks().forEach(track => track.stop())
+      return
+    }
+    stream = opened
     onOpened()
     try {
       context = new window.AudioContext()
