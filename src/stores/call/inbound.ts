@@ -15,6 +15,8 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
   const { sip, hubspot, now } = ctx.ports
   const { phase, call, active, inWrapUp, agent } = ctx
   const caller = ref<InboundCaller | null>(null)
+  /** Answer was pressed and the 200 OK is on its way: a second press must not answer twice. */
+  const answering = ref(false)
 
   sip.on('incomingCall', ({ callId, fromNumber, displayName }) => {
     if (phase.value !== 'idle') {
@@ -43,13 +45,17 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
 
   /** Answer the ringing inbound call. */
   async function answer(): Promise<void> {
-    if (phase.value !== 'incoming')
+    if (phase.value !== 'incoming' || answering.value)
       return
+    answering.value = true
     try {
       await sip.answer()
     }
     catch (error) {
       ctx.notify('error', `The call could not be answered: ${reason(error)}`)
+    }
+    finally {
+      answering.value = false
     }
   }
 
@@ -86,5 +92,5 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
       caller.value = null
   }, { flush: 'sync' })
 
-  return { caller, answer, decline, openRecord }
+  return { caller, answering, answer, decline, openRecord }
 }

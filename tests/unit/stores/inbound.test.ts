@@ -94,6 +94,19 @@ describe('call store: inbound calls', () => {
     })
   })
 
+  it('answers once however often Answer is pressed while the 200 OK is on its way', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    const first = call.answer()
+    expect(call.answering).toBe(true)
+    await call.answer()
+    await first
+    expect(h.sip.actions).toEqual(['answer'])
+    expect(call.answering).toBe(false)
+    expect(call.notices).toEqual([])
+  })
+
   it('decline → 603 and callEnded REJECTED, never callAnswered', async () => {
     const h = await signedIn()
     const call = useCallStore()
