@@ -9,6 +9,8 @@
 interface HeldMessage { data: unknown, origin: string, source: MessageEventSource | null }
 
 export interface EarlyMessageWindow {
+  /** Only the parent's messages are held (HubSpot frames us); others go on to the guard, which drops them. */
+  parent: unknown
   addEventListener: (type: 'message', listener: (event: MessageEvent) => void, options: { capture: true }) => void
   removeEventListener: (type: 'message', listener: (event: MessageEvent) => void, options: { capture: true }) => void
   dispatchEvent: (event: Event) => boolean
@@ -25,6 +27,9 @@ export const MAX_HELD_MESSAGES = 16
 export function holdEarlyMessages(win: EarlyMessageWindow): (replay: boolean) => void {
   const held: HeldMessage[] = []
   const listener = (event: MessageEvent): void => {
+    // Another window must not fill the buffer and push HubSpot's SYNC out of it.
+    if (event.source !== win.parent || win.parent === win)
+      return
     event.stopImmediatePropagation()
     if (held.length < MAX_HELD_MESSAGES)
       held.push({ data: event.data, origin: event.origin, source: event.source })

@@ -183,6 +183,3 @@ describe.each([['DIAL_NUMBER', DIAL_CASES], ['every other message', OTHER_CASES]
   })
 })
 
-it('covers at least 40 hostile cases', () => {
-  expect(DIAL_CASES.length + OTHER_CASES.length).toBeGreaterThanOrEqual(40)
-})

@@ -205,8 +205,9 @@ export function useInCall(ctx: CallContext) {
     }
   })
 
-  sip.on('callProgress', ({ earlyMedia: early }) => {
-    if (early && active.value)
+  sip.on('callProgress', ({ callId, earlyMedia: early }) => {
+    const current = call.value
+    if (early && active.value && (current?.callId === null || current?.callId === callId))
       earlyMedia.value = true
   })
 

@@ -67,7 +67,6 @@ function offerAfter(factoryOptions: Web.SessionDescriptionHandlerFactoryOptions 
 
 describe('ICE gathering bound', () => {
   it('sends the offer with the candidates so far after ICE_GATHERING_TIMEOUT_MS, not after sip.js\'s 5 s', async () => {
-    expect(ICE_GATHERING_TIMEOUT_MS).toBeLessThanOrEqual(500)
     const offer = offerAfter(undefined)
 
     await vi.advanceTimersByTimeAsync(ICE_GATHERING_TIMEOUT_MS - 1)
