@@ -21,6 +21,7 @@ import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
+import { CHROMIUM_PATH, chromiumLaunchOptions } from '../tests/e2e/chromium.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const APP_DIR = join(ROOT, 'dist-bench/app')
@@ -32,7 +33,6 @@ const BASELINE_STUN_RUNS = 5
 const ECHO = '+442079460600'
 const PBX_WS = 'ws://127.0.0.1:8088/ws'
 const EXT = { app: '1008', baseline: '1009', stun: '1010' }
-const CHROMIUM = '/usr/bin/chromium'
 
 if (PORT < 5210 || PORT > 5219)
   throw new Error(`BENCH_PORT must be 5210–5219 (the bench's own ports), not ${PORT}.`)
@@ -91,17 +91,6 @@ function blackHole() {
 
 // ------------------------------------------------------------------ browser
 
-const ARGS = [
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-gpu',
-  '--disable-features=TrackingProtection3pcd',
-]
 
 /**
  * Runs in every frame before its scripts. Host frame: the precise receipt time of each
@@ -377,7 +366,7 @@ function machine() {
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? 'unknown'
   let chromiumVersion = 'unknown'
   try {
-    chromiumVersion = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   }
   catch {
     // reported as unknown
@@ -483,8 +472,7 @@ async function main() {
     return
   }
   const hole = await blackHole()
-  const args = process.getuid?.() === 0 ? [...ARGS, '--no-sandbox'] : ARGS
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args })
+  const browser = await chromium.launch(chromiumLaunchOptions())
   const started = Date.now()
   try {
     console.log('[bench] clock check …')

@@ -8,26 +8,12 @@ import type { Browser, Frame, FrameLocator, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { inject } from 'vitest'
 import type { HostLogEntry } from '../../dev/host/hooks'
+import { chromiumLaunchOptions } from './chromium.mjs'
 
 export type { HostLogEntry }
 
-const CHROMIUM_ARGS = [
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-gpu',
-  // Chromium blocks third-party storage in incognito-like contexts; Chrome's default
-  // (partitioned, allowed) is what agents have. The blocked case is covered by unit tests.
-  '--disable-features=TrackingProtection3pcd',
-]
-
 export async function launchBrowser(): Promise<Browser> {
-  const args = process.getuid?.() === 0 ? [...CHROMIUM_ARGS, '--no-sandbox'] : CHROMIUM_ARGS
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args })
+  return chromium.launch(chromiumLaunchOptions())
 }
 
 function instrumentMedia(): void {

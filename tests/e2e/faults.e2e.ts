@@ -12,6 +12,7 @@ import type { LogMarker } from '../../pbx/control'
 import { dialedNumbersSince, invitesSince, logBarrier, logMarker, logSince, PBX_WS_URLS, pbxCli, pbxCrash, pbxDown, pbxLogPath, pbxStatus, pbxUp, registersSince, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
 import { launchBrowser, mediaReport, openSimulator, signIn } from './browser'
+import { chromiumLaunchOptions } from './chromium.mjs'
 
 const AGENT = '1007'
 const NOTES = 'PBX died mid-call\nCustomer wants a call back <tomorrow> & a quote'
@@ -243,11 +244,8 @@ describe('ICE fails (the PBX\'s RTP ports unreachable)', () => {
 
 describe('the microphone is denied', () => {
   it('explains how to allow it in the HubSpot tab, tells HubSpot (sendError), and sends no INVITE', async () => {
-    // A browser that refuses every permission prompt (no --use-fake-ui-for-media-stream).
-    const args = ['--use-fake-device-for-media-stream', '--deny-permission-prompts', '--autoplay-policy=no-user-gesture-required',
-      '--disable-gpu', '--no-first-run', '--disable-features=TrackingProtection3pcd']
-    if (process.getuid?.() === 0) args.push('--no-sandbox')
-    const denying = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args })
+    // A browser that refuses every permission prompt.
+    const denying = await chromium.launch(chromiumLaunchOptions({ microphone: 'deny' }))
     try {
       const other = await openSimulator(denying, { pbxUrl: PBX_WS_URLS.faults, sipDomain: '127.0.0.1' })
       await signIn(other, AGENT)

@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs'
 import { createServer } from 'vite'
 import type { TestProject } from 'vitest/node'
 import { pbxDown, pbxStatus, pbxUp } from '../../pbx/control'
+import { CHROMIUM_PATH } from './chromium.mjs'
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 5199)
-export const CHROMIUM = '/usr/bin/chromium'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +21,7 @@ declare module 'vitest' {
 
 function ensureSystemPackages(): void {
   const missing = [
-    ['chromium', CHROMIUM],
+    ['chromium', CHROMIUM_PATH],
     ['debootstrap', '/usr/sbin/debootstrap'],
     // faults.e2e.ts: a loopback-only rule that makes ICE fail
     ['nftables', '/usr/sbin/nft'],
