@@ -3,8 +3,8 @@ import { fileURLToPath, URL } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import type { Plugin } from 'vite'
 import { defineConfig } from 'vite'
-import { contentSecurityPolicy } from './src/domain/csp'
-import { HUBSPOT_APP_ORIGINS } from './src/domain/origins'
+import { contentSecurityPolicy } from './src/domain/csp.ts'
+import { HUBSPOT_APP_ORIGINS } from './src/domain/origins.ts'
 
 /**
  * In development the softphone reads dev/config.json (the local test PBX and a

@@ -4,7 +4,7 @@
  * from elsewhere, WebSocket only to the PBX, and only HubSpot may frame the page.
  * Used by `vite preview` (vite.config.ts) and documented in the README for real servers.
  */
-import { HUBSPOT_APP_ORIGINS } from './origins'
+import { HUBSPOT_APP_ORIGINS } from './origins.ts'
 
 export interface CspOptions {
   /** The PBX's WebSocket URL(s), e.g. `wss://pbx.example.com:8089/ws`: connect-src gets their origin. */
