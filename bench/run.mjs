@@ -12,7 +12,7 @@
  *
  * Env: BENCH_PORT (5210–5219, default 5210), BENCH_RUNS (default 20), BENCH_CALLS (default 50).
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -471,6 +471,13 @@ async function main() {
     console.log(`[bench] serving http://127.0.0.1:${PORT}/dev/host/ and /bench/baseline/host.html (Ctrl-C ends)`)
     return
   }
+  // The bench needs the test PBX: start it like the e2e set-up does, and stop it again if we did.
+  const pbx = (command, stdio = 'inherit') => spawnSync('bash', [join(ROOT, 'pbx/pbx.sh'), command], { stdio }).status ?? 1
+  const pbxWasRunning = pbx('status', 'ignore') === 0
+  if (!pbxWasRunning && pbx('up') !== 0)
+    throw new Error('[bench] the test PBX did not start (see above)')
+  if (!pbxWasRunning)
+    process.on('exit', () => pbx('down', 'ignore'))
   const hole = await blackHole()
   const browser = await chromium.launch(chromiumLaunchOptions())
   const started = Date.now()
