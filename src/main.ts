@@ -1,9 +1,11 @@
+// First: a browser that denies the iframe storage must not stop libraries from loading.
+import '@/storage/shadowDeniedStorage'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from '@/App.vue'
 import ConfigErrorScreen from '@/components/ConfigErrorScreen.vue'
 import { loadConfig } from '@/config/loadConfig'
-import { browserStorage } from '@/config/storage'
+import { browserStorage } from '@/storage/browserStorage'
 import { effectiveAllowedOrigins } from '@/domain/origins'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { holdEarlyMessages } from '@/hubspot/earlyMessages'
@@ -65,14 +67,12 @@ async function start(): Promise<void> {
     dtmfMode: config.dtmfMode,
   }))
   window.addEventListener('online', () => sip.reconnectNow())
-  const { storage, persistent } = browserStorage()
+  const storage = browserStorage()
   const app = createApp(App)
   app.use(createPinia())
   providePorts(app, { sip, hubspot, config, storage, now: Date.now })
   app.mount('#app')
   releaseEarlyMessages(true)
-  if (!persistent)
-    console.warn('[softphone] This browser blocks storage in HubSpot\'s iframe: call notes are kept in memory only until saved.')
   window.addEventListener('pagehide', () => {
     void sip.dispose()
     hubspot.dispose()

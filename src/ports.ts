@@ -8,13 +8,14 @@ import { inject } from 'vue'
 import type { AppConfig } from '@/domain/config'
 import type { HubSpotPort } from '@/hubspot/types'
 import type { SipPhone } from '@/sip/types'
+import type { AppStorage } from '@/storage/types'
 
 export interface Ports {
   sip: SipPhone
   hubspot: HubSpotPort
   config: AppConfig
-  /** Small persistent key/value storage (localStorage in the browser). */
-  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+  /** Small key/value storage that survives a reload where the browser allows (see `browserStorage`). */
+  storage: AppStorage
   /** Wall clock, injectable for tests. */
   now: () => number
 }

@@ -17,7 +17,8 @@ export interface SignInForm {
   displayName: string
 }
 
-interface Remembered { extension: string, displayName: string }
+/** The last agent who signed in on this browser; `signedOut` once they signed out themselves. */
+interface Remembered { extension: string, displayName: string, signedOut: boolean }
 
 function readRemembered(raw: string | null): Remembered | null {
   if (!raw)
@@ -26,7 +27,8 @@ function readRemembered(raw: string | null): Remembered | null {
     const value: unknown = JSON.parse(raw)
     if (typeof value === 'object' && value !== null && 'extension' in value && typeof value.extension === 'string') {
       const displayName = 'displayName' in value && typeof value.displayName === 'string' ? value.displayName : ''
-      return { extension: value.extension, displayName }
+      const signedOut = 'signedOut' in value && value.signedOut === true
+      return { extension: value.extension, displayName, signedOut }
     }
   }
   catch {
@@ -51,6 +53,15 @@ export const useAgentStore = defineStore('agent', () => {
   const reconnecting = computed(() => reconnect.value !== null && signedIn.value)
   const isRegistered = computed(() => registration.value === 'registered')
   const isBusy = computed(() => registration.value === 'registering')
+  /** Who the agent is at the PBX (`extension@sipDomain`): what the wrap-up drafts are kept under. */
+  const agentId = computed(() => `${extension.value}@${config.sipDomain}`)
+  /**
+   * Whether this page may bring back what the remembered agent left open (a wrap-up) before they sign
+   * in again: yes after a reload, no once they signed out themselves (the next person may be someone else).
+   */
+  const resumeAtLoad = remembered !== null && !remembered.signedOut
+  const remember = (signedOut: boolean): void =>
+    storage.setItem(REMEMBERED_KEY, JSON.stringify({ extension: extension.value, displayName: displayName.value, signedOut }))
 
   sip.on('registration', ({ state, failure: why, reconnect: retry }) => {
     registration.value = state
@@ -101,7 +112,7 @@ export const useAgentStore = defineStore('agent', () => {
     }
     registration.value = 'registered'
     signedIn.value = true
-    storage.setItem(REMEMBERED_KEY, JSON.stringify({ extension: user, displayName: name }))
+    remember(false)
     hubspot.userLoggedIn()
     return true
   }
@@ -111,8 +122,9 @@ export const useAgentStore = defineStore('agent', () => {
     registration.value = 'unregistered'
     signedIn.value = false
     failure.value = null
+    remember(true)
     hubspot.userLoggedOut()
   }
 
-  return { registration, failure, extension, displayName, signedIn, isRegistered, isBusy, reconnect, reconnecting, signIn, signOut }
+  return { registration, failure, extension, displayName, agentId, resumeAtLoad, signedIn, isRegistered, isBusy, reconnect, reconnecting, signIn, signOut }
 })

@@ -34,8 +34,8 @@ export const useCallStore = defineStore('call', () => {
   const { sip, hubspot, storage, config, now } = ports
   const agent = useAgentStore()
 
-  // A reload mid-wrap-up comes back to the same wrap-up, notes and all.
-  const draft = readDraft(storage)
+  // A reload mid-wrap-up comes back to the same wrap-up, notes and all (unless its agent signed out).
+  const draft = agent.resumeAtLoad ? readDraft(storage, agent.agentId) : null
   const phase = ref<CallPhase>(draft ? 'ended' : 'idle')
   const call = ref<CallRecord | null>(draft?.call ?? null)
   const wrapUp = ref<WrapUp>(draft ? { ...emptyWrapUp(), outcomeId: draft.outcomeId, notes: draft.notes } : emptyWrapUp())
@@ -81,8 +81,11 @@ export const useCallStore = defineStore('call', () => {
   async function dial(raw: unknown, options: { fromHubSpot: boolean, region?: string }): Promise<boolean> {
     if (active.value)
       return refuse('A call is already in progress. Hang up before placing another call.', options.fromHubSpot)
-    if (inWrapUp.value)
-      return refuse('Save the last call before placing another one.', options.fromHubSpot)
+    if (inWrapUp.value) {
+      return refuse(noRecord.value
+        ? 'Close the last call\'s wrap-up before placing another one: HubSpot has no record of it to save.'
+        : 'Save the last call before placing another one.', options.fromHubSpot)
+    }
     if (!agent.isRegistered)
       return refuse('Sign in to the phone system before placing a call.', options.fromHubSpot)
     const target = normalizeDialString(raw, { region: options.region, defaultRegion: config.defaultCountry })
@@ -147,7 +150,7 @@ export const useCallStore = defineStore('call', () => {
     current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
     muted.value = false
     go({ type: 'ended' })
-    wrapUp.value = { outcomeId: defaultOutcomeFor(status, cause) ?? '', notes: '', saving: false, error: null }
+    wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }
     if (cause.type === 'transferred')
       hubspot.callTransferred({ externalCallId: current.callId })
     hubspot.callEnded({
@@ -205,22 +208,15 @@ export const useCallStore = defineStore('call', () => {
   hubspot.on('endCall', () => {
     void hangup()
   })
-  hubspot.on('engagementCreated', ({ engagementId }) => {
-    if (call.value)
-      call.value.engagementId = engagementId
-  })
-  hubspot.on('engagementCreateFailed', ({ message }) => {
-    notify('info', `HubSpot could not create the call record (${message}). The call goes on.`)
-  })
 
   const ctx: CallContext = { ports, agent, phase, call, wrapUp, muted, active, inWrapUp, go, notify }
-  const { saveCall } = useWrapUp(ctx)
+  const { saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept } = useWrapUp(ctx, draft ? agent.agentId : null)
   const inbound = useInbound(ctx, startCall)
   const inCall = useInCall(ctx)
 
   return {
     phase, call, wrapUp, muted, notices, active, inWrapUp,
-    dial, hangup, toggleMute, saveCall, dismissNotice, notify,
+    dial, hangup, toggleMute, saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept, dismissNotice, notify,
     ...inbound,
     ...inCall,
     attachAudio: (element: HTMLAudioElement | null) => sip.setRemoteAudioElement(element),

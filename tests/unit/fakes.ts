@@ -6,7 +6,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import type { App } from 'vue'
 import { createApp } from 'vue'
-import { MemoryStorage } from '@/config/storage'
+import { MemoryStorage } from '@/storage/browserStorage'
 import type { AppConfig } from '@/domain/config'
 import type { StatsSnapshot } from '@/domain/quality'
 import type { HubSpotEventHandler, HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
@@ -216,7 +216,7 @@ export function createHarness(overrides: { config?: Partial<AppConfig>, storage?
   const ports = {
     sip: new FakeSip(),
     hubspot: new FakeHubSpot(),
-    storage: overrides.storage ?? new MemoryStorage(),
+    storage: overrides.storage ?? new MemoryStorage('local'),
     config: { ...testConfig, ...overrides.config },
     now: () => clock.now,
   }

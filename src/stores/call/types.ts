@@ -15,6 +15,11 @@ export interface CallRecord {
   answeredAt: number | null
   endedAt: number | null
   engagementId: number | null
+  /**
+   * Why HubSpot has no engagement for this call (its `onCreateEngagementFailed` message, or
+   * `ENGAGEMENT_NEVER_CREATED`); absent or null while it may still come.
+   */
+  engagementFailure?: string | null
   endStatus: EndStatus | null
   endReason: string | null
   /** The audio quality over the answered call (getStats samples), for the wrap-up; absent if never sampled. */
@@ -36,8 +41,14 @@ export interface TransferState {
 export interface WrapUp {
   outcomeId: string
   notes: string
+  /** Save pressed: waiting for the engagement (see `waitingForEngagement`) or for HubSpot's answer to callCompleted. */
   saving: boolean
+  /** Saved before HubSpot created the call's engagement: callCompleted goes out once its id arrives. */
+  waitingForEngagement: boolean
+  /** Why the last save failed (it is sent again on its own). */
   error: string | null
+  /** The agent asked to close the wrap-up without saving and has notes: confirm once. */
+  confirmingClose: boolean
 }
 
 export interface Notice {

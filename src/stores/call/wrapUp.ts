@@ -1,17 +1,28 @@
 /**
- * The wrap-up after every call: saving it to HubSpot (callCompleted), sending
- * it again on its own until HubSpot confirms, and keeping every keystroke in
- * storage so a reload never loses the notes.
+ * The wrap-up after every call and the HubSpot record it is saved to.
+ *
+ * - The engagement: HubSpot creates it after `outgoingCall` / `incomingCall` (`onCreateEngagementSucceeded`
+ *   with its id) or says it could not (`onCreateEngagementFailed`). A save pressed before HubSpot answered
+ *   waits for the id (at most `ENGAGEMENT_WAIT_MS`, "Waiting for HubSpot…") and then sends `callCompleted`
+ *   once, always with that id. With no engagement (creation failed, or never answered) HubSpot has no
+ *   record to save to: the wrap-up says so and lets the agent copy the notes and close it.
+ * - Saving: `callCompleted` until HubSpot confirms (`onUpdateEngagementSucceeded`); a failed save is sent
+ *   again on its own, and the agent can always close the wrap-up instead (asked once), so HubSpot can never
+ *   lock the agent out of calling.
+ * - The draft: every keystroke is kept per agent (`softphone:wrap-up:<extension>@<sipDomain>`) until
+ *   HubSpot confirms or the agent closes it, so a reload comes back to it; it is shown only to the agent
+ *   it belongs to (another agent signing in parks it until its owner is back).
  */
-import { watch } from 'vue'
+import { computed, ref, watch } from 'vue'
 import { buildEngagementProperties } from '@/domain/engagement'
-import type { KeyValueStorage } from '@/config/storage'
+import type { KeyValueStorage } from '@/storage/types'
 import type { CallContext } from './context'
 import type { CallRecord, WrapUp } from './types'
 
-const DRAFT_KEY = 'softphone:wrap-up'
+const DRAFT_PREFIX = 'softphone:wrap-up:'
+export const draftKey = (agentId: string): string => `${DRAFT_PREFIX}${agentId}`
 
-interface Draft { call: CallRecord, outcomeId: string, notes: string }
+export interface Draft { call: CallRecord, outcomeId: string, notes: string }
 
 /**
  * How long to wait for HubSpot's answer to callCompleted. The SDK drops what is sent before
@@ -19,12 +30,16 @@ interface Draft { call: CallRecord, outcomeId: string, notes: string }
  * retried, rather than leaving the agent on "Saving…" for ever.
  */
 export const SAVE_ANSWER_TIMEOUT_MS = 15_000
+/** How long a save waits for HubSpot to create the call's engagement before the wrap-up says HubSpot has no record of it. */
+export const ENGAGEMENT_WAIT_MS = 10_000
+/** The engagement failure recorded when HubSpot never answered `outgoingCall` / `incomingCall`. */
+export const ENGAGEMENT_NEVER_CREATED = 'HubSpot did not create a record of this call.'
 
-export const emptyWrapUp = (): WrapUp => ({ outcomeId: '', notes: '', saving: false, error: null })
+export const emptyWrapUp = (): WrapUp => ({ outcomeId: '', notes: '', saving: false, waitingForEngagement: false, error: null, confirmingClose: false })
 
-/** The wrap-up left open by the last page (a reload mid-wrap-up), if any. */
-export function readDraft(storage: KeyValueStorage): Draft | null {
-  const raw = storage.getItem(DRAFT_KEY)
+/** The wrap-up `agentId` left open on an earlier page (a reload mid-wrap-up), if any. */
+export function readDraft(storage: KeyValueStorage, agentId: string): Draft | null {
+  const raw = storage.getItem(draftKey(agentId))
   if (!raw)
     return null
   try {
@@ -39,10 +54,62 @@ export function readDraft(storage: KeyValueStorage): Draft | null {
   return null
 }
 
-export function useWrapUp(ctx: CallContext) {
-  const { hubspot, storage, now } = ctx.ports
-  const { call, wrapUp, inWrapUp, phase } = ctx
+/** Whether the draft will survive a reload: kept, too long for what this browser keeps, or nothing is kept at all. */
+export type DraftKept = 'kept' | 'too-long' | 'not-kept'
 
+export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
+  const { hubspot, storage, now } = ctx.ports
+  const { call, wrapUp, inWrapUp, phase, agent } = ctx
+  /** The agent whose wrap-up is open (the draft's key). */
+  let owner = initialOwner
+  const draftKept = ref<DraftKept>('kept')
+
+  /** HubSpot has no engagement for this call, so nothing can be saved to it. */
+  const noRecord = computed(() => {
+    const current = call.value
+    return inWrapUp.value && current !== null && current.engagementId === null && Boolean(current.engagementFailure)
+  })
+
+  // --- the engagement --------------------------------------------------------
+  hubspot.on('engagementCreated', ({ engagementId }) => {
+    const current = call.value
+    if (!current || current.engagementId !== null)
+      return
+    current.engagementId = engagementId
+    current.engagementFailure = null
+  })
+  hubspot.on('engagementCreateFailed', ({ message }) => {
+    const current = call.value
+    if (!current || current.engagementId !== null)
+      return
+    current.engagementFailure = message
+    if (!inWrapUp.value)
+      ctx.notify('info', `HubSpot could not create the call record (${message}). The call goes on.`)
+  })
+
+  let engagementTimer: ReturnType<typeof setTimeout> | undefined
+  const clearEngagementTimer = (): void => {
+    clearTimeout(engagementTimer)
+    engagementTimer = undefined
+  }
+  // The save waiting for the engagement goes out once the id is there, or stops when there will be none.
+  watch(() => [call.value?.engagementId, call.value?.engagementFailure] as const, ([id, failure]) => {
+    if (!wrapUp.value.waitingForEngagement)
+      return
+    if (id != null) {
+      clearEngagementTimer()
+      wrapUp.value.waitingForEngagement = false
+      wrapUp.value.saving = false
+      saveCall()
+    }
+    else if (failure) {
+      clearEngagementTimer()
+      wrapUp.value.waitingForEngagement = false
+      wrapUp.value.saving = false
+    }
+  }, { flush: 'sync' })
+
+  // --- saving ----------------------------------------------------------------
   let answerTimer: ReturnType<typeof setTimeout> | undefined
   const clearAnswerTimer = (): void => {
     clearTimeout(answerTimer)
@@ -51,10 +118,22 @@ export function useWrapUp(ctx: CallContext) {
 
   function saveCall(): void {
     const current = call.value
-    if (!inWrapUp.value || !current || wrapUp.value.saving)
+    if (!inWrapUp.value || !current || wrapUp.value.saving || noRecord.value)
       return
-    wrapUp.value.saving = true
     wrapUp.value.error = null
+    wrapUp.value.confirmingClose = false
+    wrapUp.value.saving = true
+    if (current.engagementId === null) {
+      // Saved before HubSpot answered the engagement's creation: callCompleted must carry its id.
+      wrapUp.value.waitingForEngagement = true
+      clearEngagementTimer()
+      engagementTimer = setTimeout(() => {
+        engagementTimer = undefined
+        if (call.value && call.value.engagementId === null)
+          call.value.engagementFailure = ENGAGEMENT_NEVER_CREATED
+      }, ENGAGEMENT_WAIT_MS)
+      return
+    }
     clearAnswerTimer()
     answerTimer = setTimeout(() => {
       answerTimer = undefined
@@ -62,7 +141,7 @@ export function useWrapUp(ctx: CallContext) {
     }, SAVE_ANSWER_TIMEOUT_MS)
     hubspot.callCompleted({
       externalCallId: current.callId ?? '',
-      engagementId: current.engagementId ?? undefined,
+      engagementId: current.engagementId,
       hideWidget: false,
       engagementProperties: buildEngagementProperties({
         callStartTime: current.startedAt,
@@ -78,28 +157,37 @@ export function useWrapUp(ctx: CallContext) {
     })
   }
 
-  hubspot.on('engagementUpdated', () => {
-    if (!inWrapUp.value || !wrapUp.value.saving)
-      return
+  /** The wrap-up is over (saved, or closed by the agent): ready for the next call, nothing left to come back. */
+  function finishWrapUp(): void {
     clearAnswerTimer()
+    clearEngagementTimer()
+    clearSaveRetry()
     ctx.go({ type: 'completed' })
     call.value = null
     wrapUp.value = emptyWrapUp()
-    storage.removeItem(DRAFT_KEY)
+    if (owner !== null)
+      storage.removeItem(draftKey(owner))
+    owner = null
+    draftKept.value = 'kept'
+  }
+
+  hubspot.on('engagementUpdated', () => {
+    if (inWrapUp.value && wrapUp.value.saving && !wrapUp.value.waitingForEngagement)
+      finishWrapUp()
   })
 
   // A failed callCompleted is sent again on its own (2, 4, 8, 16, then every 30 s) for as
   // long as the wrap-up is open; Retry (or a new save) sends at once.
   let saveRetry: ReturnType<typeof setTimeout> | undefined
   let saveFailures = 0
-  const clearSaveRetry = (): void => {
+  function clearSaveRetry(): void {
     clearTimeout(saveRetry)
     saveRetry = undefined
   }
   /** The save we sent failed (or went unanswered): keep the notes, say so, and send again later. */
   function saveFailed(message: string): void {
     // Only a save in flight can fail: a stray failure must not send half-typed notes on its own.
-    if (!inWrapUp.value || !wrapUp.value.saving)
+    if (!inWrapUp.value || !wrapUp.value.saving || wrapUp.value.waitingForEngagement)
       return
     clearAnswerTimer()
     wrapUp.value.saving = false
@@ -116,6 +204,7 @@ export function useWrapUp(ctx: CallContext) {
   watch(inWrapUp, (open) => {
     if (!open) {
       clearAnswerTimer()
+      clearEngagementTimer()
       clearSaveRetry()
       saveFailures = 0
     }
@@ -125,13 +214,69 @@ export function useWrapUp(ctx: CallContext) {
       clearSaveRetry()
   })
 
-  // Every keystroke of the wrap-up is kept until HubSpot confirms the save.
+  // --- closing without saving ----------------------------------------------
+  /**
+   * The agent closes a wrap-up HubSpot cannot save (no record, or the save failed): at once when there
+   * are no notes, else after one confirmation (`confirmClose`). Nothing more is sent to HubSpot.
+   */
+  function requestClose(): void {
+    if (!inWrapUp.value)
+      return
+    if (wrapUp.value.notes.trim() === '')
+      finishWrapUp()
+    else
+      wrapUp.value.confirmingClose = true
+  }
+  function confirmClose(): void {
+    if (inWrapUp.value && wrapUp.value.confirmingClose)
+      finishWrapUp()
+  }
+  function cancelClose(): void {
+    wrapUp.value.confirmingClose = false
+  }
+
+  // --- the draft -------------------------------------------------------------
+  // Every keystroke of the wrap-up is kept until HubSpot confirms the save or the agent closes it.
   watch([phase, call, () => wrapUp.value.outcomeId, () => wrapUp.value.notes], () => {
-    if (phase.value === 'ended' && call.value) {
-      const value: Draft = { call: call.value, outcomeId: wrapUp.value.outcomeId, notes: wrapUp.value.notes }
-      storage.setItem(DRAFT_KEY, JSON.stringify(value))
-    }
+    if (phase.value !== 'ended' || !call.value)
+      return
+    owner ??= agent.agentId
+    const key = draftKey(owner)
+    const value: Draft = { call: call.value, outcomeId: wrapUp.value.outcomeId, notes: wrapUp.value.notes }
+    storage.setItem(key, JSON.stringify(value))
+    draftKept.value = storage.persistence === 'memory' ? 'not-kept' : storage.isDurable(key) ? 'kept' : 'too-long'
   }, { deep: true, flush: 'sync' })
 
-  return { saveCall }
+  /** Another agent's wrap-up leaves the screen but stays stored for its owner's next sign-in. */
+  function park(): void {
+    clearAnswerTimer()
+    clearEngagementTimer()
+    clearSaveRetry()
+    ctx.go({ type: 'completed' })
+    call.value = null
+    wrapUp.value = emptyWrapUp()
+    owner = null
+  }
+  function resume(agentId: string): void {
+    const draft = readDraft(storage, agentId)
+    if (!draft || phase.value !== 'idle')
+      return
+    owner = agentId
+    call.value = draft.call
+    wrapUp.value = { ...emptyWrapUp(), outcomeId: draft.outcomeId, notes: draft.notes }
+    phase.value = 'ended'
+  }
+  watch(() => agent.signedIn, (signedIn, was) => {
+    if (signedIn) {
+      if (inWrapUp.value && owner !== agent.agentId)
+        park()
+      resume(agent.agentId)
+    }
+    else if (was && agent.registration === 'unregistered' && inWrapUp.value) {
+      // Signed out by the agent: whoever signs in next must not see these notes.
+      park()
+    }
+  })
+
+  return { saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept }
 }

@@ -19,7 +19,7 @@ export function mountWith(component: Component, options: {
   const ports = {
     sip: new FakeSip(),
     hubspot: new FakeHubSpot(),
-    storage: new MemoryStorage(),
+    storage: new MemoryStorage('local'),
     config: { ...testConfig },
     now: () => 1_700_000_000_000,
   }

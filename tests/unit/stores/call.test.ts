@@ -295,7 +295,7 @@ describe('call store: wrap-up', () => {
   })
 
   it('keeps the notes as typed across a reload until the call is completed', async () => {
-    const storage = new MemoryStorage()
+    const storage = new MemoryStorage('local')
     const { call } = await ended(storage)
     call.wrapUp.notes = 'half a thought'
     call.wrapUp.outcomeId = BUSY

@@ -241,6 +241,7 @@ describe('ringback', () => {
     await useAgentStore().signIn({ extension: '1003', password: 'pw', displayName: '' })
     const call = useCallStore()
     await call.dial('608', { fromHubSpot: false })
+    h.hubspot.emit('engagementCreated', { engagementId: 1 })
     h.sip.emit('callProgress', { callId: 'call-1@test', statusCode: 180, earlyMedia: false })
     expect(call.earlyMedia).toBe(false)
     h.sip.emit('callProgress', { callId: 'call-1@test', statusCode: 183, earlyMedia: true })

@@ -14,6 +14,7 @@ async function inWrapUp() {
   await useAgentStore().signIn({ extension: '1007', password: 'pw', displayName: '' })
   h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460600' } })
   for (let i = 0; i < 5; i++) await Promise.resolve()
+  h.hubspot.emit('engagementCreated', { engagementId: 5001 })
   h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'hangup', by: 'remote' } })
   expect(call.phase).toBe('ended')
   return { h, call }

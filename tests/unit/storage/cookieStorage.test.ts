@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { COOKIE_BUDGET_BYTES, CookieStorage, partitionedCookieStorage } from '@/storage/cookieStorage'
+import { FakeCookieJar } from './fakeCookieJar'
+
+describe('CookieStorage (partitioned cookies)', () => {
+  it('writes Partitioned, Secure, SameSite=None cookies that outlive the page', () => {
+    const jar = new FakeCookieJar()
+    new CookieStorage(jar).setItem('softphone:agent', '{"extension":"1001"}')
+    const attributes = [...jar.cookies.values()].map(c => c.attributes)
+    expect(attributes.length).toBeGreaterThan(0)
+    for (const a of attributes)
+      expect(a).toMatchObject({ partitioned: true, secure: true, sameSite: 'None', path: '/', expires: 30 })
+  })
+
+  it('round-trips a long value with every kind of character over several cookies', () => {
+    const jar = new FakeCookieJar()
+    const storage = new CookieStorage(jar)
+    const value = `${'Notes; with=semicolons, commas "quotes" \n newlines ü 漢字 🙂 '.repeat(60)}`.slice(0, 3_500)
+    storage.setItem('draft', value)
+    expect(jar.cookies.size).toBeGreaterThan(2)
+    expect(storage.getItem('draft')).toBe(value)
+    storage.setItem('draft', 'short now')
+    expect(storage.getItem('draft')).toBe('short now')
+    expect(jar.cookies.size).toBe(2)
+    storage.removeItem('draft')
+    expect(jar.cookies.size).toBe(0)
+    expect(storage.getItem('draft')).toBeNull()
+  })
+
+  it('refuses (QuotaExceededError) a value past the budget and leaves the stored one and the others alone', () => {
+    const jar = new FakeCookieJar()
+    const storage = new CookieStorage(jar)
+    storage.setItem('softphone:agent', '{"extension":"1001"}')
+    storage.setItem('draft', 'first version')
+    expect(() => storage.setItem('draft', 'x'.repeat(COOKIE_BUDGET_BYTES))).toThrow(expect.objectContaining({ name: 'QuotaExceededError' }))
+    expect(storage.getItem('draft')).toBe('first version')
+    expect(storage.getItem('softphone:agent')).toBe('{"extension":"1001"}')
+  })
+
+  it('treats a value with a missing chunk (evicted by the browser) as absent, not as a torn value', () => {
+    const jar = new FakeCookieJar()
+    const storage = new CookieStorage(jar)
+    storage.setItem('draft', 'y'.repeat(7_000))
+    jar.remove('sp.draft.1')
+    expect(storage.getItem('draft')).toBeNull()
+  })
+
+  it('is unavailable when the browser keeps no cookie', () => {
+    const dropAll = { get: () => undefined, set: () => undefined, remove: () => undefined }
+    expect(partitionedCookieStorage(dropAll as never)).toBeNull()
+    expect(partitionedCookieStorage(new FakeCookieJar() as never)).toBeInstanceOf(CookieStorage)
+  })
+})

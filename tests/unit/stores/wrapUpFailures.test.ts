@@ -1,0 +1,212 @@
+/**
+ * The wrap-up when HubSpot fails: no engagement, a save before the engagement exists, saves that keep
+ * failing, and drafts that must never follow the wrong agent. HubSpot must never lock the agent out of calling.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { useAgentStore } from '@/stores/agent'
+import { useCallStore } from '@/stores/call'
+import { draftKey, ENGAGEMENT_NEVER_CREATED, ENGAGEMENT_WAIT_MS } from '@/stores/call/wrapUp'
+import type { Harness } from '../fakes'
+import { createHarness, MemoryStorage } from '../fakes'
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await Promise.resolve()
+}
+
+async function endedCall(options: { storage?: MemoryStorage, extension?: string, engagement?: 'created' | 'failed' | 'pending' } = {}) {
+  const h = createHarness({ storage: options.storage })
+  const agent = useAgentStore()
+  await agent.signIn({ extension: options.extension ?? '1001', password: 'pw', displayName: '' })
+  const call = useCallStore()
+  h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460602' } })
+  await settle()
+  if (options.engagement === 'created' || options.engagement === undefined)
+    h.hubspot.emit('engagementCreated', { engagementId: 4242 })
+  if (options.engagement === 'failed')
+    h.hubspot.emit('engagementCreateFailed', { message: 'Simulated: HubSpot could not create the engagement.' })
+  h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'rejected', statusCode: 486, reasonPhrase: 'Busy Here' } })
+  expect(call.phase).toBe('ended')
+  return { h, agent, call }
+}
+const completed = (h: Harness) => h.hubspot.sent.filter(m => m.type === 'callCompleted')
+
+describe('HubSpot never created the engagement', () => {
+  it('says HubSpot has no record, sends no callCompleted, and lets the agent close the wrap-up (asked once when there are notes)', async () => {
+    const { h, call } = await endedCall({ engagement: 'failed' })
+    expect(call.noRecord).toBe(true)
+    call.wrapUp.notes = 'Customer wants a quote'
+    call.saveCall()
+    expect(completed(h)).toHaveLength(0)
+    call.requestClose()
+    expect(call.wrapUp.confirmingClose).toBe(true)
+    expect(call.phase).toBe('ended')
+    call.cancelClose()
+    expect(call.wrapUp.confirmingClose).toBe(false)
+    expect(call.wrapUp.notes).toBe('Customer wants a quote')
+    call.requestClose()
+    call.confirmClose()
+    expect(call.phase).toBe('idle')
+    expect(h.storage.getItem(draftKey('1001@pbx.test'))).toBeNull()
+    expect(completed(h)).toHaveLength(0)
+  })
+
+  it('closes at once when nothing was typed, and the next dial goes out', async () => {
+    const { h, call } = await endedCall({ engagement: 'failed' })
+    h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460600' } })
+    await settle()
+    expect(h.sip.actions.filter(a => a.startsWith('call:'))).toHaveLength(1)
+    expect(h.hubspot.last('sendError')).toEqual({ message: 'Close the last call\'s wrap-up before placing another one: HubSpot has no record of it to save.' })
+    call.requestClose()
+    expect(call.phase).toBe('idle')
+    h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460600' } })
+    await settle()
+    expect(h.sip.actions.filter(a => a.startsWith('call:'))).toHaveLength(2)
+  })
+
+  it('a closed wrap-up does not come back after a reload or a sign-out and sign-in', async () => {
+    const storage = new MemoryStorage('local')
+    const { call, agent } = await endedCall({ storage, engagement: 'failed' })
+    call.wrapUp.notes = 'copied elsewhere'
+    call.requestClose()
+    call.confirmClose()
+    await agent.signOut()
+    await agent.signIn({ extension: '1001', password: 'pw', displayName: '' })
+    expect(call.phase).toBe('idle')
+    createHarness({ storage })
+    expect(useCallStore().phase).toBe('idle')
+  })
+
+  it('the no-record state survives a reload, so the agent can still copy the notes and close it', async () => {
+    const storage = new MemoryStorage('local')
+    const { call } = await endedCall({ storage, engagement: 'failed' })
+    call.wrapUp.notes = 'still here'
+    createHarness({ storage })
+    const reloaded = useCallStore()
+    expect(reloaded.phase).toBe('ended')
+    expect(reloaded.noRecord).toBe(true)
+    expect(reloaded.wrapUp.notes).toBe('still here')
+  })
+})
+
+describe('Save before HubSpot has created the engagement', () => {
+  it('waits for the engagement and then sends callCompleted once, with its id', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await endedCall({ engagement: 'pending' })
+    call.wrapUp.notes = 'quick save'
+    call.saveCall()
+    expect(call.wrapUp.waitingForEngagement).toBe(true)
+    expect(call.wrapUp.saving).toBe(true)
+    expect(completed(h)).toHaveLength(0)
+    call.saveCall() // a second click changes nothing
+    vi.advanceTimersByTime(2_000)
+    h.hubspot.emit('engagementCreated', { engagementId: 777 })
+    expect(call.wrapUp.waitingForEngagement).toBe(false)
+    expect(completed(h)).toHaveLength(1)
+    expect(completed(h)[0]!.data).toMatchObject({ engagementId: 777, externalCallId: 'call-1@test' })
+    h.hubspot.emit('engagementUpdated', { engagementId: 777 })
+    expect(call.phase).toBe('idle')
+    expect(completed(h)).toHaveLength(1)
+  })
+
+  it('stops waiting when the creation fails: no record, nothing sent', async () => {
+    const { h, call } = await endedCall({ engagement: 'pending' })
+    call.saveCall()
+    h.hubspot.emit('engagementCreateFailed', { message: 'Portal over its limit.' })
+    expect(call.wrapUp.saving).toBe(false)
+    expect(call.wrapUp.waitingForEngagement).toBe(false)
+    expect(call.noRecord).toBe(true)
+    expect(call.call?.engagementFailure).toBe('Portal over its limit.')
+    expect(completed(h)).toHaveLength(0)
+  })
+
+  it('gives up after ENGAGEMENT_WAIT_MS: no record; a late engagement makes the call saveable again', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await endedCall({ engagement: 'pending' })
+    call.saveCall()
+    vi.advanceTimersByTime(ENGAGEMENT_WAIT_MS - 1)
+    expect(call.wrapUp.waitingForEngagement).toBe(true)
+    vi.advanceTimersByTime(1)
+    expect(call.noRecord).toBe(true)
+    expect(call.call?.engagementFailure).toBe(ENGAGEMENT_NEVER_CREATED)
+    expect(call.wrapUp.saving).toBe(false)
+    h.hubspot.emit('engagementCreated', { engagementId: 9 })
+    expect(call.noRecord).toBe(false)
+    call.saveCall()
+    expect(completed(h)[0]!.data).toMatchObject({ engagementId: 9 })
+  })
+})
+
+describe('a save HubSpot keeps refusing', () => {
+  it('can be closed instead of retried for ever', async () => {
+    const { h, call } = await endedCall()
+    call.wrapUp.notes = 'notes'
+    call.saveCall()
+    h.hubspot.emit('engagementUpdateFailed', { message: 'HubSpot is down.' })
+    expect(call.wrapUp.error).toContain('HubSpot is down.')
+    call.requestClose()
+    call.confirmClose()
+    expect(call.phase).toBe('idle')
+  })
+})
+
+describe('drafts belong to one agent', () => {
+  it('sign-out parks the wrap-up; another agent never sees it; its owner gets it back on sign-in', async () => {
+    const storage = new MemoryStorage('local')
+    const { call, agent } = await endedCall({ storage, extension: '1001' })
+    call.wrapUp.notes = 'agent 1001 notes'
+    await agent.signOut()
+    expect(call.phase).toBe('idle')
+    expect(call.wrapUp.notes).toBe('')
+
+    // After a reload the signed-out agent's wrap-up does not show to whoever is at the browser.
+    createHarness({ storage })
+    const reloaded = useCallStore()
+    const next = useAgentStore()
+    expect(reloaded.phase).toBe('idle')
+    await next.signIn({ extension: '1002', password: 'pw', displayName: '' })
+    expect(reloaded.phase).toBe('idle')
+    await next.signOut()
+    await next.signIn({ extension: '1001', password: 'pw', displayName: '' })
+    expect(reloaded.phase).toBe('ended')
+    expect(reloaded.wrapUp.notes).toBe('agent 1001 notes')
+  })
+
+  it('a reload without sign-out brings the wrap-up back before the agent signs in again', async () => {
+    const storage = new MemoryStorage('local')
+    const { call } = await endedCall({ storage })
+    call.wrapUp.notes = 'mid-thought'
+    createHarness({ storage })
+    expect(useCallStore().wrapUp.notes).toBe('mid-thought')
+  })
+
+  it('a reload after HubSpot confirmed the save brings nothing back', async () => {
+    const storage = new MemoryStorage('local')
+    const { h, call } = await endedCall({ storage })
+    call.saveCall()
+    h.hubspot.emit('engagementUpdated', { engagementId: 4242 })
+    createHarness({ storage })
+    expect(useCallStore().phase).toBe('idle')
+  })
+})
+
+describe('what the wrap-up says about keeping the draft', () => {
+  it('kept where the storage is durable, not kept on memory, too long when the browser refuses the write', async () => {
+    const durable = await endedCall({ storage: new MemoryStorage('local') })
+    durable.call.wrapUp.notes = 'x'
+    expect(durable.call.draftKept).toBe('kept')
+
+    const memory = await endedCall({ storage: new MemoryStorage('memory') })
+    expect(memory.call.draftKept).toBe('not-kept')
+
+    const storage = new MemoryStorage('cookie')
+    storage.isDurable = (key: string) => (storage.getItem(key)?.length ?? 0) < 2_000
+    const limited = await endedCall({ storage })
+    expect(limited.call.draftKept).toBe('kept')
+    limited.call.wrapUp.notes = 'n'.repeat(3_000)
+    expect(limited.call.draftKept).toBe('too-long')
+  })
+})
