@@ -68,6 +68,8 @@ async function start(): Promise<void> {
   }))
   window.addEventListener('online', () => sip.reconnectNow())
   const storage = browserStorage()
+  // Where the drafts go in this browser (local, cookie, memory): shown to tests and support, never a secret.
+  document.documentElement.dataset.storage = storage.persistence
   const app = createApp(App)
   app.use(createPinia())
   providePorts(app, { sip, hubspot, config, storage, now: Date.now })

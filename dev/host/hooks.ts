@@ -37,8 +37,10 @@ export interface HostControls {
   setFailUpdate: (fail: boolean) => void
   /** Send VISIBILITY_CHANGED. */
   setVisibility: (visibility: { isMinimized: boolean, isHidden: boolean }) => boolean
-  /** Delay before answering OUTGOING_CALL_STARTED / CALL_COMPLETED (default 200 ms, HubSpot is not instant). */
+  /** Delay before answering OUTGOING_CALL_STARTED / CALL_COMPLETED (default 200 ms, HubSpot is not instant); sets the creation delay too. */
   setReplyDelay: (ms: number) => void
+  /** Delay before answering OUTGOING_CALL_STARTED / INCOMING_CALL with CREATE_ENGAGEMENT_SUCCEEDED or _FAILED (default 200 ms). */
+  setCreateDelay: (ms: number) => void
   /** Send any message, e.g. a malformed DIAL_NUMBER. False if the widget is not synced yet. */
   send: (type: string, data?: unknown) => boolean
   /** True once the widget answered SYNC. */

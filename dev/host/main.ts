@@ -35,6 +35,7 @@ const ui = {
   minimized: element('#minimized', HTMLInputElement),
   hidden: element('#hidden', HTMLInputElement),
   replyDelay: element('#reply-delay', HTMLInputElement),
+  createDelay: element('#create-delay', HTMLInputElement),
   reload: element('#reload', HTMLButtonElement),
   widgetUrl: element('#widget-url', HTMLAnchorElement),
   widgetContainer: element('#widget-container', HTMLElement),
@@ -62,9 +63,30 @@ const state = {
   failCreate: false,
   failUpdate: false,
   replyDelayMs: 200,
+  /** How long HubSpot takes to answer OUTGOING_CALL_STARTED / INCOMING_CALL with the engagement (its API round trip). */
+  createDelayMs: 200,
   nextEngagementId: 5_000_001,
   /** engagementId → externalCallId, to check what the widget sends back. */
   engagements: new Map<number, string>(),
+}
+
+// HubSpot's engagements outlive a reload of its tab: keep them in the host page's own (first-party) session storage.
+const ENGAGEMENTS_KEY = 'host-simulator:engagements'
+try {
+  const saved: unknown = JSON.parse(sessionStorage.getItem(ENGAGEMENTS_KEY) ?? '[]')
+  if (Array.isArray(saved)) {
+    for (const entry of saved) {
+      if (Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string')
+        state.engagements.set(entry[0], entry[1])
+    }
+  }
+  state.nextEngagementId = Math.max(state.nextEngagementId, ...[...state.engagements.keys()].map(id => id + 1))
+} catch {
+  // A corrupt entry: start afresh.
+}
+function rememberEngagement(engagementId: number, externalCallId: string): void {
+  state.engagements.set(engagementId, externalCallId)
+  sessionStorage.setItem(ENGAGEMENTS_KEY, JSON.stringify([...state.engagements]))
 }
 
 // ---------------------------------------------------------------- timeline
@@ -195,20 +217,20 @@ function showAlert(text: string | null): void {
 
 // ---------------------------------------------------------------- HubSpot behaviour
 
-function later(action: () => void): void {
-  window.setTimeout(action, state.replyDelayMs)
+function later(action: () => void, delayMs = state.replyDelayMs): void {
+  window.setTimeout(action, delayMs)
 }
 
 function answerOutgoingCall(data: UnknownRecord): void {
   const externalCallId = typeof data.externalCallId === 'string' ? data.externalCallId : undefined
   if (data.createEngagement !== true) return // HubSpot only creates an engagement when asked to.
   if (state.failCreate) {
-    later(() => host.post('CREATE_ENGAGEMENT_FAILED', { message: 'Simulated: HubSpot could not create the engagement.', externalCallId }))
+    later(() => host.post('CREATE_ENGAGEMENT_FAILED', { message: 'Simulated: HubSpot could not create the engagement.', externalCallId }), state.createDelayMs)
     return
   }
   const engagementId = state.nextEngagementId++
-  state.engagements.set(engagementId, externalCallId ?? '')
-  later(() => host.post('CREATE_ENGAGEMENT_SUCCEEDED', { engagementId, externalCallId }))
+  rememberEngagement(engagementId, externalCallId ?? '')
+  later(() => host.post('CREATE_ENGAGEMENT_SUCCEEDED', { engagementId, externalCallId }), state.createDelayMs)
 }
 
 function answerCallCompleted(data: UnknownRecord): void {
@@ -409,6 +431,10 @@ ui.replyDelay.addEventListener('change', () => {
   const ms = ui.replyDelay.valueAsNumber
   if (Number.isFinite(ms) && ms >= 0) state.replyDelayMs = ms
 })
+ui.createDelay.addEventListener('change', () => {
+  const ms = ui.createDelay.valueAsNumber
+  if (Number.isFinite(ms) && ms >= 0) state.createDelayMs = ms
+})
 ui.reload.addEventListener('click', () => {
   iframe.src = src.href
 })
@@ -466,6 +492,11 @@ const controls: HostControls = {
   setReplyDelay: (ms) => {
     state.replyDelayMs = Math.max(0, ms)
     ui.replyDelay.value = String(state.replyDelayMs)
+    controls.setCreateDelay(ms)
+  },
+  setCreateDelay: (ms) => {
+    state.createDelayMs = Math.max(0, ms)
+    ui.createDelay.value = String(state.createDelayMs)
   },
   send: (type, data) => host.post(type, data),
   isReady: () => host.isReady,

@@ -12,8 +12,9 @@ import { chromiumLaunchOptions } from './chromium.mjs'
 
 export type { HostLogEntry }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch(chromiumLaunchOptions())
+/** Chromium with the browser's real storage default, or (`storage: 'denied'`) the iframe denied all storage but partitioned cookies. */
+export async function launchBrowser(options: { storage?: 'partitioned' | 'denied' } = {}): Promise<Browser> {
+  return chromium.launch(chromiumLaunchOptions(options))
 }
 
 function instrumentMedia(): void {
@@ -93,9 +94,9 @@ export async function openSimulator(browser: Browser, query: Record<string, stri
 
 /** Signs in through the softphone's own form, as an agent would. */
 export async function signIn(sim: Simulator, extension = '1001', password = `test${extension}`): Promise<void> {
-  await sim.widget.getByLabel('Extension').fill(extension)
-  await sim.widget.getByLabel('Password').fill(password)
-  await sim.widget.getByRole('button', { name: 'Sign in' }).click()
+  await sim.widget.getByLabel('Extension', { exact: true }).fill(extension)
+  await sim.widget.getByLabel('Password', { exact: true }).fill(password)
+  await sim.widget.getByRole('button', { name: 'Sign in', exact: true }).click()
 }
 
 export interface MediaReport {

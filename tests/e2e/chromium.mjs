@@ -1,14 +1,28 @@
 // How this project launches Debian's Chromium headless, for the e2e tests and the bench alike:
-// fake media, no background traffic (this machine's network is closed), and Chrome's default
-// third-party storage (the blocked case is covered by unit tests).
+// fake media, no background traffic (this machine's network is closed), and a chosen storage policy
+// for HubSpot's cross-site iframe.
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
 /**
- * playwright-core launch options. `microphone: 'grant'` answers every permission prompt with
- * yes (the fake microphone), `'deny'` with no.
+ * Features playwright-core disables that keep a headless run quiet on this closed network. Chromium
+ * honours only the last `--disable-features`, so passing this list replaces playwright-core's own,
+ * which also disables `ThirdPartyStoragePartitioning`: with our list the browser keeps its real
+ * default, storage partitioned per top-level site (what agents' Chrome does). tests/e2e/storage.e2e.ts
+ * checks what each policy gives the widget, so a change here cannot hide a fault.
  */
-export function chromiumLaunchOptions({ microphone = 'grant' } = {}) {
+const QUIET_FEATURES = ['MediaRouter', 'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'LensOverlay']
+
+/**
+ * playwright-core launch options.
+ * - `microphone`: `'grant'` answers every permission prompt with yes (the fake microphone), `'deny'` with no.
+ * - `storage`: `'partitioned'` (default) is the browser's real default: the widget's iframe gets its own
+ *   `localStorage` under HubSpot's site. `'denied'` is the hostile case: storage partitioning off and
+ *   third-party cookies blocked (enterprise policies, strict privacy settings; also playwright-core's own
+ *   default), where the iframe gets no `localStorage`, `sessionStorage`, IndexedDB or CacheStorage but
+ *   still keeps partitioned cookies (CHIPS).
+ */
+export function chromiumLaunchOptions({ microphone = 'grant', storage = 'partitioned' } = {}) {
   const args = [
     microphone === 'grant' ? '--use-fake-ui-for-media-stream' : '--deny-permission-prompts',
     '--use-fake-device-for-media-stream',
@@ -18,8 +32,11 @@ export function chromiumLaunchOptions({ microphone = 'grant' } = {}) {
     '--disable-sync',
     '--no-first-run',
     '--disable-gpu',
-    '--disable-features=TrackingProtection3pcd',
   ]
+  if (storage === 'partitioned')
+    args.push(`--disable-features=${QUIET_FEATURES.join(',')}`)
+  else if (storage !== 'denied')
+    throw new Error(`chromiumLaunchOptions: storage must be 'partitioned' or 'denied', not ${storage}`)
   if (process.getuid?.() === 0)
     args.push('--no-sandbox')
   return { executablePath: CHROMIUM_PATH, headless: true, args }

@@ -72,19 +72,31 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
 
   // --- the engagement --------------------------------------------------------
   hubspot.on('engagementCreated', ({ engagementId }) => {
-    const current = call.value
+    const current = call.value ?? parkedCall()
     if (!current || current.engagementId !== null)
       return
     current.engagementId = engagementId
     current.engagementFailure = null
+    if (!call.value)
+      storeParked(current)
   })
   hubspot.on('engagementCreateFailed', ({ message }) => {
-    const current = call.value
+    const current = call.value ?? parkedCall()
     if (!current || current.engagementId !== null)
       return
     current.engagementFailure = message
-    if (!inWrapUp.value)
+    if (!call.value)
+      storeParked(current)
+    else if (!inWrapUp.value)
       ctx.notify('info', `HubSpot could not create the call record (${message}). The call goes on.`)
+  })
+  // A reloaded widget hears the engagement of the call HubSpot still has open in its SYNC (onReady).
+  hubspot.on('ready', ({ engagementId }) => {
+    const current = call.value
+    if (engagementId !== undefined && current && inWrapUp.value && current.engagementId === null) {
+      current.engagementId = engagementId
+      current.engagementFailure = null
+    }
   })
 
   let engagementTimer: ReturnType<typeof setTimeout> | undefined
@@ -174,6 +186,11 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
   hubspot.on('engagementUpdated', () => {
     if (inWrapUp.value && wrapUp.value.saving && !wrapUp.value.waitingForEngagement)
       finishWrapUp()
+    else if (!inWrapUp.value && parked?.saving) {
+      // Saved while its agent signed out: nothing is left to bring back.
+      storage.removeItem(draftKey(parked.owner))
+      parked = null
+    }
   })
 
   // A failed callCompleted is sent again on its own (2, 4, 8, 16, then every 30 s) for as
@@ -247,11 +264,25 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     draftKept.value = storage.persistence === 'memory' ? 'not-kept' : storage.isDurable(key) ? 'kept' : 'too-long'
   }, { deep: true, flush: 'sync' })
 
+  /**
+   * The wrap-up parked at a sign-out: HubSpot's answers that arrive for it afterwards (the engagement's
+   * creation, the confirmation of a save in flight) still update what its owner will get back.
+   */
+  let parked: { owner: string, saving: boolean } | null = null
+  function parkedCall(): CallRecord | null {
+    return parked ? readDraft(storage, parked.owner)?.call ?? null : null
+  }
+  function storeParked(record: CallRecord): void {
+    const draft = parked && readDraft(storage, parked.owner)
+    if (parked && draft)
+      storage.setItem(draftKey(parked.owner), JSON.stringify({ ...draft, call: record }))
+  }
   /** Another agent's wrap-up leaves the screen but stays stored for its owner's next sign-in. */
   function park(): void {
     clearAnswerTimer()
     clearEngagementTimer()
     clearSaveRetry()
+    parked = owner === null ? null : { owner, saving: wrapUp.value.saving && !wrapUp.value.waitingForEngagement }
     ctx.go({ type: 'completed' })
     call.value = null
     wrapUp.value = emptyWrapUp()
@@ -261,6 +292,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     const draft = readDraft(storage, agentId)
     if (!draft || phase.value !== 'idle')
       return
+    parked = null
     owner = agentId
     call.value = draft.call
     wrapUp.value = { ...emptyWrapUp(), outcomeId: draft.outcomeId, notes: draft.notes }

@@ -175,6 +175,39 @@ describe('drafts belong to one agent', () => {
     expect(reloaded.wrapUp.notes).toBe('agent 1001 notes')
   })
 
+  it('HubSpot\'s answers that arrive after the sign-out still reach the parked wrap-up', async () => {
+    const storage = new MemoryStorage('local')
+    const { h, call, agent } = await endedCall({ storage, engagement: 'pending' })
+    call.wrapUp.notes = 'signed out too fast'
+    await agent.signOut()
+    h.hubspot.emit('engagementCreated', { engagementId: 31 })
+    await agent.signIn({ extension: '1001', password: 'pw', displayName: '' })
+    expect(call.call?.engagementId).toBe(31)
+    call.saveCall()
+    expect(completed(h).at(-1)!.data).toMatchObject({ engagementId: 31 })
+  })
+
+  it('a save confirmed after its agent signed out does not come back', async () => {
+    const storage = new MemoryStorage('local')
+    const { h, call, agent } = await endedCall({ storage })
+    call.saveCall()
+    await agent.signOut()
+    h.hubspot.emit('engagementUpdated', { engagementId: 4242 })
+    await agent.signIn({ extension: '1001', password: 'pw', displayName: '' })
+    expect(call.phase).toBe('idle')
+  })
+
+  it('a reloaded widget takes the engagement id HubSpot gives in its SYNC for the open wrap-up', async () => {
+    const storage = new MemoryStorage('local')
+    const { call } = await endedCall({ storage, engagement: 'pending' })
+    call.wrapUp.notes = 'reloaded before HubSpot answered'
+    const h = createHarness({ storage })
+    const reloaded = useCallStore()
+    h.hubspot.emit('ready', { engagementId: 55, iframeLocation: 'remote' })
+    reloaded.saveCall()
+    expect(completed(h).at(-1)!.data).toMatchObject({ engagementId: 55 })
+  })
+
   it('a reload without sign-out brings the wrap-up back before the agent signs in again', async () => {
     const storage = new MemoryStorage('local')
     const { call } = await endedCall({ storage })
