@@ -86,7 +86,11 @@ try {
 }
 function rememberEngagement(engagementId: number, externalCallId: string): void {
   state.engagements.set(engagementId, externalCallId)
-  sessionStorage.setItem(ENGAGEMENTS_KEY, JSON.stringify([...state.engagements]))
+  try {
+    sessionStorage.setItem(ENGAGEMENTS_KEY, JSON.stringify([...state.engagements]))
+  } catch {
+    // A browser that blocks all site data: HubSpot's tab forgets its engagements on reload.
+  }
 }
 
 // ---------------------------------------------------------------- timeline

@@ -4,7 +4,10 @@
  * script runs) to keep the peer connections and getUserMedia streams it made,
  * so tests can read getStats and check that media was released.
  */
-import type { Browser, Frame, FrameLocator, Page } from 'playwright-core'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { inject } from 'vitest'
 import type { HostLogEntry } from '../../dev/host/hooks'
@@ -15,6 +18,18 @@ export type { HostLogEntry }
 /** Chromium with the browser's real storage default, or (`storage: 'denied'`) the iframe denied all storage but partitioned cookies. */
 export async function launchBrowser(options: { storage?: 'partitioned' | 'denied' } = {}): Promise<Browser> {
   return chromium.launch(chromiumLaunchOptions(options))
+}
+
+/**
+ * The strictest browser: the storage-denied one whose profile also blocks every cookie (Chrome's
+ * "Block all cookies" setting, `profile.default_content_setting_values.cookies = 2`), so HubSpot's
+ * iframe can keep nothing across a reload. A persistent context, since the setting is a profile's.
+ */
+export async function launchNoStorageContext(): Promise<BrowserContext> {
+  const profile = mkdtempSync(join(tmpdir(), 'softphone-no-storage-'))
+  mkdirSync(join(profile, 'Default'))
+  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }))
+  return chromium.launchPersistentContext(profile, chromiumLaunchOptions({ storage: 'denied' }))
 }
 
 function instrumentMedia(): void {
@@ -55,8 +70,8 @@ export interface Simulator {
   dial: (phoneNumber: string) => Promise<void>
 }
 
-export async function openSimulator(browser: Browser, query: Record<string, string> = {}): Promise<Simulator> {
-  const context = await browser.newContext()
+export async function openSimulator(browser: Browser | BrowserContext, query: Record<string, string> = {}): Promise<Simulator> {
+  const context = 'newContext' in browser ? await browser.newContext() : browser
   await context.addInitScript(instrumentMedia)
   const page = await context.newPage()
   page.on('pageerror', error => console.error('[page error]', error))

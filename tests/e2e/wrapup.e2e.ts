@@ -3,10 +3,10 @@
  * storage, against the real Asterisk and the real SDK on both sides. HubSpot must never lock the
  * agent out of calling, and nothing typed may be lost where the browser lets anything be kept.
  */
-import type { Browser } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostLogEntry, Simulator } from './browser'
-import { backOnDialer, launchBrowser, openSimulator, saveCall, signIn } from './browser'
+import { backOnDialer, launchBrowser, launchNoStorageContext, openSimulator, saveCall, signIn } from './browser'
 
 const AGENT = '1001'
 const BUSY = '602'
@@ -17,7 +17,7 @@ const NO_ANSWER_OUTCOME = '73a0d17f-1163-4015-bdd5-ec830791da20'
 const count = async (sim: Simulator, type: string, dir: 'in' | 'out' = 'in'): Promise<number> =>
   (await sim.log()).filter(e => e.dir === dir && e.type === type).length
 
-async function signedInSimulator(browser: Browser): Promise<Simulator> {
+async function signedInSimulator(browser: Browser | BrowserContext): Promise<Simulator> {
   const sim = await openSimulator(browser)
   await sim.page.evaluate(() => window.__host.setReplyDelay(0))
   await signIn(sim, AGENT)
@@ -196,5 +196,27 @@ describe('in a browser that denies HubSpot\'s iframe its storage (third-party co
     await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     expect(await sim.widget.getByLabel(/^Notes/).inputValue()).toBe('Agent 1001 only')
     await saveCall(sim)
+  })
+})
+
+describe('in a browser that keeps nothing for HubSpot\'s iframe (all cookies blocked as well)', () => {
+  let context: BrowserContext
+  let sim: Simulator
+  beforeAll(async () => {
+    context = await launchNoStorageContext()
+    sim = await signedInSimulator(context)
+  })
+  afterAll(async () => {
+    await context?.close()
+  })
+
+  it('calling still works, and the wrap-up itself says a reload would lose the notes', async () => {
+    expect(await storagePolicy(sim)).toBe('memory')
+    await busyCall(sim)
+    await sim.widget.getByTestId('draft-storage').filter({ hasText: 'This browser lets the softphone keep nothing across a reload: save the call before you reload HubSpot, or these notes are lost.' }).waitFor()
+    await sim.widget.getByLabel(/^Notes/).fill('Kept in memory until saved')
+    const completed = await count(sim, 'CALL_COMPLETED')
+    await saveCall(sim)
+    expect(((await sim.waitForMessage('CALL_COMPLETED', completed + 1)).data as { engagementProperties: { hs_call_body: string } }).engagementProperties.hs_call_body).toBe('Kept in memory until saved')
   })
 })
