@@ -60,8 +60,8 @@ export async function run(argv, { env = process.env, fetchImpl = fetch, sleep, s
     exitCode = await perform(action, options, { env, fetchImpl, sleep, stdout, stderr })
   }
   common(program.command('get').description('print the current settings')).action(act('get'))
-  common(settings(program.command('create').description('POST: create the settings (name, url, width and height required)'))).action(act('create'))
-  common(settings(program.command('update').description('PATCH: change the settings given'))).action(act('update'))
+  settings(common(program.command('create').description('POST: create the settings (name, url, width and height required)'))).action(act('create'))
+  settings(common(program.command('update').description('PATCH: change the settings given'))).action(act('update'))
   common(program.command('delete').description('DELETE the settings')).action(act('delete'))
 
   try {
