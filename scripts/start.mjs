@@ -31,34 +31,42 @@ let server
 let stopRequested = null
 let stopping = null
 
+const PARENT_GONE = 'the parent process exited'
+
 async function stop(reason) {
+  // After a hang-up or without a parent the terminal may be gone: nothing may fail on writing to it.
+  const quiet = reason === 'SIGHUP' || reason === PARENT_GONE
   stopping ??= (async () => {
-    if (reason)
+    if (!quiet)
       console.log(`\n  ${reason}: stopping …`)
     await server?.close()
     if (pbxStartedHere)
-      await pbx('down')
+      await pbx('down', quiet ? 'ignore' : 'inherit')
   })()
   await stopping
   process.exit(0)
 }
 
-for (const signal of STOP_SIGNALS) {
-  process.on(signal, () => {
-    // During start-up, finish the current step first so nothing is left half-started.
-    if (starting)
-      stopRequested ??= signal
-    else
-      void stop(signal)
-  })
+function requestStop(reason) {
+  // During start-up, finish the current step first so nothing is left half-started.
+  if (starting)
+    stopRequested ??= reason
+  else
+    void stop(reason)
 }
+
+for (const signal of STOP_SIGNALS)
+  process.on(signal, () => requestStop(signal))
+// A closed terminal makes writes fail (EIO/EPIPE): that must not crash us before we clean up.
+process.stdout.on('error', () => {})
+process.stderr.on('error', () => {})
 
 // npm start's npm process dies on SIGHUP without passing it on: when our parent changes
 // (we were re-parented to init or a subreaper), nobody can stop us any more, so we stop.
 const parent = process.ppid
 setInterval(() => {
   if (process.ppid !== parent)
-    void stop('the parent process exited')
+    requestStop(PARENT_GONE)
 }, 500).unref()
 
 const pbxWasRunning = await pbx('status', 'ignore') === 0
