@@ -4,7 +4,7 @@ import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from '@/App.vue'
 import ConfigErrorScreen from '@/components/ConfigErrorScreen.vue'
-import { loadConfig } from '@/config/loadConfig'
+import { describeSources, loadConfig } from '@/config/loadConfig'
 import { browserStorage } from '@/storage/browserStorage'
 import { effectiveAllowedOrigins } from '@/domain/origins'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
@@ -15,8 +15,8 @@ import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
 import { withReconnect } from '@/sip/withReconnect'
 import '@/style.css'
 
-function showSetupScreen(errors: { field: string, message: string }[]): void {
-  createApp(ConfigErrorScreen, { errors }).mount('#app')
+function showSetupScreen(errors: { field: string, message: string }[], sources: string): void {
+  createApp(ConfigErrorScreen, { errors, sources }).mount('#app')
 }
 
 async function start(): Promise<void> {
@@ -32,7 +32,7 @@ async function start(): Promise<void> {
   if (!embedding.ok) {
     // Not HubSpot: no SDK (nothing answers its SYNC), no SIP, just the reason.
     releaseEarlyMessages(false)
-    showSetupScreen([{ field: 'allowedOrigins', message: embedding.message }])
+    showSetupScreen([{ field: 'allowedOrigins', message: embedding.message }], describeSources(loaded.sources))
     return
   }
   installMessageGuard(window, {
@@ -49,7 +49,7 @@ async function start(): Promise<void> {
       hubspot.initialized({ isLoggedIn: false })
       hubspot.sendError({ message: `The softphone is not configured: ${loaded.errors.map(e => `${e.field}: ${e.message}`).join(' ')}` })
     })
-    showSetupScreen(loaded.errors)
+    showSetupScreen(loaded.errors, describeSources(loaded.sources))
     releaseEarlyMessages(true)
     return
   }

@@ -1,41 +1,97 @@
 /**
  * Run-time configuration: `config.json` next to index.html, overridden by the
  * URL's query (an admin registers one widget URL per HubSpot portal).
+ *
+ * A `config.json` that is missing counts as absent, and so does one the server
+ * answers with an HTML page: static hosts (nginx's `try_files … /index.html`,
+ * `vite preview`) answer a missing file with the SPA's index.html. The query then
+ * decides. A file that is there but broken (not JSON, a server error) is reported.
  */
 import type { AppConfig } from '@/domain/config'
 import { parseConfig } from '@/domain/config'
 
+/** The query parameters a widget URL may set (README, "Configuration"). */
+export const QUERY_FIELDS = ['pbxUrl', 'sipDomain', 'iceServers', 'defaultCountry', 'ringTimeoutSeconds', 'debug', 'dtmfMode'] as const
+
+/**
+ * Where the settings came from, for the setup screen.
+ * - `file`: `loaded` (JSON read), `absent` (404), `html` (an HTML page instead: the
+ *   host's SPA fallback for a missing file), `broken` (not JSON, or HTTP/network error).
+ * - `query`: the configuration fields set in the URL's query, in `QUERY_FIELDS` order.
+ */
+export interface ConfigSources {
+  file: 'loaded' | 'absent' | 'html' | 'broken'
+  query: string[]
+}
+
 export type LoadedConfig =
-  | { ok: true, config: AppConfig }
-  | { ok: false, errors: { field: string, message: string }[] }
+  | { ok: true, config: AppConfig, sources: ConfigSources }
+  | { ok: false, errors: { field: string, message: string }[], sources: ConfigSources }
+
+/** True for a body that is an HTML page (JSON never starts with `<`). */
+function isHtml(contentType: string | null, body: string): boolean {
+  return /\btext\/html\b/i.test(contentType ?? '') || body.replace(/^\uFEFF/, '').trimStart().startsWith('<')
+}
 
 export async function loadConfig(
   location: Pick<Location, 'href' | 'search' | 'hostname'>,
   fetchImpl: typeof fetch = fetch,
 ): Promise<LoadedConfig> {
+  const query = new URLSearchParams(location.search)
+  const queryFields = QUERY_FIELDS.filter(field => query.has(field))
   let file: unknown = null
+  let fileState: ConfigSources['file'] = 'absent'
   let fileError: string | null = null
   try {
     const response = await fetchImpl(new URL('config.json', location.href), { cache: 'no-store' })
     if (response.ok) {
-      try {
-        file = await response.json()
+      const body = await response.text()
+      if (isHtml(response.headers.get('content-type'), body)) {
+        fileState = 'html'
       }
-      catch {
-        fileError = 'config.json is not valid JSON.'
+      else {
+        try {
+          file = JSON.parse(body)
+          fileState = 'loaded'
+        }
+        catch {
+          fileState = 'broken'
+          fileError = 'config.json is not valid JSON.'
+        }
       }
     }
     else if (response.status !== 404) {
+      fileState = 'broken'
       fileError = `config.json could not be loaded (HTTP ${response.status}).`
     }
   }
   catch {
+    fileState = 'broken'
     fileError = 'config.json could not be loaded.'
   }
-  const parsed = parseConfig(file, new URLSearchParams(location.search), { hostname: location.hostname })
+  const sources: ConfigSources = { file: fileState, query: queryFields }
+  const parsed = parseConfig(file, query, { hostname: location.hostname })
   if (fileError) {
     const errors = parsed.ok ? [] : parsed.errors
-    return { ok: false, errors: [{ field: 'config.json', message: fileError }, ...errors] }
+    return { ok: false, errors: [{ field: 'config.json', message: fileError }, ...errors], sources }
   }
-  return parsed
+  return { ...parsed, sources }
+}
+
+/** One sentence for the setup screen: which source the settings were read from. */
+export function describeSources(sources: ConfigSources): string {
+  const query = sources.query.length > 0 ? `the widget URL's query (${sources.query.join(', ')})` : null
+  switch (sources.file) {
+    case 'loaded':
+      return query ? `Settings read from config.json, overridden by ${query}.` : 'Settings read from config.json; the widget URL\'s query sets none.'
+    case 'broken':
+      return query ? `config.json could not be used; ${query} was read.` : 'config.json could not be used, and the widget URL\'s query sets nothing.'
+    case 'absent':
+    case 'html': {
+      const file = sources.file === 'html'
+        ? 'config.json counts as absent: the server answered with a web page (its fallback for a missing file)'
+        : 'there is no config.json (not found)'
+      return query ? `Settings read from ${query}; ${file}.` : `No settings found: ${file}, and the widget URL's query sets none.`
+    }
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * Brings up what the end-to-end tests need, or fails loudly saying why:
- * Debian's chromium, debootstrap and nftables (installed with apt when we are root),
+ * Debian's chromium, debootstrap, nftables, nginx, certutil and openssl (installed with apt
+ * when we are root; apt's policy-rc.d decides whether nginx's own service starts),
  * the Asterisk test PBX, and a Vite dev server serving the softphone and the
  * HubSpot host simulator.
  */
@@ -25,6 +26,10 @@ function ensureSystemPackages(): void {
     ['debootstrap', '/usr/sbin/debootstrap'],
     // faults.e2e.ts: a loopback-only rule that makes ICE fail
     ['nftables', '/usr/sbin/nft'],
+    // production.e2e.ts: the build behind nginx over TLS, a throw-away CA in an NSS db
+    ['nginx', '/usr/sbin/nginx'],
+    ['libnss3-tools', '/usr/bin/certutil'],
+    ['openssl', '/usr/bin/openssl'],
   ].filter(([, path]) => !existsSync(path!)).map(([pkg]) => pkg!)
   if (missing.length === 0)
     return
