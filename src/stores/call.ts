@@ -29,6 +29,12 @@ import { emptyWrapUp, readDraft, useWrapUp } from './call/wrapUp'
 export type { CallRecord, InboundCaller, Notice, TransferState, WrapUp } from './call/types'
 export { QUALITY_SAMPLE_MS } from './call/inCall'
 
+/**
+ * A DIAL_NUMBER identical to the previous one within this many ms is a repeat of the same click
+ * (HubSpot has sent duplicates ~20 ms apart, calling-extensions-sdk issue 210) and is ignored.
+ */
+export const DUPLICATE_DIAL_WINDOW_MS = 2000
+
 export const useCallStore = defineStore('call', () => {
   const ports = usePorts()
   const { sip, hubspot, storage, config, now } = ports
@@ -43,6 +49,8 @@ export const useCallStore = defineStore('call', () => {
   const notices = ref<Notice[]>([])
   /** A callEnded that arrived before `sip.call()` resolved with the Call-ID. */
   let earlyEnd: CallEndCause | null = null
+  /** HubSpot's last dial request and when it came (HubSpot has sent one click twice, ~20 ms apart). */
+  let lastHubSpotDial: { key: string, at: number } | null = null
   let noticeId = 0
 
   const active = computed(() => isCallActive(phase.value))
@@ -79,8 +87,11 @@ export const useCallStore = defineStore('call', () => {
 
   /** Dial a number typed by the agent or sent by HubSpot. Returns whether a call was started. */
   async function dial(raw: unknown, options: { fromHubSpot: boolean, region?: string }): Promise<boolean> {
-    if (active.value)
+    if (active.value) {
+      if (options.fromHubSpot && isBeingDialed(raw, options.region))
+        return false
       return refuse('A call is already in progress. Hang up before placing another call.', options.fromHubSpot)
+    }
     if (inWrapUp.value)
       return refuse('Save the last call before placing another one.', options.fromHubSpot)
     if (!agent.isRegistered)
@@ -131,6 +142,18 @@ export const useCallStore = defineStore('call', () => {
     if (earlyEnd)
       finish(earlyEnd)
     return true
+  }
+
+  /**
+   * HubSpot asks again for the call that is already being placed (the same number, not answered
+   * yet): a repeat of the request being served, not a second call and not an error.
+   */
+  function isBeingDialed(raw: unknown, region: string | undefined): boolean {
+    const current = call.value
+    if (!current || current.direction !== 'OUTBOUND' || (phase.value !== 'calling' && phase.value !== 'ringing'))
+      return false
+    const target = normalizeDialString(raw, { region, defaultRegion: config.defaultCountry })
+    return target.ok && target.target === current.toNumber
   }
 
   function finish(cause: CallEndCause): void {
@@ -200,6 +223,13 @@ export const useCallStore = defineStore('call', () => {
       return
     }
     const request: DialRequest = payload.request
+    // The very same request again within DUPLICATE_DIAL_WINDOW_MS is HubSpot repeating one click:
+    // it gets the first one's outcome (one call, or one error), not a second answer.
+    const key = JSON.stringify([request.phoneNumber, request.countryCode ?? ''])
+    const at = now()
+    if (lastHubSpotDial && lastHubSpotDial.key === key && at - lastHubSpotDial.at >= 0 && at - lastHubSpotDial.at < DUPLICATE_DIAL_WINDOW_MS)
+      return
+    lastHubSpotDial = { key, at }
     void dial(request.phoneNumber, { fromHubSpot: true, region: request.countryCode })
   })
   hubspot.on('endCall', () => {

@@ -88,6 +88,54 @@ describe('call store: dialing', () => {
     expect(h.hubspot.types()).toEqual(['outgoingCall', 'sendError'])
   })
 
+  it('HubSpot sending the same DIAL_NUMBER twice, 20 ms apart: one INVITE, no ERROR, no notice', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    dialFromHubSpot(h, '+442079460600')
+    h.clock.now += 20
+    dialFromHubSpot(h, '+442079460600')
+    await settled()
+    expect(h.sip.actions).toEqual(['call:+442079460600'])
+    expect(h.hubspot.types()).toEqual(['outgoingCall'])
+    expect(call.notices).toEqual([])
+  })
+
+  it('the same number spelt another way while it is still being dialed is the same request', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    dialFromHubSpot(h, '+442079460600')
+    await settled()
+    h.clock.now += 5_000
+    dialFromHubSpot(h, '020 7946 0600')
+    await settled()
+    expect(h.sip.actions).toEqual(['call:+442079460600'])
+    expect(h.hubspot.types()).toEqual(['outgoingCall'])
+    expect(call.notices).toEqual([])
+  })
+
+  it('a repeated unusable DIAL_NUMBER gets one ERROR, not two pop-ups', async () => {
+    const h = await signedIn()
+    useCallStore()
+    dialFromHubSpot(h, 'call me maybe')
+    h.clock.now += 20
+    dialFromHubSpot(h, 'call me maybe')
+    await settled()
+    expect(h.hubspot.types()).toEqual(['sendError'])
+  })
+
+  it('the same number again once the call is answered is refused (a new request, not a repeat)', async () => {
+    const h = await signedIn()
+    useCallStore()
+    dialFromHubSpot(h, '+442079460600')
+    await settled()
+    h.sip.emit('callAnswered', { callId: 'call-1@test' })
+    h.clock.now += 5_000
+    dialFromHubSpot(h, '+442079460600')
+    await settled()
+    expect(h.sip.actions).toEqual(['call:+442079460600'])
+    expect(h.hubspot.types()).toEqual(['outgoingCall', 'callAnswered', 'sendError'])
+  })
+
   it('refuses to dial before the agent signed in', async () => {
     const h = createHarness()
     useCallStore()
