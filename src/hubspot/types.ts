@@ -22,6 +22,15 @@ export interface DialRequest {
   startTimestamp?: number
   toPhoneNumberSrc?: string
   calleeInfo?: { calleeId?: number, calleeObjectTypeId?: string }
+  /** The record dialed, worked out by `dialCallee` (parse.ts) from calleeInfo, else objectId/objectType. */
+  callee?: CallCallee
+}
+
+/** The HubSpot record a call is about (the engagement's `hs_call_callee_object_id` / `_type`). */
+export interface CallCallee {
+  objectId: number
+  /** `CONTACT`, `COMPANY`, or another object's type id (e.g. `2-123456`). */
+  objectType: string
 }
 
 /** Where a HubSpot record lives (the SDK's `ObjectCoordinates`): 0-1 contact, 0-2 company. */
@@ -103,6 +112,9 @@ export interface EngagementProperties {
   hs_call_from_number: string
   hs_call_direction: 'OUTBOUND' | 'INBOUND'
   hs_call_title?: string
+  /** The record called (OUTBOUND) or calling (INBOUND), as a string id. */
+  hs_call_callee_object_id?: string
+  hs_call_callee_object_type?: string
 }
 
 export interface CallCompletedPayload {

@@ -15,7 +15,7 @@ import { describeEndCause, mapEndCause } from '@/domain/endStatus'
 import { defaultOutcomeFor } from '@/domain/outcomes'
 import { normalizeDialString } from '@/domain/phoneNumber'
 import type { CallEndCause } from '@/domain/types'
-import type { DialRequest } from '@/hubspot/types'
+import type { CallCallee, DialRequest } from '@/hubspot/types'
 import { usePorts } from '@/ports'
 import { CallError } from '@/sip/types'
 import { useAgentStore } from '@/stores/agent'
@@ -86,7 +86,7 @@ export const useCallStore = defineStore('call', () => {
   }
 
   /** Dial a number typed by the agent or sent by HubSpot. Returns whether a call was started. */
-  async function dial(raw: unknown, options: { fromHubSpot: boolean, region?: string }): Promise<boolean> {
+  async function dial(raw: unknown, options: { fromHubSpot: boolean, region?: string, callee?: CallCallee }): Promise<boolean> {
     if (active.value) {
       if (options.fromHubSpot && isBeingDialed(raw, options.region))
         return false
@@ -112,6 +112,7 @@ export const useCallStore = defineStore('call', () => {
       engagementId: null,
       endStatus: null,
       endReason: null,
+      callee: options.callee ?? null,
     })
     go({ type: 'dial' })
     let callId: string
@@ -230,7 +231,7 @@ export const useCallStore = defineStore('call', () => {
     if (lastHubSpotDial && lastHubSpotDial.key === key && at - lastHubSpotDial.at >= 0 && at - lastHubSpotDial.at < DUPLICATE_DIAL_WINDOW_MS)
       return
     lastHubSpotDial = { key, at }
-    void dial(request.phoneNumber, { fromHubSpot: true, region: request.countryCode })
+    void dial(request.phoneNumber, { fromHubSpot: true, region: request.countryCode, callee: request.callee })
   })
   hubspot.on('endCall', () => {
     void hangup()

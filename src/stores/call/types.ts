@@ -1,7 +1,7 @@
 /** The plain data the call store keeps (and persists for the wrap-up). No sip.js or SDK objects. */
 import type { CallEndCause, EndStatus } from '@/domain/types'
 import type { QualitySummary } from '@/domain/quality'
-import type { CallerIdMatch } from '@/hubspot/types'
+import type { CallCallee, CallerIdMatch } from '@/hubspot/types'
 
 export interface CallRecord {
   callId: string | null
@@ -17,6 +17,11 @@ export interface CallRecord {
   engagementId: number | null
   endStatus: EndStatus | null
   endReason: string | null
+  /**
+   * The HubSpot record the call is about: the dialed record (DIAL_NUMBER's calleeInfo) or the
+   * inbound caller's record; sent as hs_call_callee_object_id/_type. Absent when unknown.
+   */
+  callee?: CallCallee | null
   /** The audio quality over the answered call (getStats samples), for the wrap-up; absent if never sampled. */
   quality?: QualitySummary | null
 }

@@ -74,6 +74,7 @@ export function useWrapUp(ctx: CallContext) {
         toNumber: current.toNumber,
         fromNumber: current.fromNumber,
         direction: current.direction,
+        callee: current.callee,
       }),
     })
   }

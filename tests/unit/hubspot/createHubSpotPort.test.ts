@@ -174,7 +174,7 @@ describe('createHubSpotPort — messages from HubSpot', () => {
     const dials = record(port, 'dialNumber')
     sync()
     fromHubSpot('DIAL_NUMBER', dialPayload)
-    expect(dials).toEqual([{ request: dialPayload }])
+    expect(dials).toEqual([{ request: { ...dialPayload, callee: { objectId: 31, objectType: 'CONTACT' } } }])
   })
 
   it('turns a malformed DIAL_NUMBER into dialNumber { invalid }', () => {

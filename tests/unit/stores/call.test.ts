@@ -295,6 +295,26 @@ describe('call store: wrap-up', () => {
     return { h, call }
   }
 
+  it('files the call on the record HubSpot dialed (calleeInfo → hs_call_callee_object_id/_type)', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460600', objectId: 12, objectType: 'COMPANY', callee: { objectId: 901, objectType: 'CONTACT' } } })
+    await settled()
+    h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'rejected', statusCode: 486, reasonPhrase: 'Busy Here' } })
+    call.saveCall()
+    expect(h.hubspot.last('callCompleted')).toMatchObject({
+      engagementProperties: { hs_call_callee_object_id: '901', hs_call_callee_object_type: 'CONTACT' },
+    })
+  })
+
+  it('sends no callee when the record is unknown (a typed number)', async () => {
+    const { h, call } = await ended()
+    call.saveCall()
+    const properties = (h.hubspot.last('callCompleted') as { engagementProperties: Record<string, unknown> }).engagementProperties
+    expect(properties).not.toHaveProperty('hs_call_callee_object_id')
+    expect(properties).not.toHaveProperty('hs_call_callee_object_type')
+  })
+
   it('saves the call with every engagement property HubSpot needs, notes escaped', async () => {
     const { h, call } = await ended()
     const start = h.clock.now - 63_000
