@@ -23,6 +23,7 @@ import type { CallContext } from './call/context'
 import { reason } from './call/context'
 import { useInbound } from './call/inbound'
 import { useInCall } from './call/inCall'
+import { usePostDial } from './call/postDial'
 import type { CallRecord, Notice, WrapUp } from './call/types'
 import { emptyWrapUp, readDraft, useWrapUp } from './call/wrapUp'
 
@@ -113,6 +114,7 @@ export const useCallStore = defineStore('call', () => {
       endStatus: null,
       endReason: null,
       callee: options.callee ?? null,
+      extension: target.extension ?? null,
     })
     go({ type: 'dial' })
     let callId: string
@@ -154,7 +156,7 @@ export const useCallStore = defineStore('call', () => {
     if (!current || current.direction !== 'OUTBOUND' || (phase.value !== 'calling' && phase.value !== 'ringing'))
       return false
     const target = normalizeDialString(raw, { region, defaultRegion: config.defaultCountry })
-    return target.ok && target.target === current.toNumber
+    return target.ok && target.target === current.toNumber && target.extension?.sequence === current.extension?.sequence
   }
 
   function finish(cause: CallEndCause): void {
@@ -248,9 +250,10 @@ export const useCallStore = defineStore('call', () => {
   const { saveCall } = useWrapUp(ctx)
   const inbound = useInbound(ctx, startCall)
   const inCall = useInCall(ctx)
+  const { postDial } = usePostDial(ctx)
 
   return {
-    phase, call, wrapUp, muted, notices, active, inWrapUp,
+    phase, call, wrapUp, muted, notices, active, inWrapUp, postDial,
     dial, hangup, toggleMute, saveCall, dismissNotice, notify,
     ...inbound,
     ...inCall,

@@ -8,8 +8,13 @@ export interface CallRecord {
   direction: 'OUTBOUND' | 'INBOUND'
   /** What was dialed: E.164 (`+4420…`) or an extension; only `+` and digits. */
   toNumber: string
-  /** The same number formatted for people. */
+  /** The same number formatted for people (with ` ext. 45` when dialed with an extension). */
   display: string
+  /**
+   * An extension keyed in as DTMF once answered (`sequence`: keys and `,` pauses); `toNumber`
+   * stays the main number. Absent for numbers without one and for inbound calls.
+   */
+  extension?: { digits: string, sequence: string } | null
   fromNumber: string
   startedAt: number
   answeredAt: number | null

@@ -28,6 +28,16 @@ describe('CallScreen', () => {
     expect(wrapper.find('[role="timer"]').exists()).toBe(false)
   })
 
+  it('shows the extension that will be keyed in, and then that it was', () => {
+    const withExtension = { ...call, display: '+44 20 7946 0600 ext. 45', extension: { digits: '45', sequence: ',45' } }
+    const ringing = mountWith(CallScreen, { initialState: { call: { phase: 'ringing', call: withExtension } } })
+    expect(ringing.wrapper.find('h1').text()).toBe('+44 20 7946 0600 ext. 45')
+    expect(ringing.wrapper.find('[data-testid="call-extension"]').text()).toBe('Extension 45: keyed in once answered')
+    ringing.wrapper.unmount()
+    const { wrapper } = mountWith(CallScreen, { initialState: { call: { phase: 'connected', call: { ...withExtension, answeredAt: 1 }, postDial: { digits: '45', sent: '45', state: 'sent' } } } })
+    expect(wrapper.find('[data-testid="call-extension"]').text()).toBe('Extension 45 keyed in')
+  })
+
   it('runs a timer from the answer', async () => {
     vi.useFakeTimers({ now: 70_000 })
     const { wrapper } = mountWith(CallScreen, { initialState: { call: { phase: 'connected', call: { ...call, answeredAt: 5_000 } } } })
