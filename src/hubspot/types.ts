@@ -129,8 +129,9 @@ export interface CallCompletedPayload {
  * imports the SDK; tests use a fake with the same shape.
  */
 export interface HubSpotPort {
-  // Outgoing messages. The SDK drops (with a console.warn) anything sent before
-  // HubSpot's SYNC, i.e. before the `ready` event: send `initialized` from `ready`.
+  // Outgoing messages. The SDK drops (with a console.warn) anything sent before HubSpot's SYNC,
+  // i.e. before the `ready` event; the port holds every message but `initialized` until then
+  // (outbox.ts) and sends them, in order, right after the `ready` handlers: send `initialized` from `ready`.
   initialized: (payload: { isLoggedIn: boolean, engagementId?: number }) => void
   userLoggedIn: () => void
   userLoggedOut: () => void
