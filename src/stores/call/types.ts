@@ -64,6 +64,11 @@ export interface InboundCaller {
   lookup: 'pending' | 'matched' | 'unmatched'
   /** HubSpot's matches, best first (empty unless matched). */
   matches: CallerIdMatch[]
+  /**
+   * Whose record this call is: the only match, or the one the agent picked (opened) when several
+   * records have the number; `null` until then. The call is filed on it (hs_call_callee_object_id).
+   */
+  chosen: CallerIdMatch | null
 }
 
 export type { CallEndCause }

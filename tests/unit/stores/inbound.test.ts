@@ -38,7 +38,7 @@ describe('call store: inbound calls', () => {
     expect(call.phase).toBe('incoming')
     expect(call.active).toBe(true)
     expect(call.call).toMatchObject({ callId: CALL_ID, direction: 'INBOUND', fromNumber: '+442079460700', toNumber: '1002', display: '+44 20 7946 0700' })
-    expect(call.caller).toEqual({ displayName: 'Ada L', lookup: 'pending', matches: [] })
+    expect(call.caller).toEqual({ displayName: 'Ada L', lookup: 'pending', matches: [], chosen: null })
     expect(h.hubspot.sent).toEqual([{
       type: 'incomingCall',
       data: { externalCallId: CALL_ID, fromNumber: '+442079460700', toNumber: '1002', callStartTime: h.clock.now, createEngagement: true },
@@ -54,6 +54,49 @@ describe('call store: inbound calls', () => {
     expect(call.caller).toMatchObject({ lookup: 'matched', matches: [ADA] })
     call.openRecord(ADA)
     expect(h.hubspot.last('navigateToRecord')).toEqual({ objectCoordinates: ADA.objectCoordinates, engagementId: 77 })
+  })
+
+  it('one caller-id match is the caller: the call is filed on that record', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.hubspot.emit('callerIdMatchSucceeded', { matches: [ADA] })
+    expect(call.caller?.chosen).toEqual(ADA)
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    call.saveCall()
+    expect(h.hubspot.last('callCompleted')).toMatchObject({ engagementProperties: { hs_call_callee_object_id: '9101', hs_call_callee_object_type: 'CONTACT' } })
+  })
+
+  it('several caller-id matches: none wins by being first; the agent picks (opens) whose record it is', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    const GRACE: CallerIdMatch = { callerIdType: 'CONTACT', objectCoordinates: { portalId: 123456, objectId: 9102, objectTypeId: '0-1' }, firstName: 'Grace', lastName: 'Hopper', email: '' }
+    const ACME: CallerIdMatch = { callerIdType: 'COMPANY', objectCoordinates: { portalId: 123456, objectId: 9201, objectTypeId: '0-2' }, name: 'Acme Ltd' }
+    h.hubspot.emit('callerIdMatchSucceeded', { matches: [ADA, GRACE, ACME] })
+    expect(call.caller).toMatchObject({ lookup: 'matched', matches: [ADA, GRACE, ACME], chosen: null })
+    expect(h.hubspot.types()).toEqual(['incomingCall'])
+
+    call.openRecord(ACME)
+    expect(call.caller?.chosen).toEqual(ACME)
+    expect(h.hubspot.last('navigateToRecord')).toEqual({ objectCoordinates: ACME.objectCoordinates })
+    call.openRecord(GRACE)
+    expect(call.caller?.chosen).toEqual(GRACE)
+
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    call.saveCall()
+    expect(h.hubspot.last('callCompleted')).toMatchObject({ engagementProperties: { hs_call_callee_object_id: '9102', hs_call_callee_object_type: 'CONTACT' } })
+  })
+
+  it('several matches and no pick: the call is filed on none of them (HubSpot files it by number)', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    const ACME: CallerIdMatch = { callerIdType: 'COMPANY', objectCoordinates: { portalId: 123456, objectId: 9201, objectTypeId: '0-2' }, name: 'Acme Ltd' }
+    h.hubspot.emit('callerIdMatchSucceeded', { matches: [ADA, ACME] })
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    call.saveCall()
+    expect((h.hubspot.last('callCompleted') as { engagementProperties: object }).engagementProperties).not.toHaveProperty('hs_call_callee_object_id')
   })
 
   it('caller-id match failed: the bare number', async () => {
