@@ -29,8 +29,14 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
     if (!call || call.ended)
       return
     if (call.inbound && !call.answered) {
-      // Hanging up a ringing inbound call (e.g. HubSpot's END_CALL) declines it.
-      await decline()
+      if (call.inviter.state === SessionState.Initial) {
+        // Hanging up a ringing inbound call (e.g. HubSpot's END_CALL) declines it.
+        await decline()
+        return
+      }
+      // Our 200 OK is out but not yet ACKed: a BYE must wait for the ACK (RFC 3261 §15), which
+      // ends it (see inboundCall's onAck); the caller never heard it answered.
+      call.localCause ??= { type: 'declined' }
       return
     }
     switch (call.inviter.state) {

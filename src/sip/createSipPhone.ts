@@ -8,7 +8,9 @@
  * transfer.ts + consultation.ts (blind and attended transfer), remoteAudio.ts, devices.ts,
  * stats.ts, events.ts.
  */
+import { Web as WebPlatform } from 'sip.js'
 import type { Core, Session, SessionDescriptionHandlerFactory, Transport, Web } from 'sip.js'
+import { cancelWatchingTransport } from './cancelReason'
 import { createCallControls } from './callControls'
 import { createCallSession } from './callSession'
 import { createConsultationLeg } from './consultation'
@@ -85,7 +87,8 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     session,
     onInvite: inbound.onInvite,
     sdhFactory: observingFactory(baseSdhFactory, observerFor),
-    transportConstructor: seams.transportConstructor,
+    // Every CANCEL is seen, also one that crossed our 200 OK and that sip.js never passes on.
+    transportConstructor: cancelWatchingTransport(seams.transportConstructor ?? WebPlatform.Transport, inbound.onWireCancel),
     sink,
     logLevel,
     iceSecrets,

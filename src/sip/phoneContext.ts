@@ -32,8 +32,12 @@ export interface ActiveCall {
   /** The sip.js session: an Inviter for outbound calls, an Invitation for inbound ones. */
   readonly inviter: Inviter | Invitation
   readonly inbound: boolean
-  /** Inbound: the caller sent CANCEL before we answered. */
+  /** Inbound: the caller sent CANCEL before the call was confirmed (also one that crossed our 200 OK). */
   callerCanceled: boolean
+  /** Inbound: why, from the CANCEL's Reason header (RFC 3326): another phone answered, or the caller gave up. */
+  cancelReason?: 'answered-elsewhere' | 'caller'
+  /** Inbound: our 200 OK went out; `answered` waits for the ACK that confirms the dialog (RFC 3261 §13.3.1.4). */
+  accepted?: boolean
   readonly registration: Registration
   /** callStarted was emitted: call events go out (until then they are held back). */
   started: boolean

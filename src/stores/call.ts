@@ -12,6 +12,7 @@ import { computed, ref } from 'vue'
 import type { CallEvent, CallPhase } from '@/domain/callMachine'
 import { isCallActive, transition } from '@/domain/callMachine'
 import { describeEndCause, mapEndCause } from '@/domain/endStatus'
+import { buildEngagementProperties } from '@/domain/engagement'
 import { defaultOutcomeFor } from '@/domain/outcomes'
 import { normalizeDialString } from '@/domain/phoneNumber'
 import type { CallEndCause } from '@/domain/types'
@@ -35,6 +36,9 @@ export { QUALITY_SAMPLE_MS } from './call/inCall'
  * (HubSpot has sent duplicates ~20 ms apart, calling-extensions-sdk issue 210) and is ignored.
  */
 export const DUPLICATE_DIAL_WINDOW_MS = 2000
+
+/** The engagement's notes for a call another phone answered. */
+export const ANSWERED_ELSEWHERE_NOTE = 'Answered on another phone (the call was completed elsewhere).'
 
 export const useCallStore = defineStore('call', () => {
   const ports = usePorts()
@@ -172,6 +176,10 @@ export const useCallStore = defineStore('call', () => {
     current.endStatus = status
     current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
     muted.value = false
+    if (cause.type === 'answered-elsewhere' && phase.value === 'incoming') {
+      closeAnsweredElsewhere(current)
+      return
+    }
     go({ type: 'ended' })
     wrapUp.value = { outcomeId: defaultOutcomeFor(status, cause) ?? '', notes: '', saving: false, error: null }
     if (cause.type === 'transferred')
@@ -181,6 +189,35 @@ export const useCallStore = defineStore('call', () => {
       engagementId: current.engagementId ?? undefined,
       callEndStatus: status,
     })
+  }
+
+  /**
+   * A colleague's phone answered the call (a ring group; RFC 3326 Reason in the CANCEL): not a
+   * missed call, and nothing for this agent to wrap up. HubSpot gets the call as CANCELED, with
+   * its engagement completed right away so no ghost call is left on the timeline, and the agent
+   * is ready for the next call at once.
+   */
+  function closeAnsweredElsewhere(current: CallRecord): void {
+    const callId = current.callId ?? ''
+    hubspot.callEnded({ externalCallId: callId, engagementId: current.engagementId ?? undefined, callEndStatus: 'CANCELED' })
+    hubspot.callCompleted({
+      externalCallId: callId,
+      engagementId: current.engagementId ?? undefined,
+      hideWidget: false,
+      engagementProperties: buildEngagementProperties({
+        callStartTime: current.startedAt,
+        endedAt: current.endedAt ?? now(),
+        status: 'CANCELED',
+        notes: ANSWERED_ELSEWHERE_NOTE,
+        toNumber: current.toNumber,
+        fromNumber: current.fromNumber,
+        direction: current.direction,
+        callee: current.callee,
+      }),
+    })
+    go({ type: 'dismissed' })
+    call.value = null
+    notify('info', `The call from ${current.display} was answered on another phone.`)
   }
 
   async function hangup(): Promise<void> {

@@ -54,13 +54,14 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
       return
     answering.value = true
     try {
+      // Resolves once our 200 OK is out; the call is answered when the caller's ACK confirms it
+      // (callAnswered), so Answer stays pressed until the phase leaves 'incoming'.
       await sip.answer()
     }
     catch (error) {
-      ctx.notify('error', `The call could not be answered: ${reason(error)}`)
-    }
-    finally {
       answering.value = false
+      if (phase.value === 'incoming')
+        ctx.notify('error', `The call could not be answered: ${reason(error)}`)
     }
   }
 
@@ -112,6 +113,8 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
   }
 
   watch(phase, (next) => {
+    if (next !== 'incoming')
+      answering.value = false
     if (next === 'idle')
       caller.value = null
   }, { flush: 'sync' })

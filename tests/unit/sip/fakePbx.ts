@@ -286,8 +286,11 @@ export class FakePbx {
     return invite
   }
 
-  /** The caller gives up before the softphone answered. */
-  sendCancel(invite: IncomingInvite): void {
+  /**
+   * The caller gives up before the softphone answered (or the PBX cancels the leg). `reason` is
+   * a Reason header value (RFC 3326), e.g. `SIP;cause=200;text="Call completed elsewhere"`.
+   */
+  sendCancel(invite: IncomingInvite, reason?: string): void {
     this.transport.deliver([
       `CANCEL ${invite.ruri} SIP/2.0`,
       `Via: SIP/2.0/WSS ${DOMAIN};branch=${invite.branch}`,
@@ -296,6 +299,28 @@ export class FakePbx {
       `To: ${invite.to}`,
       `Call-ID: ${invite.callId}`,
       'CSeq: 1 CANCEL',
+      ...(reason === undefined ? [] : [`Reason: ${reason}`]),
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'))
+  }
+
+  /** The caller hangs up the call it placed to the softphone (BYE in the dialog of our 200 OK). */
+  sendCallerBye(invite: IncomingInvite): void {
+    const ok = this.responses.find(raw => raw.startsWith('SIP/2.0 200') && raw.includes(invite.callId) && /^CSeq: 1 INVITE/mi.test(raw))
+    const to = /^To: (.*)$/mi.exec(ok ?? '')?.[1]?.trim()
+    const target = /^Contact: <([^>]+)>/mi.exec(ok ?? '')?.[1]
+    if (!to || !target)
+      throw new Error('The softphone has not answered this INVITE')
+    this.transport.deliver([
+      `BYE ${target} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
+      'Max-Forwards: 70',
+      `From: ${invite.from};tag=${invite.fromTag}`,
+      `To: ${to}`,
+      `Call-ID: ${invite.callId}`,
+      `CSeq: ${this.byeCseq++} BYE`,
       'Content-Length: 0',
       '',
       '',

@@ -145,9 +145,53 @@ describe('call store: inbound calls', () => {
     expect(call.answering).toBe(true)
     await call.answer()
     await first
+    // The 200 OK is out, the ACK not in yet: still answering, a press now answers nothing.
+    expect(call.answering).toBe(true)
+    await call.answer()
     expect(h.sip.actions).toEqual(['answer'])
+    h.sip.emit('callAnswered', { callId: CALL_ID })
     expect(call.answering).toBe(false)
     expect(call.notices).toEqual([])
+  })
+
+  it('answered on another phone (ring group): no wrap-up, CANCELED to HubSpot with the engagement completed, ready at once', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.hubspot.emit('engagementCreated', { engagementId: 77 })
+    h.clock.now += 4000
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'answered-elsewhere' } })
+
+    expect(call.phase).toBe('idle')
+    expect(call.call).toBeNull()
+    expect(call.caller).toBeNull()
+    expect(call.notices.at(-1)).toMatchObject({ kind: 'info', text: 'The call from +44 20 7946 0700 was answered on another phone.' })
+    expect(h.hubspot.types()).toEqual(['incomingCall', 'callEnded', 'callCompleted'])
+    expect(h.hubspot.last('callEnded')).toEqual({ externalCallId: CALL_ID, engagementId: 77, callEndStatus: 'CANCELED' })
+    expect(h.hubspot.last('callCompleted')).toMatchObject({
+      externalCallId: CALL_ID,
+      engagementId: 77,
+      engagementProperties: {
+        hs_call_status: 'CANCELED',
+        hs_call_direction: 'INBOUND',
+        hs_call_duration: '0',
+        hs_call_body: 'Answered on another phone (the call was completed elsewhere).',
+      },
+    })
+    expect(h.hubspot.last('callCompleted')).not.toHaveProperty('engagementProperties.hs_call_disposition')
+    // Nothing left to save: the next caller rings.
+    h.sip.emit('incomingCall', { callId: 'inbound-2@pbx', fromNumber: '1007', displayName: '' })
+    expect(call.phase).toBe('incoming')
+    expect(h.sip.actions).not.toContain('decline:486')
+  })
+
+  it('the caller gave up (missed) still has its wrap-up', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    expect(call.phase).toBe('ended')
+    expect(h.hubspot.last('callEnded')).toMatchObject({ callEndStatus: 'MISSED' })
   })
 
   it('decline → 603 and callEnded REJECTED, never callAnswered', async () => {
