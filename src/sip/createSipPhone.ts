@@ -11,7 +11,7 @@
 import { Web as WebPlatform } from 'sip.js'
 import type { Core, Session, SessionDescriptionHandlerFactory, Transport, Web } from 'sip.js'
 import { cancelWatchingTransport } from './cancelReason'
-import { createCallControls } from './callControls'
+import { createCallControls, glareDelayMs } from './callControls'
 import { createCallSession } from './callSession'
 import { createConsultationLeg } from './consultation'
 import { createInputDeviceSwitch } from './devices'
@@ -41,6 +41,8 @@ export interface SipPhoneSeams {
   cancelGraceMs?: number
   /** How long unregister()/dispose() wait for the PBX before disconnecting anyway (ms). */
   unregisterGraceMs?: number
+  /** How long to wait before a re-INVITE is tried again after 491 (ms; default RFC 3261 §14.1's random interval). */
+  glareDelayMs?: (ownsCallId: boolean) => number
   /** Opens a microphone when the agent switches devices mid-call (tests: a fake stream). */
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>
 }
@@ -57,6 +59,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     emit: hub.emit,
     cancelGraceMs: seams.cancelGraceMs ?? 5000,
     unregisterGraceMs: seams.unregisterGraceMs ?? 3000,
+    glareDelayMs: seams.glareDelayMs ?? (ownsCallId => glareDelayMs(ownsCallId)),
     redact: createRedactor(iceSecrets),
     generation: 0,
     available: true,

@@ -113,6 +113,8 @@ export interface PhoneContext {
   readonly cancelGraceMs: number
   /** How long unregister()/dispose() wait for the PBX before disconnecting anyway (ms). */
   readonly unregisterGraceMs: number
+  /** How long to wait before trying a re-INVITE again after 491 (RFC 3261 §14.1; `ownsCallId`: we sent the INVITE). */
+  readonly glareDelayMs: (ownsCallId: boolean) => number
   /** Removes secrets from log lines; replaced at each register() (the new password). */
   redact: (text: string) => string
   registration?: Registration
