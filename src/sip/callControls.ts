@@ -124,6 +124,14 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
   function reinvite(call: ActiveCall, held: boolean): Promise<void> {
     const what = held ? 'hold' : 'resume'
     return new Promise<void>((resolve, reject) => {
+      // RFC 3261 §14.1: no re-INVITE while another INVITE transaction of the dialog is in progress
+      // (the PBX's own re-INVITE, e.g. a session refresh not yet ACKed): wait like after a 491.
+      // (sip.js's dialog is a core SessionDialog; its public type hides these two fields.)
+      const dialog = call.inviter.dialog as { reinviteUserAgentServer?: unknown, reinviteUserAgentClient?: unknown } | undefined
+      if (dialog?.reinviteUserAgentServer || dialog?.reinviteUserAgentClient) {
+        reject(new GlareError(new CallError('rejected', `Could not ${what} the call: the PBX is changing the call right now. Try again.`)))
+        return
+      }
       const sessionDescriptionHandlerOptions: Web.SessionDescriptionHandlerOptions = { hold: held }
       call.inviter.invite({
         sessionDescriptionHandlerOptions,

@@ -1,16 +1,13 @@
 /**
- * Why a caller's INVITE was cancelled, from the CANCEL's `Reason` header (RFC 3326), and a
- * transport wrapper that sees every CANCEL, including the ones sip.js never passes on.
+ * Why a caller's INVITE was cancelled, from the CANCEL's `Reason` header (RFC 3326).
  *
  * A ring group answered by another phone CANCELs the other legs with
  * `Reason: SIP;cause=200;text="Call completed elsewhere"` (RFC 3326 §2; Asterisk, FreeSWITCH,
  * Kamailio's `t_cancel_...`), or the ISDN form `Reason: Q.850;cause=26` ("non-selected user
  * clearing", ITU-T Q.850). A CANCEL that crosses our 200 OK (RFC 3261 §9.2: it no longer
  * affects the INVITE) is answered by sip.js's transaction layer and never reaches the session,
- * so the adapter watches the wire for it.
+ * so the adapter watches the wire for it (wireTransport.ts).
  */
-import type { Core, Transport, TransportState } from 'sip.js'
-import type { Emitter } from 'sip.js'
 
 export type CancelReason = 'answered-elsewhere' | 'caller'
 
@@ -39,46 +36,4 @@ export function parseWireCancel(raw: string): WireCancel | null {
     return null
   const reasons = [...head.matchAll(/^Reason[ \t]*:[ \t]*(.*)$/gmi)].map(match => match[1] ?? '')
   return { callId, reason: cancelReason(reasons) }
-}
-
-type TransportClass = new (logger: Core.Logger, options: { server: string }) => Transport
-
-/**
- * Wraps sip.js's Transport (its own `transportConstructor` extension point) so `onCancel` sees
- * every incoming CANCEL before sip.js handles it. Everything else is delegated unchanged.
- */
-export function cancelWatchingTransport(Base: TransportClass, onCancel: (cancel: WireCancel) => void): TransportClass {
-  return class CancelWatchingTransport implements Transport {
-    onConnect: (() => void) | undefined
-    onDisconnect: ((error?: Error) => void) | undefined
-    onMessage: ((message: string) => void) | undefined
-    private readonly inner: Transport
-
-    constructor(logger: Core.Logger, options: { server: string }) {
-      this.inner = new Base(logger, options)
-      this.inner.onConnect = () => this.onConnect?.()
-      this.inner.onDisconnect = error => this.onDisconnect?.(error)
-      this.inner.onMessage = (message) => {
-        const cancel = parseWireCancel(message)
-        if (cancel) {
-          try {
-            onCancel(cancel)
-          }
-          catch {
-            // The watcher must never keep a message from sip.js.
-          }
-        }
-        this.onMessage?.(message)
-      }
-    }
-
-    get protocol(): string { return this.inner.protocol }
-    get state(): TransportState { return this.inner.state }
-    get stateChange(): Emitter<TransportState> { return this.inner.stateChange }
-    connect(): Promise<void> { return this.inner.connect() }
-    disconnect(): Promise<void> { return this.inner.disconnect() }
-    dispose(): Promise<void> { return this.inner.dispose() }
-    isConnected(): boolean { return this.inner.isConnected() }
-    send(message: string): Promise<void> { return this.inner.send(message) }
-  }
 }

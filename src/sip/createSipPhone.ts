@@ -10,7 +10,6 @@
  */
 import { Web as WebPlatform } from 'sip.js'
 import type { Core, Session, SessionDescriptionHandlerFactory, Transport, Web } from 'sip.js'
-import { cancelWatchingTransport } from './cancelReason'
 import { createCallControls, glareDelayMs } from './callControls'
 import { createCallSession } from './callSession'
 import { createConsultationLeg } from './consultation'
@@ -26,7 +25,9 @@ import type { PhoneContext } from './phoneContext'
 import { createSignIn } from './registration'
 import { createRemoteAudio } from './remoteAudio'
 import { createStatsSampler } from './stats'
+import { createSessionUpdate } from './sessionUpdate'
 import { createTransfers } from './transfer'
+import { watchingTransport } from './wireTransport'
 import type { SipPhone, SipPhoneOptions } from './types'
 
 /** Test/integration seams: sip.js's own extension points, nothing mocked. */
@@ -90,8 +91,12 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     session,
     onInvite: inbound.onInvite,
     sdhFactory: observingFactory(baseSdhFactory, observerFor),
-    // Every CANCEL is seen, also one that crossed our 200 OK and that sip.js never passes on.
-    transportConstructor: cancelWatchingTransport(seams.transportConstructor ?? WebPlatform.Transport, inbound.onWireCancel),
+    // Every CANCEL is seen (also one that crossed our 200 OK, which sip.js never passes on),
+    // and in-dialog UPDATEs are answered here instead of sip.js's 405.
+    transportConstructor: watchingTransport(seams.transportConstructor ?? WebPlatform.Transport, {
+      onCancel: inbound.onWireCancel,
+      onUpdate: createSessionUpdate(ctx),
+    }),
     sink,
     logLevel,
     iceSecrets,

@@ -268,6 +268,26 @@ export class FakePbx {
     return cseq
   }
 
+  /** ACKs the softphone's 200 OK to the PBX's re-INVITE with CSeq `cseq`. */
+  ackInDialog(invite: SentRequest, cseq: number): void {
+    const ok = this.responses.find(raw => raw.startsWith('SIP/2.0 200') && new RegExp(`^CSeq: ${cseq} INVITE`, 'mi').test(raw))
+    const target = /^Contact: <([^>]+)>/mi.exec(ok ?? '')?.[1]
+    if (!ok || !target)
+      throw new Error('The softphone has not answered this re-INVITE')
+    this.transport.deliver([
+      `ACK ${target} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
+      'Max-Forwards: 70',
+      `From: ${invite.header('to') ?? ''};tag=${this.toTag(invite.callId)}`,
+      `To: ${invite.header('from') ?? ''}`,
+      `Call-ID: ${invite.callId}`,
+      `CSeq: ${cseq} ACK`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'))
+  }
+
   /** The status the softphone answered the in-dialog request with CSeq `cseq` (waits for it). */
   async responseTo(cseq: number, method: string): Promise<number> {
     const matches = (raw: string) => new RegExp(`^CSeq: ${cseq} ${method}`, 'mi').test(raw)

@@ -92,3 +92,71 @@ describe('a refused hold re-INVITE', () => {
     expect(h.events.of('callEnded')).toEqual([])
   })
 })
+
+describe('the PBX refreshes or updates the session', () => {
+  it('a session refresh re-INVITE (RFC 4028) is answered 200 and the call goes on', async () => {
+    const h = await registered()
+    const { invite } = await answered(h)
+    const cseq = h.pbx.sendInDialog(invite, 'INVITE', undefined, ['Session-Expires: 90;refresher=uac', 'Supported: timer'])
+    expect(await h.pbx.responseTo(cseq, 'INVITE')).toBe(200)
+    expect(h.events.of('callEnded')).toEqual([])
+  })
+
+  it('an UPDATE without a body (RFC 3311: a session refresh, a connected-line update) is answered 200, not 405; the call goes on', async () => {
+    const h = await registered()
+    const { invite } = await answered(h)
+    const cseq = h.pbx.sendInDialog(invite, 'UPDATE', null, ['Session-Expires: 90;refresher=uac', 'P-Asserted-Identity: "Bob" <sip:1005@pbx.test>'])
+    expect(await h.pbx.responseTo(cseq, 'UPDATE')).toBe(200)
+    // And the session still takes the PBX's later requests.
+    const reinvite = h.pbx.sendInDialog(invite, 'INVITE')
+    expect(await h.pbx.responseTo(reinvite, 'INVITE')).toBe(200)
+    h.pbx.ackInDialog(invite, reinvite)
+    await h.phone.hold(true)
+    expect(h.events.of('callEnded')).toEqual([])
+  })
+
+  it('hold while the PBX\'s own re-INVITE is not yet ACKed waits like after a 491 (RFC 3261 §14.1), then holds', async () => {
+    let ack: (() => void) | undefined
+    const h = await registered({ glareDelayMs: () => {
+      ack?.()
+      ack = undefined
+      return 0
+    } })
+    const { invite } = await answered(h)
+    const reinvite = h.pbx.sendInDialog(invite, 'INVITE')
+    expect(await h.pbx.responseTo(reinvite, 'INVITE')).toBe(200)
+    ack = () => h.pbx.ackInDialog(invite, reinvite)
+    await h.phone.hold(true)
+    expect(h.sdh().micTrack.enabled).toBe(false)
+    expect(h.events.of('callEnded')).toEqual([])
+  })
+
+  it('an UPDATE with an SDP offer is refused 488 and changes nothing: the call, its audio and its offer/answer state go on', async () => {
+    const h = await registered()
+    const { invite } = await answered(h)
+    const cseq = h.pbx.sendInDialog(invite, 'UPDATE')
+    expect(await h.pbx.responseTo(cseq, 'UPDATE')).toBe(488)
+    expect(h.sdh().pc.signalingState).toBe('stable')
+    expect(h.sdh().micTrack.enabled).toBe(true)
+    expect(h.events.of('callEnded')).toEqual([])
+    expect(h.pbx.sent('BYE')).toEqual([])
+  })
+
+  it('an UPDATE that requires an extension gets 420 naming it (RFC 3261 §8.2.2.3)', async () => {
+    const h = await registered()
+    const { invite } = await answered(h)
+    const cseq = h.pbx.sendInDialog(invite, 'UPDATE', null, ['Require: timer'])
+    expect(await h.pbx.responseTo(cseq, 'UPDATE')).toBe(420)
+    expect(h.pbx.responses.find(r => r.includes(`CSeq: ${cseq} UPDATE`))).toMatch(/^Unsupported: timer$/m)
+  })
+
+  it('an UPDATE for a dialog that is not ours gets 481', async () => {
+    const h = await registered()
+    const { invite } = await answered(h)
+    h.pbx.tagFor(`other-${invite.callId}`)
+    const forged = { ...invite, callId: `other-${invite.callId}`, header: (name: string) => invite.header(name) } as unknown as typeof invite
+    const cseq = h.pbx.sendInDialog(forged, 'UPDATE', null)
+    expect(await h.pbx.responseTo(cseq, 'UPDATE')).toBe(481)
+    expect(h.events.of('callEnded')).toEqual([])
+  })
+})
