@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { glareDelayMs } from '@/sip/callControls'
+import { ANSWER_SDP } from './fakePbx'
 import { answered, registered } from './harness'
 
 describe('glareDelayMs (RFC 3261 §14.1)', () => {
@@ -158,5 +159,23 @@ describe('the PBX refreshes or updates the session', () => {
     const cseq = h.pbx.sendInDialog(forged, 'UPDATE', null)
     expect(await h.pbx.responseTo(cseq, 'UPDATE')).toBe(481)
     expect(h.events.of('callEnded')).toEqual([])
+  })
+})
+
+describe('outbound: the far end\'s 200 OK crosses our CANCEL (the sibling of the inbound race)', () => {
+  it('is ACKed and hung up (BYE); the call ends as cancelled, never answered', async () => {
+    const h = await registered()
+    const { callId } = await h.phone.call('+441632960123')
+    const invite = await h.pbx.invite()
+    h.pbx.respond(invite, 180, 'Ringing')
+    await h.events.wait('callProgress')
+    h.pbx.answerCancel = false
+    await h.phone.hangup()
+    await h.pbx.waitFor('CANCEL')
+    h.pbx.respond(invite, 200, 'OK', { body: ANSWER_SDP })
+    await h.pbx.waitFor('BYE')
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'canceled' } })
+    expect(h.events.of('callAnswered')).toEqual([])
+    expect(h.pbx.sent('ACK')).toHaveLength(1)
   })
 })
