@@ -38,7 +38,7 @@ export interface InboundCalls {
   onInvite: (reg: Registration, invitation: Invitation) => void
   answer: () => Promise<void>
   decline: (statusCode?: 480 | 486 | 603) => Promise<void>
-  /** Every CANCEL on the wire (see cancelWatchingTransport), before sip.js handles it. */
+  /** Every CANCEL on the wire (see wireTransport.ts), before sip.js handles it. */
   onWireCancel: (cancel: WireCancel) => void
 }
 

@@ -1,5 +1,5 @@
 /**
- * Session timers (RFC 4028) against the real Asterisk: agent 1002 has `timers_sess_expires = 90`
+ * Session timers (RFC 4028) against the real Asterisk: agent 1002 has `timers = always`, `timers_sess_expires = 90`
  * (pbx/asterisk/pjsip.conf), the shortest Asterisk allows. sip.js neither supports `timer` nor
  * lists UPDATE in its Allow, so Asterisk must refresh the session itself, by re-INVITE, half-way
  * (45 s). The call must survive the refresh; this test records which method Asterisk used
