@@ -24,6 +24,8 @@ export type CallEvent =
   | { type: 'ended' }
   /** The wrap-up was saved (or dismissed): ready for the next call. */
   | { type: 'completed' }
+  /** An inbound call that needs no wrap-up ended (another phone of a ring group answered it). */
+  | { type: 'dismissed' }
 
 export type CallEventType = CallEvent['type']
 
@@ -31,7 +33,7 @@ export type CallEventType = CallEvent['type']
 export const TRANSITIONS: Readonly<Record<CallPhase, Readonly<Partial<Record<CallEventType, CallPhase>>>>> = {
   idle: { dial: 'calling', incoming: 'incoming' },
   // Inbound: answered (200 OK + ACK) or over (declined, missed, failed).
-  incoming: { answered: 'connected', ended: 'ended' },
+  incoming: { answered: 'connected', ended: 'ended', dismissed: 'idle' },
   // The far end may answer without ever sending 180/183.
   calling: { progress: 'ringing', answered: 'connected', ended: 'ended' },
   // 183 after 180 (or a repeated 180) keeps ringing.

@@ -42,6 +42,7 @@ export const END_STATUS_TABLE: readonly EndStatusRow[] = [
   { cause: 'media-error', status: 'FAILED', sip: 'getUserMedia, ICE, DTLS or SDP negotiation failed' },
   { cause: 'missed', status: 'MISSED', sip: 'Inbound: the caller gave up before we answered' },
   { cause: 'declined', status: 'REJECTED', sip: 'Inbound: the agent declined the call' },
+  { cause: 'answered-elsewhere', status: 'CANCELED', sip: 'Inbound: answered by another phone (CANCEL with Reason SIP;cause=200 or Q.850;cause=26, RFC 3326)' },
   { cause: 'transferred', status: 'COMPLETED', sip: 'Answered, then transferred (REFER accepted; HubSpot also gets callTransferred)' },
 ]
 
@@ -122,6 +123,8 @@ export function describeEndCause(cause: CallEndCause, ringTimeoutSeconds?: numbe
       return 'Missed call: the caller hung up before it was answered.'
     case 'declined':
       return 'You declined the call.'
+    case 'answered-elsewhere':
+      return 'Answered on another phone.'
     case 'transferred':
       return `${cause.attended ? 'You transferred the call (attended)' : 'You transferred the call'} to ${oneLine(cause.target, 40)}.`
     case 'rejected':

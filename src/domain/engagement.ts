@@ -38,6 +38,8 @@ export interface EngagementInput {
   toNumber: string
   fromNumber: string
   direction: CallDirection
+  /** The HubSpot record called (or calling, inbound); absent = let HubSpot file it by number. */
+  callee?: { objectId: number, objectType: string } | null
 }
 
 /** Talk time in whole milliseconds: answer to hang-up, 0 if never answered. */
@@ -66,5 +68,9 @@ export function buildEngagementProperties(input: EngagementInput): EngagementPro
   }
   const outcome = input.outcomeId?.trim()
   if (outcome !== undefined && outcome !== '') properties.hs_call_disposition = outcome
+  if (input.callee) {
+    properties.hs_call_callee_object_id = String(input.callee.objectId)
+    properties.hs_call_callee_object_type = input.callee.objectType
+  }
   return properties
 }

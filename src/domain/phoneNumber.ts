@@ -20,8 +20,15 @@ export interface DialTarget {
   kind: 'e164' | 'extension'
   /** Only `+` and digits: what goes into the SIP URI. */
   target: string
-  /** How to show it to the agent, e.g. `+44 20 7946 0600`. */
+  /** How to show it to the agent, e.g. `+44 20 7946 0600` (with ` ext. 45` when there is one). */
   display: string
+  /**
+   * An extension to key in once the call is answered (`+1 415 555 0123 ext. 45`), else absent:
+   * `digits` are the extension's keys (`45`), `sequence` what is sent after the answer, where
+   * each `,` is a pause (`POST_DIAL_PAUSE_MS`) as phone dialers do: `,45` for `x45`, `,,45` for
+   * `,,45`. Always at least one pause first, so the far end's greeting can start.
+   */
+  extension?: { digits: string, sequence: string }
 }
 
 export interface DialError {
@@ -44,6 +51,35 @@ const EXTENSION = /^[0-9]{2,6}$/
 export const SAFE_TARGET = /^\+?[0-9]+$/
 
 const ECHO_LENGTH = 24
+
+/** How long each `,` of an extension waits, in ms (the pause of common phone dialers). */
+export const POST_DIAL_PAUSE_MS = 2000
+/** Most keys an extension may have (digits, `*`, `#`), and most pauses. */
+const MAX_EXTENSION_KEYS = 16
+const MAX_EXTENSION_PAUSES = 10
+
+/**
+ * A trailing extension as CRM records write it: `ext. 45`, `ext 45`, `extension 45`, `x45`,
+ * `;ext=45` (RFC 3966's tel URI parameter), or pauses `,45` / `,,45` (dialers' post-dial
+ * string). The keys may hold more pauses, `*` and `#` (`x45,,2#`), never anything else.
+ */
+const EXTENSION_SUFFIX = /^(.*?[0-9)])\s*(?:(?:;\s*ext\s*=|(?:extension|extn|ext|x)\.?:?)\s*(,*[0-9][0-9*#,]*)|(,+[0-9][0-9*#,]*))$/i
+
+interface SplitNumber { main: string, extension?: { digits: string, sequence: string } }
+
+/** Splits `text` into the number to dial and its extension; `null` when the extension is unusable. */
+function splitExtension(text: string): SplitNumber | null {
+  const match = EXTENSION_SUFFIX.exec(text)
+  if (!match)
+    return { main: text }
+  const main = (match[1] ?? '').trim()
+  const keys = match[2] ?? match[3] ?? ''
+  const digits = keys.replace(/,/g, '')
+  const pauses = keys.length - digits.length
+  if (digits.length > MAX_EXTENSION_KEYS || pauses > MAX_EXTENSION_PAUSES)
+    return null
+  return { main, extension: { digits, sequence: keys.startsWith(',') ? keys : `,${keys}` } }
+}
 
 /** The input quoted back to the agent: one line, and short. */
 function echo(raw: string): string {
@@ -85,6 +121,24 @@ export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): 
   }
   const tel = /^tel:/i.exec(text)
   if (tel) text = text.slice(tel[0].length).trim()
+
+  // `*` is a key, not an extension separator: `+14382663913*227` dialed as one string would reach
+  // a different number (or none), so it is refused rather than guessed at.
+  if (/[0-9]\s*\*/.test(text) && !EXTENSION_SUFFIX.test(text)) {
+    const after = /\*\s*([0-9]{1,8})/.exec(text)?.[1] ?? '123'
+    return fail(`${echo(raw)} has a * in it, which a phone number cannot have. If the digits after it are an extension, write “ext. ${after}”.`)
+  }
+  const split = splitExtension(text)
+  if (split === null) {
+    return fail(`${echo(raw)} has an extension that is too long (at most ${MAX_EXTENSION_KEYS} keys and ${MAX_EXTENSION_PAUSES} pauses).`)
+  }
+  if (split.extension) {
+    const main = normalizeDialString(split.main, opts)
+    if (!main.ok)
+      return main
+    const { digits, sequence } = split.extension
+    return { ...main, display: `${main.display} ext. ${digits}`, extension: { digits, sequence } }
+  }
 
   if (/[@<>;?=:]/.test(text)) {
     return fail(`${echo(raw)} is not a phone number: it contains characters such as @ ; : that a number cannot have.`)

@@ -37,5 +37,10 @@ export type CallEndCause =
   | { type: 'missed' }
   /** An inbound call that we declined. */
   | { type: 'declined' }
+  /**
+   * An inbound call answered by another phone (a ring group): the CANCEL said
+   * `Reason: SIP;cause=200` or `Q.850;cause=26` (RFC 3326).
+   */
+  | { type: 'answered-elsewhere' }
   /** The agent transferred the answered call (REFER accepted and the target answered, or a blind REFER). */
   | { type: 'transferred', target: string, attended: boolean }

@@ -14,6 +14,8 @@ import CallingExtensions, {
   type OnInitialized,
   type OnNavigateToRecord,
 } from '@hubspot/calling-extensions-sdk'
+import { createOutbox } from './outbox'
+import type { OutboxMessage } from './outbox'
 import {
   CALLER_ID_FAILED_FALLBACK,
   CREATE_FAILED_FALLBACK,
@@ -102,7 +104,10 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
     onReady: (data: unknown) => {
       const info = parseReady(data)
       lastReady = info
+      // `ready` handlers answer with `initialized` first; what was held before the SYNC follows, in order.
+      outbox.open()
       emit('ready', info)
+      if (!disposed) outbox.flush()
     },
     onDialNumber: (data: unknown) => emit('dialNumber', parseDialNumber(data)),
     onEndCall: () => emit('endCall', undefined),
@@ -145,51 +150,61 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
     log('unhandled HubSpot message', event, data)
   }
 
+  /** Messages sent before HubSpot's SYNC wait here (the SDK would drop them). */
+  const outbox = createOutbox()
   const extensions = new CallingExtensions({ debugMode: debug, eventHandlers })
 
   /** Outgoing calls after dispose() are dropped (the SDK would still post to the parent). */
-  const live = (send: () => void): void => {
-    if (!disposed) send()
+  const live = (send: () => void, held: Omit<OutboxMessage, 'send'> = {}): void => {
+    if (disposed) return
+    outbox.post({
+      ...held,
+      send: () => {
+        if (!disposed) send()
+      },
+    })
   }
 
   return {
-    initialized: ({ isLoggedIn, engagementId }) => live(() => {
+    // The answer to SYNC (sent from `ready`): never held, it carries the state at that moment.
+    initialized: ({ isLoggedIn, engagementId }) => {
+      if (disposed) return
       const data: OnInitialized = { isLoggedIn }
       if (engagementId !== undefined) data.engagementId = engagementId
       extensions.initialized(data)
-    }),
-    userLoggedIn: () => live(() => extensions.userLoggedIn()),
-    userLoggedOut: () => live(() => extensions.userLoggedOut()),
+    },
+    userLoggedIn: () => live(() => extensions.userLoggedIn(), { key: 'login' }),
+    userLoggedOut: () => live(() => extensions.userLoggedOut(), { key: 'login' }),
     outgoingCall: ({ externalCallId, toNumber, fromNumber, callStartTime, createEngagement }) => live(() => {
       extensions.outgoingCall({ externalCallId, toNumber, fromNumber, callStartTime, createEngagement })
-    }),
+    }, { callId: externalCallId }),
     incomingCall: ({ externalCallId, fromNumber, toNumber, callStartTime, createEngagement }) => live(() => {
       extensions.incomingCall({ externalCallId, fromNumber, toNumber, callStartTime, createEngagement })
-    }),
+    }, { callId: externalCallId }),
     navigateToRecord: ({ objectCoordinates, engagementId }) => live(() => {
       const { portalId, objectId, objectTypeId } = objectCoordinates
       const data: OnNavigateToRecord = { objectCoordinates: { portalId, objectId, objectTypeId } }
       if (engagementId !== undefined) data.engagementId = engagementId
       extensions.navigateToRecord(data)
-    }),
-    userAvailable: () => live(() => extensions.userAvailable()),
-    userUnavailable: () => live(() => extensions.userUnavailable()),
-    callAnswered: ({ externalCallId }) => live(() => extensions.callAnswered({ externalCallId })),
-    callTransferred: ({ externalCallId }) => live(() => extensions.callTransferred({ externalCallId })),
+    }, { key: 'navigate' }),
+    userAvailable: () => live(() => extensions.userAvailable(), { key: 'availability' }),
+    userUnavailable: () => live(() => extensions.userUnavailable(), { key: 'availability' }),
+    callAnswered: ({ externalCallId }) => live(() => extensions.callAnswered({ externalCallId }), { callId: externalCallId }),
+    callTransferred: ({ externalCallId }) => live(() => extensions.callTransferred({ externalCallId }), { callId: externalCallId }),
     callEnded: ({ externalCallId, engagementId, callEndStatus }) => live(() => {
       const data: CallEndedWire = { externalCallId, externalCallID: externalCallId, callEndStatus }
       if (engagementId !== undefined) data.engagementId = engagementId
       // The SDK types engagementId as required; HubSpot accepts callEnded without one
       // (no engagement when creation failed), so send the wire object as is.
       extensions.callEnded(data as OnCallEnded)
-    }),
+    }, { callId: externalCallId }),
     callCompleted: ({ externalCallId, engagementId, hideWidget, engagementProperties }) => live(() => {
       const data: OnCallCompleted = { externalCallId, hideWidget, engagementProperties: withoutUndefined(engagementProperties) }
       if (engagementId !== undefined) data.engagementId = engagementId
       extensions.callCompleted(data)
-    }),
+    }, { callId: externalCallId, key: `completed:${externalCallId}` }),
     sendError: ({ message }) => live(() => extensions.sendError({ message })),
-    resizeWidget: ({ width, height }) => live(() => extensions.resizeWidget({ width, height })),
+    resizeWidget: ({ width, height }) => live(() => extensions.resizeWidget({ width, height }), { key: 'size' }),
     on: (event, handler) => {
       const set = handlers[event]
       set.add(handler)

@@ -10,7 +10,7 @@
  *   string or a number per the SDK doc);
  * - strings are bounded so a hostile or buggy host can't flood the UI.
  */
-import type { CallerIdMatch, DialRequest, HubSpotEvents, ObjectCoordinates, ReadyInfo, VisibilityInfo } from './types'
+import type { CallCallee, CallerIdMatch, DialRequest, HubSpotEvents, ObjectCoordinates, ReadyInfo, VisibilityInfo } from './types'
 
 /** Longest string we accept from HubSpot for a phone number or a short field. */
 export const MAX_FIELD_LENGTH = 256
@@ -103,7 +103,46 @@ export function parseDialNumber(data: unknown): HubSpotEvents['dialNumber'] {
   if (isShortString(data.toPhoneNumberSrc)) request.toPhoneNumberSrc = data.toPhoneNumberSrc
   const calleeInfo = parseCalleeInfo(data.calleeInfo)
   if (calleeInfo) request.calleeInfo = calleeInfo
+  const callee = dialCallee(request)
+  if (callee) request.callee = callee
   return { request }
+}
+
+/** HubSpot object type ids (`0-1` contact, `0-2` company, `2-…` custom objects). */
+const OBJECT_TYPE_ID = /^[0-9]{1,4}-[0-9]{1,12}$/
+
+/** `hs_call_callee_object_type` names the two standard types; any other type goes by its id. */
+function calleeObjectType(objectTypeId: string): string {
+  if (objectTypeId === '0-1') return 'CONTACT'
+  if (objectTypeId === '0-2') return 'COMPANY'
+  return objectTypeId
+}
+
+/**
+ * The record a dial request is for, for the engagement's `hs_call_callee_object_id` /
+ * `hs_call_callee_object_type` (the SDK's `RawEngagementProperties`: "the recipient of the call
+ * for OUTBOUND calls").
+ *
+ * `calleeInfo` is the callee: `objectId` can be 0, missing or the record being *viewed*
+ * rather than the one dialed (calling-extensions-sdk issues 207, 216, 228, 232). So:
+ * `calleeInfo.calleeId` with its `calleeObjectTypeId`; a `calleeId` without a usable type takes
+ * `objectType` when `objectId` names the same record; without a `calleeId`, `objectId` +
+ * `objectType` (the SDK doc's older fields); otherwise none (HubSpot then files the call by itself).
+ */
+export function dialCallee(request: DialRequest): CallCallee | undefined {
+  const { calleeInfo, objectId, objectType } = request
+  const calleeId = calleeInfo?.calleeId
+  const typeId = calleeInfo?.calleeObjectTypeId
+  if (calleeId !== undefined) {
+    if (typeId !== undefined && OBJECT_TYPE_ID.test(typeId))
+      return { objectId: calleeId, objectType: calleeObjectType(typeId) }
+    if (objectType !== undefined && objectId === calleeId)
+      return { objectId: calleeId, objectType }
+    return undefined
+  }
+  if (objectId !== undefined && objectType !== undefined)
+    return { objectId, objectType }
+  return undefined
 }
 
 /**

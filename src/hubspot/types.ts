@@ -22,6 +22,15 @@ export interface DialRequest {
   startTimestamp?: number
   toPhoneNumberSrc?: string
   calleeInfo?: { calleeId?: number, calleeObjectTypeId?: string }
+  /** The record dialed, worked out by `dialCallee` (parse.ts) from calleeInfo, else objectId/objectType. */
+  callee?: CallCallee
+}
+
+/** The HubSpot record a call is about (the engagement's `hs_call_callee_object_id` / `_type`). */
+export interface CallCallee {
+  objectId: number
+  /** `CONTACT`, `COMPANY`, or another object's type id (e.g. `2-123456`). */
+  objectType: string
 }
 
 /** Where a HubSpot record lives (the SDK's `ObjectCoordinates`): 0-1 contact, 0-2 company. */
@@ -103,6 +112,9 @@ export interface EngagementProperties {
   hs_call_from_number: string
   hs_call_direction: 'OUTBOUND' | 'INBOUND'
   hs_call_title?: string
+  /** The record called (OUTBOUND) or calling (INBOUND), as a string id. */
+  hs_call_callee_object_id?: string
+  hs_call_callee_object_type?: string
 }
 
 export interface CallCompletedPayload {
@@ -117,8 +129,9 @@ export interface CallCompletedPayload {
  * imports the SDK; tests use a fake with the same shape.
  */
 export interface HubSpotPort {
-  // Outgoing messages. The SDK drops (with a console.warn) anything sent before
-  // HubSpot's SYNC, i.e. before the `ready` event: send `initialized` from `ready`.
+  // Outgoing messages. The SDK drops (with a console.warn) anything sent before HubSpot's SYNC,
+  // i.e. before the `ready` event; the port holds every message but `initialized` until then
+  // (outbox.ts) and sends them, in order, right after the `ready` handlers: send `initialized` from `ready`.
   initialized: (payload: { isLoggedIn: boolean, engagementId?: number }) => void
   userLoggedIn: () => void
   userLoggedOut: () => void

@@ -2,7 +2,7 @@
  * What the agent does to the current call: hang up, mute, hold/resume (re-INVITE) and the
  * keypad (RFC 4733 telephone-events, SIP INFO when the browser has no DTMF sender).
  */
-import { SessionState } from 'sip.js'
+import { RequestPendingError, SessionState } from 'sip.js'
 import type { Web } from 'sip.js'
 import type { CallSession } from './callSession'
 import type { ActiveCall, PhoneContext } from './phoneContext'
@@ -13,6 +13,24 @@ const DTMF_PATTERN = /^[0-9A-D#*]{1,32}$/i
 /** RTCDTMFSender timing: 100 ms tones, 70 ms gaps (the WebRTC defaults, well within RFC 4733's range). */
 const DTMF_TONE_MS = 100
 const DTMF_GAP_MS = 70
+/** How often hold/resume is tried when the PBX answers 491 Request Pending (glare). */
+export const GLARE_ATTEMPTS = 3
+
+/** A re-INVITE that met another one (491, RFC 3261 §14.1): worth trying again later. */
+class GlareError extends Error {
+  constructor(readonly callError: CallError) {
+    super(callError.message)
+  }
+}
+
+/**
+ * RFC 3261 §14.1: after a 491, wait 2.1–4 s (in 10 ms steps) when we own the dialog's Call-ID
+ * (we sent the INVITE), else 0–2 s, before trying the re-INVITE again.
+ */
+export function glareDelayMs(ownsCallId: boolean, random: () => number = Math.random): number {
+  const [from, to] = ownsCallId ? [2100, 4000] : [0, 2000]
+  return from + Math.floor(random() * ((to - from) / 10 + 1)) * 10
+}
 
 export interface CallControls {
   /** The current call if it is answered, else a CallError 'no-call'. */
@@ -29,8 +47,14 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
     if (!call || call.ended)
       return
     if (call.inbound && !call.answered) {
-      // Hanging up a ringing inbound call (e.g. HubSpot's END_CALL) declines it.
-      await decline()
+      if (call.inviter.state === SessionState.Initial) {
+        // Hanging up a ringing inbound call (e.g. HubSpot's END_CALL) declines it.
+        await decline()
+        return
+      }
+      // Our 200 OK is out but not yet ACKed: a BYE must wait for the ACK (RFC 3261 §15), which
+      // ends it (see inboundCall's onAck); the caller never heard it answered.
+      call.localCause ??= { type: 'declined' }
       return
     }
     switch (call.inviter.state) {
@@ -66,12 +90,48 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
       consult.sdh?.enableSenders(!muted)
   }
 
+  /**
+   * Hold or resume. A re-INVITE the PBX refuses leaves the call as it was (sip.js rolls the
+   * offer back through ObservedSdh): the audio goes on, the far end's next offer is answered
+   * with the call's real hold state. 491 Request Pending (glare: both sides re-INVITEd at once)
+   * is tried again after RFC 3261 §14.1's interval, up to `GLARE_ATTEMPTS` times.
+   */
   async function hold(held: boolean): Promise<void> {
     const call = answeredCall()
     if (call.held === held)
       return
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await reinvite(call, held)
+        return
+      }
+      catch (error) {
+        // Answer the far end's next offer with what the call really is (sip.js keeps the
+        // options of the refused re-INVITE for that).
+        const stillAs: Web.SessionDescriptionHandlerOptions = { hold: call.held }
+        call.inviter.sessionDescriptionHandlerOptionsReInvite = stillAs
+        if (!(error instanceof GlareError) || attempt >= GLARE_ATTEMPTS)
+          throw error instanceof GlareError ? error.callError : error
+      }
+      await new Promise(resolve => setTimeout(resolve, ctx.glareDelayMs(!call.inbound)))
+      if (call.ended || call.inviter.state !== SessionState.Established)
+        throw new CallError('no-call', 'The call ended before it could be put on hold.')
+      if (call.held === held)
+        return
+    }
+  }
+
+  function reinvite(call: ActiveCall, held: boolean): Promise<void> {
     const what = held ? 'hold' : 'resume'
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
+      // RFC 3261 §14.1: no re-INVITE while another INVITE transaction of the dialog is in progress
+      // (the PBX's own re-INVITE, e.g. a session refresh not yet ACKed): wait like after a 491.
+      // (sip.js's dialog is a core SessionDialog; its public type hides these two fields.)
+      const dialog = call.inviter.dialog as { reinviteUserAgentServer?: unknown, reinviteUserAgentClient?: unknown } | undefined
+      if (dialog?.reinviteUserAgentServer || dialog?.reinviteUserAgentClient) {
+        reject(new GlareError(new CallError('rejected', `Could not ${what} the call: the PBX is changing the call right now. Try again.`)))
+        return
+      }
       const sessionDescriptionHandlerOptions: Web.SessionDescriptionHandlerOptions = { hold: held }
       call.inviter.invite({
         sessionDescriptionHandlerOptions,
@@ -86,10 +146,17 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
             resolve()
           },
           onReject: (response) => {
-            reject(new CallError('rejected', `The PBX refused to ${what} the call (${describeResponse(response.message)}).`))
+            const refused = new CallError('rejected', `The PBX refused to ${what} the call (${describeResponse(response.message)}). The call goes on.`)
+            reject(response.message.statusCode === 491 ? new GlareError(refused) : refused)
           },
         },
-      }).catch((error: unknown) => reject(new CallError('media', `Could not ${what} the call (${errorText(error)}).`)))
+      }).catch((error: unknown) => {
+        // sip.js refuses a second re-INVITE while one is in progress (either side's): glare too.
+        if (error instanceof RequestPendingError)
+          reject(new GlareError(new CallError('rejected', `Could not ${what} the call: the PBX is changing the call right now. Try again.`)))
+        else
+          reject(new CallError('media', `Could not ${what} the call (${errorText(error)}).`))
+      })
     })
   }
 

@@ -68,8 +68,14 @@ export function createCallSession(ctx: PhoneContext, audio: RemoteAudio, consult
   }
 
   function inferCause(call: ActiveCall): CallEndCause {
-    if (call.inbound && !call.answered)
-      return call.callerCanceled ? { type: 'missed' } : { type: 'media-error', message: call.negotiationError ?? 'The call could not be answered.' }
+    if (call.inbound && !call.answered) {
+      if (call.callerCanceled)
+        return call.cancelReason === 'answered-elsewhere' ? { type: 'answered-elsewhere' } : { type: 'missed' }
+      // Our 200 OK went out but the caller hung up (BYE) or never ACKed: it never connected.
+      if (call.accepted && !call.negotiationError)
+        return { type: 'missed' }
+      return { type: 'media-error', message: call.negotiationError ?? 'The call could not be answered.' }
+    }
     if (call.finalResponse && call.finalResponse.statusCode >= 300)
       return { type: 'rejected', ...call.finalResponse }
     if (call.answered && call.transfer)

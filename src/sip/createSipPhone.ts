@@ -8,8 +8,9 @@
  * transfer.ts + consultation.ts (blind and attended transfer), remoteAudio.ts, devices.ts,
  * stats.ts, events.ts.
  */
+import { Web as WebPlatform } from 'sip.js'
 import type { Core, Session, SessionDescriptionHandlerFactory, Transport, Web } from 'sip.js'
-import { createCallControls } from './callControls'
+import { createCallControls, glareDelayMs } from './callControls'
 import { createCallSession } from './callSession'
 import { createConsultationLeg } from './consultation'
 import { createInputDeviceSwitch } from './devices'
@@ -24,7 +25,9 @@ import type { PhoneContext } from './phoneContext'
 import { createSignIn } from './registration'
 import { createRemoteAudio } from './remoteAudio'
 import { createStatsSampler } from './stats'
+import { createSessionUpdate } from './sessionUpdate'
 import { createTransfers } from './transfer'
+import { watchingTransport } from './wireTransport'
 import type { SipPhone, SipPhoneOptions } from './types'
 
 /** Test/integration seams: sip.js's own extension points, nothing mocked. */
@@ -39,6 +42,8 @@ export interface SipPhoneSeams {
   cancelGraceMs?: number
   /** How long unregister()/dispose() wait for the PBX before disconnecting anyway (ms). */
   unregisterGraceMs?: number
+  /** How long to wait before a re-INVITE is tried again after 491 (ms; default RFC 3261 §14.1's random interval). */
+  glareDelayMs?: (ownsCallId: boolean) => number
   /** Opens a microphone when the agent switches devices mid-call (tests: a fake stream). */
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>
 }
@@ -55,6 +60,7 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     emit: hub.emit,
     cancelGraceMs: seams.cancelGraceMs ?? 5000,
     unregisterGraceMs: seams.unregisterGraceMs ?? 3000,
+    glareDelayMs: seams.glareDelayMs ?? (ownsCallId => glareDelayMs(ownsCallId)),
     redact: createRedactor(iceSecrets),
     generation: 0,
     available: true,
@@ -85,7 +91,12 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
     session,
     onInvite: inbound.onInvite,
     sdhFactory: observingFactory(baseSdhFactory, observerFor),
-    transportConstructor: seams.transportConstructor,
+    // Every CANCEL is seen (also one that crossed our 200 OK, which sip.js never passes on),
+    // and in-dialog UPDATEs are answered here instead of sip.js's 405.
+    transportConstructor: watchingTransport(seams.transportConstructor ?? WebPlatform.Transport, {
+      onCancel: inbound.onWireCancel,
+      onUpdate: createSessionUpdate(ctx),
+    }),
     sink,
     logLevel,
     iceSecrets,

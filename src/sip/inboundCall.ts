@@ -5,6 +5,8 @@
 import { Inviter, SessionState } from 'sip.js'
 import type { Invitation } from 'sip.js'
 import type { CallSession } from './callSession'
+import { cancelReason } from './cancelReason'
+import type { WireCancel } from './cancelReason'
 import { keepFinalSdh } from './dialing'
 import { describeMediaError } from './media'
 import { audioConstraints, newActiveCall } from './phoneContext'
@@ -36,6 +38,8 @@ export interface InboundCalls {
   onInvite: (reg: Registration, invitation: Invitation) => void
   answer: () => Promise<void>
   decline: (statusCode?: 480 | 486 | 603) => Promise<void>
+  /** Every CANCEL on the wire (see wireTransport.ts), before sip.js handles it. */
+  onWireCancel: (cancel: WireCancel) => void
 }
 
 export function createInboundCalls(ctx: PhoneContext, session: CallSession): InboundCalls {
@@ -65,16 +69,30 @@ export function createInboundCalls(ctx: PhoneContext, session: CallSession): Inb
     const call = newActiveCall({ callId: invitation.request.callId, target: fromNumber, inviter: invitation, inbound: true, registration: reg, started: true })
     ctx.current = call
     invitation.delegate = {
-      onCancel: () => {
+      onCancel: (cancel) => {
         call.callerCanceled = true
+        call.cancelReason ??= cancelReason(cancel.request.getHeaders('reason'))
       },
+      // The dialog is confirmed by the caller's ACK (RFC 3261 §13.3.1.4), not by our 200 OK:
+      // only then is the call answered. A CANCEL that crossed the 200 wins: the caller hears
+      // nothing, so we hang up the half-made dialog and the call ends as what it was.
+      // (sip.js calls this before it has finished with the ACK: act after it.)
+      onAck: () => queueMicrotask(() => {
+        if (call.ended || call.answered || !call.accepted || call.inviter.state !== SessionState.Established)
+          return
+        if (call.callerCanceled || call.localCause) {
+          session.endNow(call, call.cancelReason === 'answered-elsewhere' ? { type: 'answered-elsewhere' } : { type: 'missed' })
+          return
+        }
+        session.onAnswered(call)
+      }),
       onSessionDescriptionHandler: keepFinalSdh((sdh) => {
         call.sdh = sdh
       }),
     }
     invitation.stateChange.addListener((state) => {
       if (state === SessionState.Established && !call.ended)
-        session.onAnswered(call)
+        call.accepted = true
       else if (state === SessionState.Terminated)
         queueMicrotask(() => session.finish(call))
     })
@@ -112,5 +130,13 @@ export function createInboundCalls(ctx: PhoneContext, session: CallSession): Inb
     await call.inviter.reject({ statusCode }).catch((error: unknown) => log.warn('Could not decline the call', error))
   }
 
-  return { onInvite, answer, decline }
+  function onWireCancel(cancel: WireCancel): void {
+    const call = ctx.current
+    if (!call || !call.inbound || call.ended || call.answered || call.callId !== cancel.callId)
+      return
+    call.callerCanceled = true
+    call.cancelReason ??= cancel.reason
+  }
+
+  return { onInvite, answer, decline, onWireCancel }
 }

@@ -12,6 +12,12 @@ import type {
 export interface PeerConnectionLike {
   readonly connectionState: RTCPeerConnectionState
   readonly iceConnectionState: RTCIceConnectionState
+  /** Where the offer/answer stands (JSEP); a failed re-INVITE leaves `have-local-offer`. */
+  readonly signalingState?: RTCSignalingState
+  /** Only used to roll back a local offer (`{ type: 'rollback' }`, JSEP §4.1.10.2). */
+  setLocalDescription?: (description: { type: 'rollback' }) => Promise<void>
+  setRemoteDescription?: (description: { type: 'rollback' }) => Promise<void>
+  getTransceivers?: () => ReadonlyArray<{ direction: RTCRtpTransceiverDirection, readonly currentDirection: RTCRtpTransceiverDirection | null }>
   getSenders: () => ReadonlyArray<{ readonly track: MediaStreamTrack | null, readonly dtmf?: DtmfSenderLike | null }>
   getReceivers: () => ReadonlyArray<{ readonly track: MediaStreamTrack }>
   getStats?: () => Promise<RTCStatsReport>
@@ -62,9 +68,12 @@ export class ObservedSdh implements SessionDescriptionHandler {
   private closed = false
 
   constructor(readonly inner: SessionDescriptionHandler, private readonly observer: SdhObserver) {
+    // sip.js calls this when a re-INVITE of ours is refused (491 glare, 488, 408…). The Web SDH
+    // has none, so sip.js's rollback did nothing and the peer connection stayed in
+    // have-local-offer: every later offer from the far end failed (488) and our next hold threw
+    // "Invalid signaling state have-local-offer". Roll the offer back ourselves.
     const rollback = inner.rollbackDescription?.bind(inner)
-    if (rollback)
-      this.rollbackDescription = rollback
+    this.rollbackDescription = rollback ?? (() => this.rollbackLocalOffer())
     if (isMediaSdh(inner)) {
       const previous = inner.peerConnectionDelegate
       const check = () => this.checkConnection()
@@ -109,6 +118,30 @@ export class ObservedSdh implements SessionDescriptionHandler {
 
   sendDtmf(tones: string, options?: unknown): boolean {
     return this.inner.sendDtmf(tones, options)
+  }
+
+  /**
+   * Undo an offer that failed (JSEP rollback): ours the far end refused, or theirs we could not
+   * apply; back to `stable` with the last
+   * negotiated session, and each transceiver's direction back to what was negotiated (the
+   * offer set it, e.g. `sendonly` for hold; rollback does not undo that). A no-op when there
+   * is no pending local offer.
+   */
+  async rollbackLocalOffer(): Promise<void> {
+    const pc = this.peerConnection
+    if (this.closed || !pc)
+      return
+    if (pc.signalingState === 'have-local-offer' && pc.setLocalDescription)
+      await pc.setLocalDescription({ type: 'rollback' })
+    else if (pc.signalingState === 'have-remote-offer' && pc.setRemoteDescription)
+      await pc.setRemoteDescription({ type: 'rollback' })
+    else
+      return
+    for (const transceiver of pc.getTransceivers?.() ?? []) {
+      const negotiated = transceiver.currentDirection
+      if (negotiated && negotiated !== 'stopped' && transceiver.direction !== 'stopped' && transceiver.direction !== negotiated)
+        transceiver.direction = negotiated
+    }
   }
 
   /** Enable/disable every local sender track (mute, hold). */

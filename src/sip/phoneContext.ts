@@ -32,8 +32,12 @@ export interface ActiveCall {
   /** The sip.js session: an Inviter for outbound calls, an Invitation for inbound ones. */
   readonly inviter: Inviter | Invitation
   readonly inbound: boolean
-  /** Inbound: the caller sent CANCEL before we answered. */
+  /** Inbound: the caller sent CANCEL before the call was confirmed (also one that crossed our 200 OK). */
   callerCanceled: boolean
+  /** Inbound: why, from the CANCEL's Reason header (RFC 3326): another phone answered, or the caller gave up. */
+  cancelReason?: 'answered-elsewhere' | 'caller'
+  /** Inbound: our 200 OK went out; `answered` waits for the ACK that confirms the dialog (RFC 3261 §13.3.1.4). */
+  accepted?: boolean
   readonly registration: Registration
   /** callStarted was emitted: call events go out (until then they are held back). */
   started: boolean
@@ -109,6 +113,8 @@ export interface PhoneContext {
   readonly cancelGraceMs: number
   /** How long unregister()/dispose() wait for the PBX before disconnecting anyway (ms). */
   readonly unregisterGraceMs: number
+  /** How long to wait before trying a re-INVITE again after 491 (RFC 3261 §14.1; `ownsCallId`: we sent the INVITE). */
+  readonly glareDelayMs: (ownsCallId: boolean) => number
   /** Removes secrets from log lines; replaced at each register() (the new password). */
   redact: (text: string) => string
   registration?: Registration

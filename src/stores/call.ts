@@ -12,10 +12,11 @@ import { computed, ref } from 'vue'
 import type { CallEvent, CallPhase } from '@/domain/callMachine'
 import { isCallActive, transition } from '@/domain/callMachine'
 import { describeEndCause, mapEndCause } from '@/domain/endStatus'
+import { buildEngagementProperties } from '@/domain/engagement'
 import { defaultOutcomeFor } from '@/domain/outcomes'
 import { normalizeDialString } from '@/domain/phoneNumber'
 import type { CallEndCause } from '@/domain/types'
-import type { DialRequest } from '@/hubspot/types'
+import type { CallCallee, DialRequest } from '@/hubspot/types'
 import { usePorts } from '@/ports'
 import { CallError } from '@/sip/types'
 import { useAgentStore } from '@/stores/agent'
@@ -23,11 +24,21 @@ import type { CallContext } from './call/context'
 import { reason } from './call/context'
 import { useInbound } from './call/inbound'
 import { useInCall } from './call/inCall'
+import { usePostDial } from './call/postDial'
 import type { CallRecord, Notice, WrapUp } from './call/types'
 import { emptyWrapUp, readDraft, useWrapUp } from './call/wrapUp'
 
 export type { CallRecord, InboundCaller, Notice, TransferState, WrapUp } from './call/types'
 export { QUALITY_SAMPLE_MS } from './call/inCall'
+
+/**
+ * A DIAL_NUMBER identical to the previous one within this many ms is a repeat of the same click
+ * (HubSpot has sent duplicates ~20 ms apart, calling-extensions-sdk issue 210) and is ignored.
+ */
+export const DUPLICATE_DIAL_WINDOW_MS = 2000
+
+/** The engagement's notes for a call another phone answered. */
+export const ANSWERED_ELSEWHERE_NOTE = 'Answered on another phone (the call was completed elsewhere).'
 
 export const useCallStore = defineStore('call', () => {
   const ports = usePorts()
@@ -43,6 +54,8 @@ export const useCallStore = defineStore('call', () => {
   const notices = ref<Notice[]>([])
   /** A callEnded that arrived before `sip.call()` resolved with the Call-ID. */
   let earlyEnd: CallEndCause | null = null
+  /** HubSpot's last dial request and when it came (HubSpot has sent one click twice, ~20 ms apart). */
+  let lastHubSpotDial: { key: string, at: number } | null = null
   let noticeId = 0
 
   const active = computed(() => isCallActive(phase.value))
@@ -78,9 +91,12 @@ export const useCallStore = defineStore('call', () => {
   }
 
   /** Dial a number typed by the agent or sent by HubSpot. Returns whether a call was started. */
-  async function dial(raw: unknown, options: { fromHubSpot: boolean, region?: string }): Promise<boolean> {
-    if (active.value)
+  async function dial(raw: unknown, options: { fromHubSpot: boolean, region?: string, callee?: CallCallee }): Promise<boolean> {
+    if (active.value) {
+      if (options.fromHubSpot && isBeingDialed(raw, options.region))
+        return false
       return refuse('A call is already in progress. Hang up before placing another call.', options.fromHubSpot)
+    }
     if (inWrapUp.value) {
       return refuse(noRecord.value
         ? 'Close the last call\'s wrap-up before placing another one: HubSpot has no record of it to save.'
@@ -104,6 +120,8 @@ export const useCallStore = defineStore('call', () => {
       engagementId: null,
       endStatus: null,
       endReason: null,
+      callee: options.callee ?? null,
+      extension: target.extension ?? null,
     })
     go({ type: 'dial' })
     let callId: string
@@ -136,6 +154,18 @@ export const useCallStore = defineStore('call', () => {
     return true
   }
 
+  /**
+   * HubSpot asks again for the call that is already being placed (the same number, not answered
+   * yet): a repeat of the request being served, not a second call and not an error.
+   */
+  function isBeingDialed(raw: unknown, region: string | undefined): boolean {
+    const current = call.value
+    if (!current || current.direction !== 'OUTBOUND' || (phase.value !== 'calling' && phase.value !== 'ringing'))
+      return false
+    const target = normalizeDialString(raw, { region, defaultRegion: config.defaultCountry })
+    return target.ok && target.target === current.toNumber && target.extension?.sequence === current.extension?.sequence
+  }
+
   function finish(cause: CallEndCause): void {
     const current = call.value
     if (!current || !active.value)
@@ -149,6 +179,10 @@ export const useCallStore = defineStore('call', () => {
     current.endStatus = status
     current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
     muted.value = false
+    if (cause.type === 'answered-elsewhere' && phase.value === 'incoming') {
+      closeAnsweredElsewhere(current)
+      return
+    }
     go({ type: 'ended' })
     wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }
     if (cause.type === 'transferred')
@@ -158,6 +192,36 @@ export const useCallStore = defineStore('call', () => {
       engagementId: current.engagementId ?? undefined,
       callEndStatus: status,
     })
+  }
+
+  /**
+   * A colleague's phone answered the call (a ring group; RFC 3326 Reason in the CANCEL): not a
+   * missed call, and nothing for this agent to wrap up. HubSpot gets the call as CANCELED, with
+   * its engagement completed right away so no ghost call is left on the timeline, and the agent
+   * is ready for the next call at once.
+   */
+  function closeAnsweredElsewhere(current: CallRecord): void {
+    const callId = current.callId ?? ''
+    hubspot.callEnded({ externalCallId: callId, engagementId: current.engagementId ?? undefined, callEndStatus: 'CANCELED' })
+    // Sent once HubSpot's engagement exists (it may still be on its way), like every callCompleted.
+    completeWithoutWrapUp({ ...current }, engagementId => ({
+      externalCallId: callId,
+      engagementId,
+      hideWidget: false,
+      engagementProperties: buildEngagementProperties({
+        callStartTime: current.startedAt,
+        endedAt: current.endedAt ?? now(),
+        status: 'CANCELED',
+        notes: ANSWERED_ELSEWHERE_NOTE,
+        toNumber: current.toNumber,
+        fromNumber: current.fromNumber,
+        direction: current.direction,
+        callee: current.callee,
+      }),
+    }))
+    go({ type: 'dismissed' })
+    call.value = null
+    notify('info', `The call from ${current.display} was answered on another phone.`)
   }
 
   async function hangup(): Promise<void> {
@@ -203,19 +267,28 @@ export const useCallStore = defineStore('call', () => {
       return
     }
     const request: DialRequest = payload.request
-    void dial(request.phoneNumber, { fromHubSpot: true, region: request.countryCode })
+    // The very same request again within DUPLICATE_DIAL_WINDOW_MS is HubSpot repeating one click:
+    // it gets the first one's outcome (one call, or one error), not a second answer.
+    // Once anything changed in between (the call started, the wrap-up was closed), it is a new request.
+    const key = JSON.stringify([request.phoneNumber, request.countryCode ?? '', phase.value, call.value?.callId ?? ''])
+    const at = now()
+    if (lastHubSpotDial && lastHubSpotDial.key === key && at - lastHubSpotDial.at >= 0 && at - lastHubSpotDial.at < DUPLICATE_DIAL_WINDOW_MS)
+      return
+    lastHubSpotDial = { key, at }
+    void dial(request.phoneNumber, { fromHubSpot: true, region: request.countryCode, callee: request.callee })
   })
   hubspot.on('endCall', () => {
     void hangup()
   })
 
   const ctx: CallContext = { ports, agent, phase, call, wrapUp, muted, active, inWrapUp, go, notify }
-  const { saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept } = useWrapUp(ctx, draft ? agent.agentId : null)
+  const { saveCall, requestClose, confirmClose, cancelClose, completeWithoutWrapUp, noRecord, draftKept } = useWrapUp(ctx, draft ? agent.agentId : null)
   const inbound = useInbound(ctx, startCall)
   const inCall = useInCall(ctx)
+  const { postDial } = usePostDial(ctx)
 
   return {
-    phase, call, wrapUp, muted, notices, active, inWrapUp,
+    phase, call, wrapUp, muted, notices, active, inWrapUp, postDial,
     dial, hangup, toggleMute, saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept, dismissNotice, notify,
     ...inbound,
     ...inCall,

@@ -60,7 +60,7 @@ const DIAL_CASES: Case[] = [
   { name: 'a lone LF', message: dialNumber(`${E164}\n`), expect: { dial: E164 } },
   { name: 'a NUL byte', message: dialNumber(`+4420\u00007946 0600`), expect: { refused: /control characters/ } },
   { name: 'percent-encoded +', message: dialNumber('%2B442079460600'), expect: { refused: /not a phone number/ } },
-  { name: 'a DTMF suffix', message: dialNumber(`${E164},,123#`), expect: { refused: /not a phone number/ } },
+  { name: 'a post-dial suffix (the main number is dialed, the keys wait for the answer)', message: dialNumber(`${E164},,123#`), expect: { dial: E164 } },
   { name: 'star codes', message: dialNumber('*67 020 7946 0600'), expect: { refused: /not a phone number/ } },
   { name: 'full-width digits and plus (IME)', message: dialNumber('＋４４ ２０ ７９４６ ０６００'), expect: { dial: E164 } },
   { name: 'Arabic-Indic digits', message: dialNumber('٠٢٠ ٧٩٤٦ ٠٦٠٠'), expect: { refused: /not a phone number/ } },

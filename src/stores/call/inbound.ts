@@ -6,10 +6,15 @@
  */
 import { ref, watch } from 'vue'
 import { formatPhoneForDisplay } from '@/domain/phoneNumber'
-import type { CallerIdMatch } from '@/hubspot/types'
+import type { CallCallee, CallerIdMatch } from '@/hubspot/types'
 import type { CallContext } from './context'
 import { reason } from './context'
 import type { InboundCaller } from './types'
+
+/** The engagement's callee for a caller-id match (`hs_call_callee_object_type` CONTACT / COMPANY). */
+function calleeOf(match: CallerIdMatch): CallCallee {
+  return { objectId: match.objectCoordinates.objectId, objectType: match.callerIdType }
+}
 
 export function useInbound(ctx: CallContext, startCall: (record: NonNullable<CallContext['call']['value']>) => void) {
   const { sip, hubspot, now } = ctx.ports
@@ -38,7 +43,7 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
       endStatus: null,
       endReason: null,
     })
-    caller.value = { displayName, lookup: 'pending', matches: [] }
+    caller.value = { displayName, lookup: 'pending', matches: [], chosen: null }
     ctx.go({ type: 'incoming' })
     hubspot.incomingCall({ externalCallId: callId, fromNumber, toNumber: agent.extension, callStartTime: startedAt, createEngagement: true })
   })
@@ -49,13 +54,14 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
       return
     answering.value = true
     try {
+      // Resolves once our 200 OK is out; the call is answered when the caller's ACK confirms it
+      // (callAnswered), so Answer stays pressed until the phase leaves 'incoming'.
       await sip.answer()
     }
     catch (error) {
-      ctx.notify('error', `The call could not be answered: ${reason(error)}`)
-    }
-    finally {
       answering.value = false
+      if (phase.value === 'incoming')
+        ctx.notify('error', `The call could not be answered: ${reason(error)}`)
     }
   }
 
@@ -67,20 +73,39 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
 
   const isInboundCall = (): boolean => call.value?.direction === 'INBOUND' && (active.value || inWrapUp.value)
 
+  /** The call is filed on this record (or on none). */
+  function choose(match: CallerIdMatch | null): void {
+    if (!caller.value)
+      return
+    caller.value = { ...caller.value, chosen: match }
+    if (call.value?.direction === 'INBOUND')
+      call.value.callee = match ? calleeOf(match) : null
+  }
+
   hubspot.on('callerIdMatchSucceeded', ({ matches }) => {
-    if (caller.value && isInboundCall())
-      caller.value = { ...caller.value, lookup: 'matched', matches }
+    if (!caller.value || !isInboundCall())
+      return
+    caller.value = { ...caller.value, lookup: 'matched', matches }
+    // One record: that is the caller. Several (two contacts, a contact and a company): the agent
+    // picks, as in HubSpot's own dialer; until then the call is filed on none of them.
+    choose(matches.length === 1 ? matches[0]! : null)
   })
   hubspot.on('callerIdMatchFailed', () => {
-    if (caller.value && isInboundCall())
-      caller.value = { ...caller.value, lookup: 'unmatched', matches: [] }
+    if (!caller.value || !isInboundCall())
+      return
+    caller.value = { ...caller.value, lookup: 'unmatched', matches: [] }
+    choose(null)
   })
   hubspot.on('navigateToRecordFailed', ({ message }) => {
     ctx.notify('error', `HubSpot could not open the record: ${message}`)
   })
 
-  /** Ask HubSpot to open a matched caller's contact or company record. */
+  /** Ask HubSpot to open a matched caller's contact or company record; that record is the caller's from now on. */
   function openRecord(match: CallerIdMatch): void {
+    const { objectId, objectTypeId } = match.objectCoordinates
+    const known = caller.value?.matches.find(m => m.objectCoordinates.objectId === objectId && m.objectCoordinates.objectTypeId === objectTypeId)
+    if (known)
+      choose(known)
     hubspot.navigateToRecord({
       objectCoordinates: match.objectCoordinates,
       ...(call.value?.engagementId ? { engagementId: call.value.engagementId } : {}),
@@ -88,6 +113,8 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
   }
 
   watch(phase, (next) => {
+    if (next !== 'incoming')
+      answering.value = false
     if (next === 'idle')
       caller.value = null
   }, { flush: 'sync' })

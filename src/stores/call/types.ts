@@ -1,15 +1,20 @@
 /** The plain data the call store keeps (and persists for the wrap-up). No sip.js or SDK objects. */
 import type { CallEndCause, EndStatus } from '@/domain/types'
 import type { QualitySummary } from '@/domain/quality'
-import type { CallerIdMatch } from '@/hubspot/types'
+import type { CallCallee, CallerIdMatch } from '@/hubspot/types'
 
 export interface CallRecord {
   callId: string | null
   direction: 'OUTBOUND' | 'INBOUND'
   /** What was dialed: E.164 (`+4420…`) or an extension; only `+` and digits. */
   toNumber: string
-  /** The same number formatted for people. */
+  /** The same number formatted for people (with ` ext. 45` when dialed with an extension). */
   display: string
+  /**
+   * An extension keyed in as DTMF once answered (`sequence`: keys and `,` pauses); `toNumber`
+   * stays the main number. Absent for numbers without one and for inbound calls.
+   */
+  extension?: { digits: string, sequence: string } | null
   fromNumber: string
   startedAt: number
   answeredAt: number | null
@@ -22,6 +27,11 @@ export interface CallRecord {
   engagementFailure?: string | null
   endStatus: EndStatus | null
   endReason: string | null
+  /**
+   * The HubSpot record the call is about: the dialed record (DIAL_NUMBER's calleeInfo) or the
+   * inbound caller's record; sent as hs_call_callee_object_id/_type. Absent when unknown.
+   */
+  callee?: CallCallee | null
   /** The audio quality over the answered call (getStats samples), for the wrap-up; absent if never sampled. */
   quality?: QualitySummary | null
 }
@@ -65,6 +75,11 @@ export interface InboundCaller {
   lookup: 'pending' | 'matched' | 'unmatched'
   /** HubSpot's matches, best first (empty unless matched). */
   matches: CallerIdMatch[]
+  /**
+   * Whose record this call is: the only match, or the one the agent picked (opened) when several
+   * records have the number; `null` until then. The call is filed on it (hs_call_callee_object_id).
+   */
+  chosen: CallerIdMatch | null
 }
 
 export type { CallEndCause }

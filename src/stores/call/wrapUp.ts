@@ -15,6 +15,7 @@
  */
 import { computed, ref, watch } from 'vue'
 import { buildEngagementProperties } from '@/domain/engagement'
+import type { CallCompletedPayload } from '@/hubspot/types'
 import type { KeyValueStorage } from '@/storage/types'
 import type { CallContext } from './context'
 import type { CallRecord, WrapUp } from './types'
@@ -72,6 +73,11 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
 
   // --- the engagement --------------------------------------------------------
   hubspot.on('engagementCreated', ({ engagementId }) => {
+    // HubSpot answers in order: a call completed without a wrap-up is older than the one on screen.
+    if (unattended) {
+      sendUnattended(engagementId)
+      return
+    }
     const current = call.value ?? parkedCall()
     if (!current || current.engagementId !== null)
       return
@@ -81,6 +87,12 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
       storeParked(current)
   })
   hubspot.on('engagementCreateFailed', ({ message }) => {
+    if (unattended) {
+      // No engagement, nothing to complete.
+      clearTimeout(unattended.timer)
+      unattended = null
+      return
+    }
     const current = call.value ?? parkedCall()
     if (!current || current.engagementId !== null)
       return
@@ -120,6 +132,33 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
       wrapUp.value.saving = false
     }
   }, { flush: 'sync' })
+
+  // --- a call completed without a wrap-up -----------------------------------
+  /** A call that needs no wrap-up (answered elsewhere), waiting for its engagement to be completed. */
+  let unattended: { record: CallRecord, build: (engagementId: number) => CallCompletedPayload, timer: ReturnType<typeof setTimeout> } | null = null
+  function sendUnattended(engagementId: number): void {
+    if (!unattended)
+      return
+    clearTimeout(unattended.timer)
+    const { build } = unattended
+    unattended = null
+    hubspot.callCompleted(build(engagementId))
+  }
+  /**
+   * Completes a call that needs no wrap-up: `callCompleted` goes out with HubSpot's engagement id, at
+   * once when it is known, else when it arrives (at most `ENGAGEMENT_WAIT_MS`; without one there is
+   * nothing to complete).
+   */
+  function completeWithoutWrapUp(record: CallRecord, build: (engagementId: number) => CallCompletedPayload): void {
+    if (unattended)
+      clearTimeout(unattended.timer)
+    unattended = null
+    if (record.engagementId !== null) {
+      hubspot.callCompleted(build(record.engagementId))
+      return
+    }
+    unattended = { record, build, timer: setTimeout(() => { unattended = null }, ENGAGEMENT_WAIT_MS) }
+  }
 
   // --- saving ----------------------------------------------------------------
   let answerTimer: ReturnType<typeof setTimeout> | undefined
@@ -165,6 +204,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
         toNumber: current.toNumber,
         fromNumber: current.fromNumber,
         direction: current.direction,
+        callee: current.callee,
       }),
     })
   }
@@ -310,5 +350,5 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     }
   })
 
-  return { saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept }
+  return { saveCall, requestClose, confirmClose, cancelClose, completeWithoutWrapUp, noRecord, draftKept }
 }

@@ -28,6 +28,25 @@ describe('CallScreen', () => {
     expect(wrapper.find('[role="timer"]').exists()).toBe(false)
   })
 
+  it('shows the extension that will be keyed in, and then that it was', () => {
+    const withExtension = { ...call, display: '+44 20 7946 0600 ext. 45', extension: { digits: '45', sequence: ',45' } }
+    const ringing = mountWith(CallScreen, { initialState: { call: { phase: 'ringing', call: withExtension } } })
+    expect(ringing.wrapper.find('h1').text()).toBe('+44 20 7946 0600 ext. 45')
+    expect(ringing.wrapper.find('[data-testid="call-extension"]').text()).toBe('Extension 45: keyed in once answered')
+    ringing.wrapper.unmount()
+    const { wrapper } = mountWith(CallScreen, { initialState: { call: { phase: 'connected', call: { ...withExtension, answeredAt: 1 }, postDial: { digits: '45', sent: '45', state: 'sent' } } } })
+    expect(wrapper.find('[data-testid="call-extension"]').text()).toBe('Extension 45 keyed in')
+  })
+
+  it('an answered inbound call several records match still lets the agent pick whose record it is', () => {
+    const ada = { callerIdType: 'CONTACT', objectCoordinates: { portalId: 1, objectId: 9101, objectTypeId: '0-1' }, firstName: 'Ada', lastName: 'Lovelace', email: '' }
+    const acme = { callerIdType: 'COMPANY', objectCoordinates: { portalId: 1, objectId: 9201, objectTypeId: '0-2' }, name: 'Acme Ltd' }
+    const inbound = { ...call, direction: 'INBOUND', answeredAt: 1 }
+    const { wrapper } = mountWith(CallScreen, { initialState: { call: { phase: 'connected', call: inbound, caller: { displayName: '', lookup: 'matched', matches: [ada, acme], chosen: null } } } })
+    expect(wrapper.find('[data-testid="caller-choice"]').text()).toBe('2 HubSpot records have this number. Open the caller\'s record:')
+    expect(wrapper.findAll('.caller-record li')).toHaveLength(2)
+  })
+
   it('runs a timer from the answer', async () => {
     vi.useFakeTimers({ now: 70_000 })
     const { wrapper } = mountWith(CallScreen, { initialState: { call: { phase: 'connected', call: { ...call, answeredAt: 5_000 } } } })

@@ -29,28 +29,48 @@ function button(wrapper: ReturnType<typeof mountWith>['wrapper'], name: string) 
 
 describe('IncomingCallScreen', () => {
   it('shows the SIP display name and number while HubSpot looks the caller up', () => {
-    const { wrapper } = ringing({ displayName: 'Ada L', lookup: 'pending', matches: [] })
+    const { wrapper } = ringing({ displayName: 'Ada L', lookup: 'pending', matches: [], chosen: null })
     expect(wrapper.find('h1').text()).toBe('Ada L')
     expect(wrapper.find('[data-testid="caller-number"]').text()).toBe('+44 20 7946 0700')
     expect(wrapper.text()).toContain('Looking up the caller in HubSpot')
   })
 
   it('shows the bare number when there is no name and no match', () => {
-    const { wrapper } = ringing({ displayName: '', lookup: 'unmatched', matches: [] })
+    const { wrapper } = ringing({ displayName: '', lookup: 'unmatched', matches: [], chosen: null })
     expect(wrapper.find('h1').text()).toBe('+44 20 7946 0700')
     expect(wrapper.find('[data-testid="caller-number"]').exists()).toBe(false)
     expect(wrapper.text()).toContain('No HubSpot record has this number.')
   })
 
   it('shows the matched company and opens its record', async () => {
-    const { wrapper } = ringing({ displayName: 'Ada L', lookup: 'matched', matches: [ACME] })
+    const { wrapper } = ringing({ displayName: 'Ada L', lookup: 'matched', matches: [ACME], chosen: ACME })
     expect(wrapper.find('h1').text()).toBe('Acme Ltd')
     await button(wrapper, 'Open company record').trigger('click')
     expect(useCallStore().openRecord).toHaveBeenCalledWith(ACME)
   })
 
+  it('several records match: lists them all, names none until the agent picks one', async () => {
+    const ADA: CallerIdMatch = { callerIdType: 'CONTACT', objectCoordinates: { portalId: 1, objectId: 9101, objectTypeId: '0-1' }, firstName: 'Ada', lastName: 'Lovelace', email: '' }
+    const { wrapper } = ringing({ displayName: 'Front desk', lookup: 'matched', matches: [ADA, ACME], chosen: null })
+    expect(wrapper.find('h1').text()).toBe('Front desk')
+    expect(wrapper.find('[data-testid="caller-choice"]').text()).toBe('2 HubSpot records have this number. Open the caller\'s record:')
+    expect(wrapper.findAll('li').map(li => li.text())).toEqual([
+      'Ada Lovelace (HubSpot contact) Open contact record',
+      'Acme Ltd (HubSpot company) Open company record',
+    ])
+    await wrapper.find('button[aria-label="Open Acme Ltd\'s company record"]').trigger('click')
+    expect(useCallStore().openRecord).toHaveBeenCalledWith(ACME)
+  })
+
+  it('several records match and one was picked: its name is the caller', () => {
+    const ADA: CallerIdMatch = { callerIdType: 'CONTACT', objectCoordinates: { portalId: 1, objectId: 9101, objectTypeId: '0-1' }, firstName: 'Ada', lastName: 'Lovelace', email: '' }
+    const { wrapper } = ringing({ displayName: 'Front desk', lookup: 'matched', matches: [ADA, ACME], chosen: ACME })
+    expect(wrapper.find('h1').text()).toBe('Acme Ltd')
+    expect(wrapper.find('[data-testid="caller-choice"]').text()).toBe('2 HubSpot records have this number; this call goes on Acme Ltd.')
+  })
+
   it('answers and declines', async () => {
-    const { wrapper } = ringing({ displayName: '', lookup: 'pending', matches: [] })
+    const { wrapper } = ringing({ displayName: '', lookup: 'pending', matches: [], chosen: null })
     await button(wrapper, 'Answer').trigger('click')
     await button(wrapper, 'Decline').trigger('click')
     expect(useCallStore().answer).toHaveBeenCalledOnce()

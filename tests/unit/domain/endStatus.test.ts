@@ -22,6 +22,7 @@ function examplesFor(row: EndStatusRow): CallEndCause[] {
     case 'media-error': return [{ type: 'media-error', message: 'Permission denied' }]
     case 'missed': return [{ type: 'missed' }]
     case 'declined': return [{ type: 'declined' }]
+    case 'answered-elsewhere': return [{ type: 'answered-elsewhere' }]
     case 'transferred': return [{ type: 'transferred', target: '1005', attended: false }, { type: 'transferred', target: '+442079460600', attended: true }]
     case 'rejected':
       if (row.codes === undefined) {
@@ -33,7 +34,7 @@ function examplesFor(row: EndStatusRow): CallEndCause[] {
 }
 
 const ALL_CAUSE_TYPES: CallEndCause['type'][] = [
-  'hangup', 'canceled', 'rejected', 'ring-timeout', 'transport-error', 'media-error', 'missed', 'declined', 'transferred',
+  'hangup', 'canceled', 'rejected', 'ring-timeout', 'transport-error', 'media-error', 'missed', 'declined', 'transferred', 'answered-elsewhere',
 ]
 
 describe('END_STATUS_TABLE', () => {

@@ -45,6 +45,37 @@ describe('normalizeDialString: accepted', () => {
   })
 })
 
+describe('normalizeDialString: numbers with extensions', () => {
+  it.each<[string, string, string, string]>([
+    ['+1 (415) 555-0123 ext. 45', '+14155550123', '45', ',45'],
+    ['+1 415 555 0123 x45', '+14155550123', '45', ',45'],
+    ['+1 415 555 0123 X 45', '+14155550123', '45', ',45'],
+    ['+14155550123;ext=45', '+14155550123', '45', ',45'],
+    ['tel:+1-415-555-0123;ext=45', '+14155550123', '45', ',45'],
+    ['+14155550123,,45', '+14155550123', '45', ',,45'],
+    ['+14155550123,45', '+14155550123', '45', ',45'],
+    ['+1 415 555 0123 extension 45', '+14155550123', '45', ',45'],
+    ['+1 415 555 0123 Ext: 45', '+14155550123', '45', ',45'],
+    ['+1 415 555 0123 ext 45,,2#', '+14155550123', '452#', ',45,,2#'],
+    ['020 7946 0600 x12', '+442079460600', '12', ',12'],
+  ])('%s → dials %s, then keys %s (%s)', (raw, target, digits, sequence) => {
+    const result = normalizeDialString(raw, { region: 'GB' })
+    expect(result).toMatchObject({ ok: true, kind: 'e164', target, extension: { digits, sequence } })
+    if (result.ok)
+      expect(result.display).toMatch(new RegExp(` ext\\. ${digits.replace(/[*#]/g, '\\$&')}$`))
+  })
+
+  it('shows the extension after the main number', () => {
+    expect(normalizeDialString('+1 415 555 0123 x45')).toEqual({
+      ok: true, kind: 'e164', target: '+14155550123', display: '+1 415 555 0123 ext. 45', extension: { digits: '45', sequence: ',45' },
+    })
+  })
+
+  it('a plain number has no extension', () => {
+    expect(normalizeDialString('+14155550123')).not.toHaveProperty('extension')
+  })
+})
+
 describe('normalizeDialString: refused', () => {
   it.each<[string, unknown, NormalizeOptions, RegExp]>([
     ['undefined', undefined, {}, /^No phone number was given\.$/],
@@ -54,7 +85,14 @@ describe('normalizeDialString: refused', () => {
     ['empty', '', {}, /^No phone number was given\.$/],
     ['blank', '   ', {}, /^No phone number was given\.$/],
     ['a word', 'hello', {}, /^“hello” is not a phone number\.$/],
-    ['letters mixed in', '+44 20 7946 0600 ext 12', {}, /is not a phone number/],
+    ['letters mixed in', '+44 20 7946 0600 call 12', {}, /is not a phone number/],
+    ['an extension glued on with * (dialed as one string it reaches another number)', '+14382663913*227', {}, /^“\+14382663913\*227” has a \* in it, which a phone number cannot have\. If the digits after it are an extension, write “ext\. 227”\.$/],
+    ['a * with spaces', '+1 438 266 3913 * 227', {}, /has a \* in it/],
+    ['an extension with URI parameters after it', '+14155550123;ext=45;transport=tcp', {}, /characters such as @/],
+    ['an extension with letters', '+14155550123 x45abc', {}, /is not a phone number/],
+    ['an extension with no digits', '+14155550123 ext.', {}, /is not a phone number/],
+    ['an extension that is too long', `+14155550123 x${'1'.repeat(17)}`, {}, /extension that is too long/],
+    ['an extension on an impossible number', '+1 415 x45', {}, /not a possible phone number/],
     ['vanity letters', '1-800-FLOWERS', {}, /is not a phone number/],
     ['a SIP URI', 'sip:1001@evil.example.com', {}, /characters such as @/],
     ['an @', '1001@pbx', {}, /characters such as @/],
@@ -141,6 +179,7 @@ describe('normalizeDialString: the target is always + and digits', () => {
         }
         accepted++
         expect(result.target, JSON.stringify(raw)).toMatch(SAFE)
+        if (result.extension) expect(result.extension.sequence, JSON.stringify(raw)).toMatch(/^,[0-9*#,]*$/)
         if (result.kind === 'e164') expect(result.target.startsWith('+')).toBe(true)
       }
     }

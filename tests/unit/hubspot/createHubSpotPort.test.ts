@@ -142,12 +142,57 @@ describe('createHubSpotPort — SYNC handshake', () => {
     expect(unsubscribedFirst).not.toHaveBeenCalled()
   })
 
-  it('drops outgoing messages sent before SYNC (the SDK warns and does not post)', () => {
+  it('does not hold initialized before SYNC (it is the answer to SYNC; the SDK warns and does not post)', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const port = makePort()
     port.initialized({ isLoggedIn: true })
     expect(posted).toEqual([])
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('calling-extensions-sdk'), expect.stringContaining('not initialized'), expect.objectContaining({ type: 'INITIALIZED' }))
+    sync()
+    expect(postedTypes()).toEqual(['SYNC_ACK'])
+  })
+
+  it('holds a whole call that happened before SYNC and sends it after INITIALIZED, in order', () => {
+    const warn = vi.spyOn(console, 'warn')
+    const port = makePort()
+    port.on('ready', () => port.initialized({ isLoggedIn: true }))
+    port.userLoggedIn()
+    port.incomingCall({ externalCallId: 'in-1', fromNumber: '1006', toNumber: '1002', callStartTime: 1, createEngagement: true })
+    port.callAnswered({ externalCallId: 'in-1' })
+    port.callEnded({ externalCallId: 'in-1', callEndStatus: 'COMPLETED' })
+    port.callCompleted({ externalCallId: 'in-1', hideWidget: false, engagementProperties: { hs_timestamp: 1, hs_call_body: '', hs_call_duration: '0', hs_call_status: 'COMPLETED', hs_call_to_number: '1002', hs_call_from_number: '1006', hs_call_direction: 'INBOUND' } })
+    expect(posted).toEqual([])
+
+    sync()
+
+    expect(postedTypes()).toEqual(['SYNC_ACK', 'INITIALIZED', 'LOGGED_IN', 'INCOMING_CALL', 'CALL_ANSWERED', 'CALL_ENDED', 'CALL_COMPLETED'])
+    expect(posted.slice(1).every(p => p.targetOrigin === HOST)).toBe(true)
+    expect(posted[3]?.message.data).toMatchObject({ externalCallId: 'in-1', fromNumber: '1006' })
+    expect(warn).not.toHaveBeenCalled()
+  })
+
+  it('before SYNC keeps only the latest sign-in and availability state, and the latest save of a call', () => {
+    const port = makePort()
+    port.userLoggedIn()
+    port.userUnavailable()
+    port.userLoggedOut()
+    port.userAvailable()
+    port.outgoingCall({ externalCallId: 'out-1', toNumber: '+442079460600', fromNumber: '1001', callStartTime: 1, createEngagement: true })
+    port.callEnded({ externalCallId: 'out-1', callEndStatus: 'BUSY' })
+    const properties = { hs_timestamp: 1, hs_call_body: '', hs_call_duration: '0', hs_call_status: 'BUSY', hs_call_to_number: '+442079460600', hs_call_from_number: '1001', hs_call_direction: 'OUTBOUND' as const }
+    port.callCompleted({ externalCallId: 'out-1', hideWidget: false, engagementProperties: { ...properties, hs_call_body: 'first' } })
+    port.callCompleted({ externalCallId: 'out-1', hideWidget: false, engagementProperties: { ...properties, hs_call_body: 'retried' } })
+    sync()
+    expect(postedTypes()).toEqual(['SYNC_ACK', 'LOGGED_OUT', 'USER_AVAILABLE', 'OUTGOING_CALL_STARTED', 'CALL_ENDED', 'CALL_COMPLETED'])
+    expect((posted.at(-1)?.message.data as { engagementProperties: { hs_call_body: string } }).engagementProperties.hs_call_body).toBe('retried')
+  })
+
+  it('sends nothing held once disposed before SYNC', () => {
+    const port = makePort()
+    port.callAnswered({ externalCallId: 'x' })
+    port.dispose()
+    sync()
+    expect(posted).toEqual([])
   })
 
   it('re-emits ready (empty) and retargets its posts when HubSpot sends SET_WIDGET_URL', () => {
@@ -174,7 +219,7 @@ describe('createHubSpotPort — messages from HubSpot', () => {
     const dials = record(port, 'dialNumber')
     sync()
     fromHubSpot('DIAL_NUMBER', dialPayload)
-    expect(dials).toEqual([{ request: dialPayload }])
+    expect(dials).toEqual([{ request: { ...dialPayload, callee: { objectId: 31, objectType: 'CONTACT' } } }])
   })
 
   it('turns a malformed DIAL_NUMBER into dialNumber { invalid }', () => {

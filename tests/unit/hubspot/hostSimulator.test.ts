@@ -46,7 +46,7 @@ describe('dialNumberPayload', () => {
 
   it.each(TEST_CONTACTS.map(c => [c.name, c] as const))('%s survives the port validator unchanged', (_name, contact) => {
     const payload = dialNumberPayload(contact.phoneNumber, contact.contactId, 1_700_000_000_000)
-    expect(parseDialNumber(payload)).toEqual({ request: payload })
+    expect(parseDialNumber(payload)).toEqual({ request: { ...payload, callee: { objectId: contact.contactId, objectType: 'CONTACT' } } })
   })
 
   it('has unique record ids and finds contacts by number', () => {

@@ -8,6 +8,7 @@ import {
   CREATE_FAILED_FALLBACK,
   MAX_FIELD_LENGTH,
   MAX_MESSAGE_LENGTH,
+  dialCallee,
   isPositiveId,
   parseDialNumber,
   parseEngagementCreated,
@@ -72,7 +73,7 @@ describe('parseDialNumber', () => {
   const full = { ...DOCUMENTED_DIAL_PAYLOAD }
 
   it('keeps every documented field of a well-formed payload', () => {
-    expect(parseDialNumber(full)).toEqual({ request: full })
+    expect(parseDialNumber(full)).toEqual({ request: { ...full, callee: { objectId: 31, objectType: 'CONTACT' } } })
   })
 
   it('keeps only phoneNumber when everything else is malformed', () => {
@@ -120,6 +121,27 @@ describe('parseDialNumber', () => {
     const result = parseDialNumber(data)
     expect(result).toEqual({ invalid: expect.stringMatching(reason) })
     if ('invalid' in result) expect(result.invalid.length).toBeLessThan(200)
+  })
+})
+
+describe('dialCallee: the record a DIAL_NUMBER is for (hs_call_callee_object_id/_type)', () => {
+  it.each<[string, unknown, unknown]>([
+    ['calleeInfo for a contact', { calleeInfo: { calleeId: 901, calleeObjectTypeId: '0-1' } }, { objectId: 901, objectType: 'CONTACT' }],
+    ['calleeInfo for a company', { calleeInfo: { calleeId: 902, calleeObjectTypeId: '0-2' } }, { objectId: 902, objectType: 'COMPANY' }],
+    ['calleeInfo for a custom object', { calleeInfo: { calleeId: 903, calleeObjectTypeId: '2-123456' } }, { objectId: 903, objectType: '2-123456' }],
+    ['calleeInfo wins over objectId 0 (SDK issue 207)', { objectId: 0, objectType: 'CONTACT', calleeInfo: { calleeId: 904, calleeObjectTypeId: '0-1' } }, { objectId: 904, objectType: 'CONTACT' }],
+    ['calleeInfo wins over the record being viewed (SDK issues 216, 228)', { objectId: 55, objectType: 'COMPANY', calleeInfo: { calleeId: 905, calleeObjectTypeId: '0-1' } }, { objectId: 905, objectType: 'CONTACT' }],
+    ['no calleeInfo: objectId and objectType', { objectId: 56, objectType: 'COMPANY' }, { objectId: 56, objectType: 'COMPANY' }],
+    ['a calleeId with a junk type and the same objectId', { objectId: 57, objectType: 'CONTACT', calleeInfo: { calleeId: 57, calleeObjectTypeId: 'contact; DROP' } }, { objectId: 57, objectType: 'CONTACT' }],
+    ['a calleeId with a junk type and another objectId: unknown', { objectId: 58, objectType: 'CONTACT', calleeInfo: { calleeId: 59, calleeObjectTypeId: '' } }, undefined],
+    ['objectId 0 and no calleeInfo: unknown', { objectId: 0, objectType: 'CONTACT' }, undefined],
+    ['a calleeId of 0: falls back to objectId', { objectId: 60, objectType: 'CONTACT', calleeInfo: { calleeId: 0, calleeObjectTypeId: '0-1' } }, { objectId: 60, objectType: 'CONTACT' }],
+    ['nothing about the record', {}, undefined],
+  ])('%s', (_label, fields, expected) => {
+    const parsed = parseDialNumber({ phoneNumber: '+442079460600', ...(fields as object) })
+    expect('request' in parsed && parsed.request.callee).toEqual(expected ?? undefined)
+    if ('request' in parsed)
+      expect(dialCallee(parsed.request)).toEqual(expected)
   })
 })
 

@@ -64,6 +64,8 @@ export class FakePbx {
   answerCancel = true
   /** How the PBX answers a REFER. */
   referReply = { status: 202, reason: 'Accepted' }
+  /** How the PBX answers the next re-INVITEs (one entry each, then 200 OK with SDP). */
+  reinviteReplies: Array<{ status: number, reason: string }> = []
   /** Answer every REGISTER with this instead of the digest dance. */
   registerReply: { status: number, reason: string } | undefined
   readonly requests: SentRequest[] = []
@@ -143,8 +145,14 @@ export class FakePbx {
         this.onRegister(request)
         break
       case 'INVITE':
-        if (request.header('to')?.includes('tag='))
-          this.respond(request, 200, 'OK', { body: ANSWER_SDP }) // re-INVITE (hold)
+        if (request.header('to')?.includes('tag=')) {
+          // re-INVITE (hold)
+          const reply = this.reinviteReplies.shift()
+          if (reply)
+            this.respond(request, reply.status, reply.reason)
+          else
+            this.respond(request, 200, 'OK', { body: ANSWER_SDP })
+        }
         else if (this.challengeInvites && !this.hasValidDigest(request))
           this.challenge(request)
         break
@@ -234,6 +242,63 @@ export class FakePbx {
     this.transport.deliver(lines.join('\r\n'))
   }
 
+  /**
+   * The PBX re-INVITEs an answered outbound call with an SDP offer (a session refresh, its own
+   * hold, a codec change), or sends an UPDATE (RFC 3311; `body` = an offer, or none).
+   * Returns the CSeq it used, to find the softphone's answer.
+   */
+  sendInDialog(invite: SentRequest, method: 'INVITE' | 'UPDATE', body: string | null = OFFER_SDP, headers: string[] = []): number {
+    const contact = /<([^>]+)>/.exec(invite.header('contact') ?? '')?.[1] ?? ''
+    const cseq = this.byeCseq++
+    this.transport.deliver([
+      `${method} ${contact} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
+      'Max-Forwards: 70',
+      `From: ${invite.header('to') ?? ''};tag=${this.toTag(invite.callId)}`,
+      `To: ${invite.header('from') ?? ''}`,
+      `Call-ID: ${invite.callId}`,
+      `CSeq: ${cseq} ${method}`,
+      `Contact: <sip:asterisk@${DOMAIN};transport=ws>`,
+      ...headers,
+      ...(body ? ['Content-Type: application/sdp'] : []),
+      `Content-Length: ${new TextEncoder().encode(body ?? '').length}`,
+      '',
+      body ?? '',
+    ].join('\r\n'))
+    return cseq
+  }
+
+  /** ACKs the softphone's 200 OK to the PBX's re-INVITE with CSeq `cseq`. */
+  ackInDialog(invite: SentRequest, cseq: number): void {
+    const ok = this.responses.find(raw => raw.startsWith('SIP/2.0 200') && new RegExp(`^CSeq: ${cseq} INVITE`, 'mi').test(raw))
+    const target = /^Contact: <([^>]+)>/mi.exec(ok ?? '')?.[1]
+    if (!ok || !target)
+      throw new Error('The softphone has not answered this re-INVITE')
+    this.transport.deliver([
+      `ACK ${target} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
+      'Max-Forwards: 70',
+      `From: ${invite.header('to') ?? ''};tag=${this.toTag(invite.callId)}`,
+      `To: ${invite.header('from') ?? ''}`,
+      `Call-ID: ${invite.callId}`,
+      `CSeq: ${cseq} ACK`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'))
+  }
+
+  /** The status the softphone answered the in-dialog request with CSeq `cseq` (waits for it). */
+  async responseTo(cseq: number, method: string): Promise<number> {
+    const matches = (raw: string) => new RegExp(`^CSeq: ${cseq} ${method}`, 'mi').test(raw)
+    for (;;) {
+      const found = this.responses.find(matches)
+      if (found)
+        return Number(found.slice(8, 11))
+      await new Promise<void>(resolve => this.waiters.push(resolve))
+    }
+  }
+
   /** The far end hangs up an answered call. */
   sendBye(invite: SentRequest): void {
     const contact = /<([^>]+)>/.exec(invite.header('contact') ?? '')?.[1] ?? ''
@@ -286,8 +351,11 @@ export class FakePbx {
     return invite
   }
 
-  /** The caller gives up before the softphone answered. */
-  sendCancel(invite: IncomingInvite): void {
+  /**
+   * The caller gives up before the softphone answered (or the PBX cancels the leg). `reason` is
+   * a Reason header value (RFC 3326), e.g. `SIP;cause=200;text="Call completed elsewhere"`.
+   */
+  sendCancel(invite: IncomingInvite, reason?: string): void {
     this.transport.deliver([
       `CANCEL ${invite.ruri} SIP/2.0`,
       `Via: SIP/2.0/WSS ${DOMAIN};branch=${invite.branch}`,
@@ -296,6 +364,28 @@ export class FakePbx {
       `To: ${invite.to}`,
       `Call-ID: ${invite.callId}`,
       'CSeq: 1 CANCEL',
+      ...(reason === undefined ? [] : [`Reason: ${reason}`]),
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'))
+  }
+
+  /** The caller hangs up the call it placed to the softphone (BYE in the dialog of our 200 OK). */
+  sendCallerBye(invite: IncomingInvite): void {
+    const ok = this.responses.find(raw => raw.startsWith('SIP/2.0 200') && raw.includes(invite.callId) && /^CSeq: 1 INVITE/mi.test(raw))
+    const to = /^To: (.*)$/mi.exec(ok ?? '')?.[1]?.trim()
+    const target = /^Contact: <([^>]+)>/mi.exec(ok ?? '')?.[1]
+    if (!to || !target)
+      throw new Error('The softphone has not answered this INVITE')
+    this.transport.deliver([
+      `BYE ${target} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
+      'Max-Forwards: 70',
+      `From: ${invite.from};tag=${invite.fromTag}`,
+      `To: ${to}`,
+      `Call-ID: ${invite.callId}`,
+      `CSeq: ${this.byeCseq++} BYE`,
       'Content-Length: 0',
       '',
       '',
@@ -504,6 +594,26 @@ export interface FakeSender { track: FakeTrack | null, dtmf?: FakeDtmfSender | n
 export class FakePeerConnection {
   connectionState: RTCPeerConnectionState = 'new'
   iceConnectionState: RTCIceConnectionState = 'new'
+  /** JSEP's offer/answer state, moved by FakeSdh like a browser's RTCPeerConnection. */
+  signalingState: RTCSignalingState = 'stable'
+  readonly transceivers: Array<{ direction: RTCRtpTransceiverDirection, currentDirection: RTCRtpTransceiverDirection | null }> = [{ direction: 'sendrecv', currentDirection: null }]
+  /** How many offers were rolled back (`{ type: 'rollback' }`). */
+  rollbacks = 0
+  getTransceivers(): FakePeerConnection['transceivers'] { return this.transceivers }
+  async setLocalDescription(description: { type: 'rollback' }): Promise<void> {
+    if (description.type !== 'rollback' || this.signalingState !== 'have-local-offer')
+      throw new Error(`Failed to execute 'setLocalDescription': Called in wrong state: ${this.signalingState}`)
+    this.signalingState = 'stable'
+    this.rollbacks++
+  }
+
+  async setRemoteDescription(description: { type: 'rollback' }): Promise<void> {
+    if (description.type !== 'rollback' || this.signalingState !== 'have-remote-offer')
+      throw new Error(`Failed to execute 'setRemoteDescription': Called in wrong state: ${this.signalingState}`)
+    this.signalingState = 'stable'
+    this.rollbacks++
+  }
+
   readonly senders: FakeSender[] = []
   readonly receivers: Array<{ track: FakeTrack }> = []
   closed = false
@@ -560,6 +670,21 @@ export class FakeSdh implements SessionDescriptionHandler {
       error.name = this.media.getUserMediaError
       throw error
     }
+    // Like the Web SDH: an offer in stable (direction from the hold option), an answer to a remote offer.
+    const pc = this.pc
+    if (pc.signalingState === 'have-remote-offer') {
+      pc.signalingState = 'stable'
+      for (const t of pc.transceivers)
+        t.currentDirection = t.direction
+    }
+    else if (pc.signalingState === 'stable') {
+      for (const t of pc.transceivers)
+        t.direction = options?.hold ? 'sendonly' : 'sendrecv'
+      pc.signalingState = 'have-local-offer'
+    }
+    else {
+      throw new Error(`Invalid signaling state ${pc.signalingState}`)
+    }
     if (this.pc.senders.length === 0)
       this.pc.senders.push({ track: this.micTrack, dtmf: this.media.dtmfSupported === false ? null : this.dtmfSender })
     return { body: OFFER_SDP, contentType: 'application/sdp' }
@@ -570,6 +695,22 @@ export class FakeSdh implements SessionDescriptionHandler {
       throw new Error('closed')
     if (this.media.rejectAnswer || !sdp.startsWith('v=0'))
       throw new Error('Failed to set remote answer sdp: Called in wrong state')
+    // The PBX's answers are ANSWER_SDP; anything else it sends is an offer (an inbound INVITE, a re-INVITE).
+    const pc = this.pc
+    if (sdp === ANSWER_SDP) {
+      if (pc.signalingState === 'have-local-offer') {
+        pc.signalingState = 'stable'
+        for (const t of pc.transceivers)
+          t.currentDirection = t.direction
+      }
+      // In stable: the same answer again (183 with SDP, then the 200).
+    }
+    else {
+      // An offer is only taken in stable, like a browser.
+      if (pc.signalingState !== 'stable')
+        throw new Error(`Failed to set remote offer sdp: Called in wrong state: ${pc.signalingState}`)
+      pc.signalingState = 'have-remote-offer'
+    }
     if (this.pc.receivers.length === 0) {
       this.pc.receivers.push({ track: fakeTrack(`remote-${random()}`) })
       this.peerConnectionDelegate?.ontrack?.(new Event('track'))
@@ -579,8 +720,6 @@ export class FakeSdh implements SessionDescriptionHandler {
   hasDescription(contentType: string): boolean {
     return contentType === 'application/sdp'
   }
-
-  async rollbackDescription(): Promise<void> {}
 
   /** What each insertDTMF asked for (the adapter appends to what is still queued). */
   get dtmf(): string[] {

@@ -15,6 +15,8 @@ export interface SetupOptions {
   console?: boolean
   cancelGraceMs?: number
   dtmfMode?: 'rfc4733' | 'info'
+  /** The 491 glare interval seam (default 0 ms here, so retries are immediate). */
+  glareDelayMs?: (ownsCallId: boolean) => number
   /** The getUserMedia seam (a mid-call microphone change). */
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>
 }
@@ -50,6 +52,7 @@ export function setup(options: SetupOptions = {}): Harness {
       cancelGraceMs: options.cancelGraceMs,
       getUserMedia: options.getUserMedia,
       unregisterGraceMs: 2_000,
+      glareDelayMs: options.glareDelayMs ?? (() => 0),
     },
   )
   phones.push(phone)

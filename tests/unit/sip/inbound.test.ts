@@ -8,6 +8,12 @@ import { CallError } from '@/sip/types'
 import { DOMAIN } from './fakePbx'
 import { registered } from './harness'
 
+/** Lets queued microtasks (sip.js's message handling) run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++)
+    await Promise.resolve()
+}
+
 describe('incoming INVITE', () => {
   it('rings (180) and emits incomingCall with the caller number and display name', async () => {
     const h = await registered()
@@ -46,8 +52,11 @@ describe('incoming INVITE', () => {
     const ok = await h.pbx.waitForResponse(200, 'INVITE')
     expect(ok).toContain('m=audio')
     expect(h.sdh().constraints[0]).toEqual({ audio: true, video: false })
-    expect(await h.events.wait('callAnswered')).toEqual({ callId })
+    // Not answered until the caller's ACK confirms the dialog.
+    await settle()
+    expect(h.events.of('callAnswered')).toEqual([])
     h.pbx.sendAck(invite)
+    expect(await h.events.wait('callAnswered')).toEqual({ callId })
 
     // Answered calls have the usual controls: hangup sends BYE.
     await h.phone.hangup()
@@ -154,5 +163,94 @@ describe('incoming INVITE', () => {
     const { callId } = await h.events.wait('incomingCall')
     await h.phone.unregister()
     expect(h.events.of('callEnded')).toEqual([{ callId, cause: { type: 'missed' } }])
+  })
+})
+
+describe('answered elsewhere (a ring group): CANCEL with Reason, RFC 3326', () => {
+  it.each([
+    ['SIP;cause=200;text="Call completed elsewhere"'],
+    ['Q.850;cause=26;text="ANSWERED_ELSEWHERE"'],
+    ['Q.850;cause=16, SIP;cause=200;text="Call completed elsewhere"'],
+  ])('Reason: %s → 487, ends answered-elsewhere', async (reason) => {
+    const h = await registered()
+    const invite = h.pbx.sendInvite()
+    const { callId } = await h.events.wait('incomingCall')
+    h.pbx.sendCancel(invite, reason)
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'answered-elsewhere' } })
+    expect(h.pbx.inviteResponses(invite).filter(code => code >= 200)).toEqual([487])
+  })
+
+  it.each([
+    ['no Reason', undefined],
+    ['a Q.850 normal clearing', 'Q.850;cause=16'],
+    ['SIP cause 600 (busy everywhere)', 'SIP;cause=600;text="Busy Everywhere"'],
+  ])('%s → missed', async (_what, reason) => {
+    const h = await registered()
+    const invite = h.pbx.sendInvite()
+    const { callId } = await h.events.wait('incomingCall')
+    h.pbx.sendCancel(invite, reason)
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'missed' } })
+  })
+})
+
+describe('the answer loses to a CANCEL (RFC 3261 §9.2: a CANCEL after our 200 OK no longer cancels)', () => {
+  /** Rings, answers: our 200 OK is on the wire, the caller has not ACKed yet. */
+  async function answeredNotConfirmed() {
+    const h = await registered()
+    const invite = h.pbx.sendInvite()
+    const { callId } = await h.events.wait('incomingCall')
+    await h.phone.answer()
+    await h.pbx.waitForResponse(200, 'INVITE')
+    return { h, invite, callId }
+  }
+
+  it('the PBX\'s timeout CANCEL crossed our 200: no callAnswered; on its ACK we hang up; it ends missed', async () => {
+    const { h, invite, callId } = await answeredNotConfirmed()
+    h.pbx.sendCancel(invite)
+    await h.pbx.waitForResponse(200, 'CANCEL')
+    h.pbx.sendAck(invite)
+
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'missed' } })
+    const bye = await h.pbx.waitFor('BYE')
+    expect(bye.callId).toBe(callId)
+    expect(h.events.of('callAnswered')).toEqual([])
+    // The PBX's own BYE crossing ours changes nothing.
+    h.pbx.sendCallerBye(invite)
+    await settle()
+    expect(h.events.of('callEnded')).toHaveLength(1)
+  })
+
+  it('a ring group\'s "answered elsewhere" CANCEL crossed our 200: ends answered-elsewhere, never answered', async () => {
+    const { h, invite, callId } = await answeredNotConfirmed()
+    h.pbx.sendCancel(invite, 'SIP;cause=200;text="Call completed elsewhere"')
+    await h.pbx.waitForResponse(200, 'CANCEL')
+    h.pbx.sendAck(invite)
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'answered-elsewhere' } })
+    expect(h.events.of('callAnswered')).toEqual([])
+  })
+
+  it('a BYE before the ACK (the caller gave up as we answered): never answered, ends missed', async () => {
+    const { h, invite, callId } = await answeredNotConfirmed()
+    h.pbx.sendCallerBye(invite)
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'missed' } })
+    expect(h.events.of('callAnswered')).toEqual([])
+  })
+
+  it('ACK then BYE with no CANCEL is a real (short) call: answered, then a remote hangup', async () => {
+    const { h, invite, callId } = await answeredNotConfirmed()
+    h.pbx.sendAck(invite)
+    await h.events.wait('callAnswered')
+    h.pbx.sendCallerBye(invite)
+    expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'hangup', by: 'remote' } })
+  })
+
+  it('hang up between our 200 and the ACK sends BYE (not a 603 the dialog cannot take)', async () => {
+    const { h, invite, callId } = await answeredNotConfirmed()
+    await h.phone.hangup()
+    h.pbx.sendAck(invite)
+    const bye = await h.pbx.waitFor('BYE')
+    expect(bye.callId).toBe(callId)
+    await h.events.wait('callEnded')
+    expect(h.events.of('callAnswered')).toEqual([])
   })
 })

@@ -88,6 +88,54 @@ describe('call store: dialing', () => {
     expect(h.hubspot.types()).toEqual(['outgoingCall', 'sendError'])
   })
 
+  it('HubSpot sending the same DIAL_NUMBER twice, 20 ms apart: one INVITE, no ERROR, no notice', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    dialFromHubSpot(h, '+442079460600')
+    h.clock.now += 20
+    dialFromHubSpot(h, '+442079460600')
+    await settled()
+    expect(h.sip.actions).toEqual(['call:+442079460600'])
+    expect(h.hubspot.types()).toEqual(['outgoingCall'])
+    expect(call.notices).toEqual([])
+  })
+
+  it('the same number spelt another way while it is still being dialed is the same request', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    dialFromHubSpot(h, '+442079460600')
+    await settled()
+    h.clock.now += 5_000
+    dialFromHubSpot(h, '020 7946 0600')
+    await settled()
+    expect(h.sip.actions).toEqual(['call:+442079460600'])
+    expect(h.hubspot.types()).toEqual(['outgoingCall'])
+    expect(call.notices).toEqual([])
+  })
+
+  it('a repeated unusable DIAL_NUMBER gets one ERROR, not two pop-ups', async () => {
+    const h = await signedIn()
+    useCallStore()
+    dialFromHubSpot(h, 'call me maybe')
+    h.clock.now += 20
+    dialFromHubSpot(h, 'call me maybe')
+    await settled()
+    expect(h.hubspot.types()).toEqual(['sendError'])
+  })
+
+  it('the same number again once the call is answered is refused (a new request, not a repeat)', async () => {
+    const h = await signedIn()
+    useCallStore()
+    dialFromHubSpot(h, '+442079460600')
+    await settled()
+    h.sip.emit('callAnswered', { callId: 'call-1@test' })
+    h.clock.now += 5_000
+    dialFromHubSpot(h, '+442079460600')
+    await settled()
+    expect(h.sip.actions).toEqual(['call:+442079460600'])
+    expect(h.hubspot.types()).toEqual(['outgoingCall', 'callAnswered', 'sendError'])
+  })
+
   it('refuses to dial before the agent signed in', async () => {
     const h = createHarness()
     useCallStore()
@@ -246,6 +294,27 @@ describe('call store: wrap-up', () => {
     h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'hangup', by: 'local' } })
     return { h, call }
   }
+
+  it('files the call on the record HubSpot dialed (calleeInfo → hs_call_callee_object_id/_type)', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460600', objectId: 12, objectType: 'COMPANY', callee: { objectId: 901, objectType: 'CONTACT' } } })
+    await settled()
+    h.hubspot.emit('engagementCreated', { engagementId: 12 })
+    h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'rejected', statusCode: 486, reasonPhrase: 'Busy Here' } })
+    call.saveCall()
+    expect(h.hubspot.last('callCompleted')).toMatchObject({
+      engagementProperties: { hs_call_callee_object_id: '901', hs_call_callee_object_type: 'CONTACT' },
+    })
+  })
+
+  it('sends no callee when the record is unknown (a typed number)', async () => {
+    const { h, call } = await ended()
+    call.saveCall()
+    const properties = (h.hubspot.last('callCompleted') as { engagementProperties: Record<string, unknown> }).engagementProperties
+    expect(properties).not.toHaveProperty('hs_call_callee_object_id')
+    expect(properties).not.toHaveProperty('hs_call_callee_object_type')
+  })
 
   it('saves the call with every engagement property HubSpot needs, notes escaped', async () => {
     const { h, call } = await ended()

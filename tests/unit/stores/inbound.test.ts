@@ -38,7 +38,7 @@ describe('call store: inbound calls', () => {
     expect(call.phase).toBe('incoming')
     expect(call.active).toBe(true)
     expect(call.call).toMatchObject({ callId: CALL_ID, direction: 'INBOUND', fromNumber: '+442079460700', toNumber: '1002', display: '+44 20 7946 0700' })
-    expect(call.caller).toEqual({ displayName: 'Ada L', lookup: 'pending', matches: [] })
+    expect(call.caller).toEqual({ displayName: 'Ada L', lookup: 'pending', matches: [], chosen: null })
     expect(h.hubspot.sent).toEqual([{
       type: 'incomingCall',
       data: { externalCallId: CALL_ID, fromNumber: '+442079460700', toNumber: '1002', callStartTime: h.clock.now, createEngagement: true },
@@ -54,6 +54,52 @@ describe('call store: inbound calls', () => {
     expect(call.caller).toMatchObject({ lookup: 'matched', matches: [ADA] })
     call.openRecord(ADA)
     expect(h.hubspot.last('navigateToRecord')).toEqual({ objectCoordinates: ADA.objectCoordinates, engagementId: 77 })
+  })
+
+  it('one caller-id match is the caller: the call is filed on that record', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.hubspot.emit('callerIdMatchSucceeded', { matches: [ADA] })
+    expect(call.caller?.chosen).toEqual(ADA)
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    h.hubspot.emit('engagementCreated', { engagementId: 1 })
+    call.saveCall()
+    expect(h.hubspot.last('callCompleted')).toMatchObject({ engagementProperties: { hs_call_callee_object_id: '9101', hs_call_callee_object_type: 'CONTACT' } })
+  })
+
+  it('several caller-id matches: none wins by being first; the agent picks (opens) whose record it is', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    const GRACE: CallerIdMatch = { callerIdType: 'CONTACT', objectCoordinates: { portalId: 123456, objectId: 9102, objectTypeId: '0-1' }, firstName: 'Grace', lastName: 'Hopper', email: '' }
+    const ACME: CallerIdMatch = { callerIdType: 'COMPANY', objectCoordinates: { portalId: 123456, objectId: 9201, objectTypeId: '0-2' }, name: 'Acme Ltd' }
+    h.hubspot.emit('callerIdMatchSucceeded', { matches: [ADA, GRACE, ACME] })
+    expect(call.caller).toMatchObject({ lookup: 'matched', matches: [ADA, GRACE, ACME], chosen: null })
+    expect(h.hubspot.types()).toEqual(['incomingCall'])
+
+    call.openRecord(ACME)
+    expect(call.caller?.chosen).toEqual(ACME)
+    expect(h.hubspot.last('navigateToRecord')).toEqual({ objectCoordinates: ACME.objectCoordinates })
+    call.openRecord(GRACE)
+    expect(call.caller?.chosen).toEqual(GRACE)
+
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    h.hubspot.emit('engagementCreated', { engagementId: 1 })
+    call.saveCall()
+    expect(h.hubspot.last('callCompleted')).toMatchObject({ engagementProperties: { hs_call_callee_object_id: '9102', hs_call_callee_object_type: 'CONTACT' } })
+  })
+
+  it('several matches and no pick: the call is filed on none of them (HubSpot files it by number)', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    const ACME: CallerIdMatch = { callerIdType: 'COMPANY', objectCoordinates: { portalId: 123456, objectId: 9201, objectTypeId: '0-2' }, name: 'Acme Ltd' }
+    h.hubspot.emit('callerIdMatchSucceeded', { matches: [ADA, ACME] })
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    h.hubspot.emit('engagementCreated', { engagementId: 1 })
+    call.saveCall()
+    expect((h.hubspot.last('callCompleted') as { engagementProperties: object }).engagementProperties).not.toHaveProperty('hs_call_callee_object_id')
   })
 
   it('caller-id match failed: the bare number', async () => {
@@ -84,6 +130,7 @@ describe('call store: inbound calls', () => {
     h.clock.now += 5000
     h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'hangup', by: 'remote' } })
     expect(call.phase).toBe('ended')
+    h.hubspot.emit('engagementCreated', { engagementId: 1 })
     call.saveCall()
     expect(h.hubspot.types()).toEqual(['incomingCall', 'callAnswered', 'callEnded', 'callCompleted'])
     expect(h.hubspot.last('callEnded')).toEqual({ externalCallId: CALL_ID, engagementId: 77, callEndStatus: 'COMPLETED' })
@@ -102,9 +149,69 @@ describe('call store: inbound calls', () => {
     expect(call.answering).toBe(true)
     await call.answer()
     await first
+    // The 200 OK is out, the ACK not in yet: still answering, a press now answers nothing.
+    expect(call.answering).toBe(true)
+    await call.answer()
     expect(h.sip.actions).toEqual(['answer'])
+    h.sip.emit('callAnswered', { callId: CALL_ID })
     expect(call.answering).toBe(false)
     expect(call.notices).toEqual([])
+  })
+
+  it('answered on another phone (ring group): no wrap-up, CANCELED to HubSpot with the engagement completed, ready at once', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.hubspot.emit('engagementCreated', { engagementId: 77 })
+    h.clock.now += 4000
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'answered-elsewhere' } })
+
+    expect(call.phase).toBe('idle')
+    expect(call.call).toBeNull()
+    expect(call.caller).toBeNull()
+    expect(call.notices.at(-1)).toMatchObject({ kind: 'info', text: 'The call from +44 20 7946 0700 was answered on another phone.' })
+    expect(h.hubspot.types()).toEqual(['incomingCall', 'callEnded', 'callCompleted'])
+    expect(h.hubspot.last('callEnded')).toEqual({ externalCallId: CALL_ID, engagementId: 77, callEndStatus: 'CANCELED' })
+    expect(h.hubspot.last('callCompleted')).toMatchObject({
+      externalCallId: CALL_ID,
+      engagementId: 77,
+      engagementProperties: {
+        hs_call_status: 'CANCELED',
+        hs_call_direction: 'INBOUND',
+        hs_call_duration: '0',
+        hs_call_body: 'Answered on another phone (the call was completed elsewhere).',
+      },
+    })
+    expect(h.hubspot.last('callCompleted')).not.toHaveProperty('engagementProperties.hs_call_disposition')
+    // Nothing left to save: the next caller rings.
+    h.sip.emit('incomingCall', { callId: 'inbound-2@pbx', fromNumber: '1007', displayName: '' })
+    expect(call.phase).toBe('incoming')
+    expect(h.sip.actions).not.toContain('decline:486')
+  })
+
+  it('answered elsewhere before HubSpot created the engagement: callCompleted waits for its id, and never goes out without one', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'answered-elsewhere' } })
+    expect(call.phase).toBe('idle')
+    expect(h.hubspot.types()).toEqual(['incomingCall', 'callEnded'])
+    h.hubspot.emit('engagementCreated', { engagementId: 78 })
+    expect(h.hubspot.last('callCompleted')).toMatchObject({ externalCallId: CALL_ID, engagementId: 78 })
+
+    h.sip.emit('incomingCall', { callId: 'inbound-2@pbx', fromNumber: '1007', displayName: '' })
+    h.sip.emit('callEnded', { callId: 'inbound-2@pbx', cause: { type: 'answered-elsewhere' } })
+    h.hubspot.emit('engagementCreateFailed', { message: 'no engagement' })
+    expect(h.hubspot.types().filter(t => t === 'callCompleted')).toHaveLength(1)
+  })
+
+  it('the caller gave up (missed) still has its wrap-up', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    ring(h)
+    h.sip.emit('callEnded', { callId: CALL_ID, cause: { type: 'missed' } })
+    expect(call.phase).toBe('ended')
+    expect(h.hubspot.last('callEnded')).toMatchObject({ callEndStatus: 'MISSED' })
   })
 
   it('decline → 603 and callEnded REJECTED, never callAnswered', async () => {
