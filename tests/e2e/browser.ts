@@ -93,9 +93,9 @@ export async function openSimulator(browser: Browser, query: Record<string, stri
 
 /** Signs in through the softphone's own form, as an agent would. */
 export async function signIn(sim: Simulator, extension = '1001', password = `test${extension}`): Promise<void> {
-  await sim.widget.getByLabel('Extension').fill(extension)
-  await sim.widget.getByLabel('Password').fill(password)
-  await sim.widget.getByRole('button', { name: 'Sign in' }).click()
+  await sim.widget.getByLabel('Extension', { exact: true }).fill(extension)
+  await sim.widget.getByLabel('Password', { exact: true }).fill(password)
+  await sim.widget.getByRole('button', { name: 'Sign in', exact: true }).click()
 }
 
 export interface MediaReport {
@@ -132,13 +132,13 @@ export async function mediaReport(frame: Frame): Promise<MediaReport> {
 
 /** Waits until the wrap-up is gone and the dialer is back (not merely a Call button somewhere). */
 export async function backOnDialer(sim: Simulator): Promise<void> {
-  await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ state: 'detached' })
-  await sim.widget.getByRole('form', { name: 'Dialer' }).getByRole('button', { name: 'Call', exact: true }).waitFor()
+  await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ state: 'detached' })
+  await sim.widget.getByRole('form', { name: 'Dialer', exact: true }).getByRole('button', { name: 'Call', exact: true }).waitFor()
 }
 
 /** Presses Save call on the wrap-up and waits for HubSpot's confirmation to bring the dialer back. */
 export async function saveCall(sim: Simulator): Promise<void> {
-  await sim.widget.getByRole('button', { name: 'Save call' }).click()
+  await sim.widget.getByRole('button', { name: 'Save call', exact: true }).click()
   await backOnDialer(sim)
 }
 
