@@ -42,6 +42,11 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
       case SessionState.Established:
         call.localCause ??= { type: 'hangup', by: 'local' }
         session.sendBye(call)
+        // Answered inbound call whose ACK has not arrived: sip.js holds the BYE until the ACK
+        // or the 2xx retransmission timeout (RFC 3261 §15: 64·T1 = 32 s). The agent does not
+        // wait for it: the call ends now, the BYE still goes out when sip.js may send it.
+        if (!call.ended && (call.inviter.state as SessionState) === SessionState.Terminating)
+          session.finish(call)
         break
       default:
         break

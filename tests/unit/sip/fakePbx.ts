@@ -64,6 +64,8 @@ export class FakePbx {
   answerCancel = true
   /** How the PBX answers a REFER. */
   referReply = { status: 202, reason: 'Accepted' }
+  /** How the PBX answers an in-dialog re-INVITE (default 200 with ANSWER_SDP); e.g. 481 once the dialog is gone. */
+  reinviteReply: { status: number, reason: string } | undefined
   /** Answer every REGISTER with this instead of the digest dance. */
   registerReply: { status: number, reason: string } | undefined
   readonly requests: SentRequest[] = []
@@ -143,8 +145,10 @@ export class FakePbx {
         this.onRegister(request)
         break
       case 'INVITE':
-        if (request.header('to')?.includes('tag='))
-          this.respond(request, 200, 'OK', { body: ANSWER_SDP }) // re-INVITE (hold)
+        if (request.header('to')?.includes('tag=') && this.reinviteReply)
+          this.respond(request, this.reinviteReply.status, this.reinviteReply.reason)
+        else if (request.header('to')?.includes('tag='))
+          this.respond(request, 200, 'OK', { body: ANSWER_SDP }) // re-INVITE (hold, reconnection, ICE restart)
         else if (this.challengeInvites && !this.hasValidDigest(request))
           this.challenge(request)
         break
@@ -538,6 +542,8 @@ export class FakeSdh implements SessionDescriptionHandler {
   peerConnectionDelegate: FakeSdhHooks | undefined
   closed = false
   readonly holds: Array<boolean | undefined> = []
+  /** `offerOptions.iceRestart` of each offer asked for. */
+  readonly iceRestarts: Array<boolean | undefined> = []
   readonly constraints: unknown[] = []
   readonly micTrack = fakeTrack(`mic-${random()}`)
   readonly dtmfSender = new FakeDtmfSender()
@@ -550,11 +556,12 @@ export class FakeSdh implements SessionDescriptionHandler {
     return this.closed ? undefined : this.pc
   }
 
-  async getDescription(options?: { constraints?: unknown, hold?: boolean }): Promise<BodyAndContentType> {
+  async getDescription(options?: { constraints?: unknown, hold?: boolean, offerOptions?: { iceRestart?: boolean } }): Promise<BodyAndContentType> {
     if (this.closed)
       throw new Error('closed')
     this.constraints.push(options?.constraints)
     this.holds.push(options?.hold)
+    this.iceRestarts.push(options?.offerOptions?.iceRestart)
     if (this.media.getUserMediaError) {
       const error = new Error('Permission denied')
       error.name = this.media.getUserMediaError
@@ -618,6 +625,13 @@ export class FakeSdh implements SessionDescriptionHandler {
       receiver.track.stop()
   }
 
+  /** ICE moves to `state` (connectionState follows it the way Chromium's does). */
+  setIce(state: RTCIceConnectionState): void {
+    this.pc.iceConnectionState = state
+    this.pc.connectionState = state === 'completed' ? 'connected' : state === 'checking' ? 'connecting' : state as RTCPeerConnectionState
+    this.peerConnectionDelegate?.oniceconnectionstatechange?.(new Event('iceconnectionstatechange'))
+  }
+
   /** ICE/DTLS gives up. */
   failConnection(): void {
     this.pc.connectionState = 'failed'
@@ -643,7 +657,7 @@ export class EventLog {
   private waiters: Array<() => void> = []
 
   constructor(phone: SipPhone) {
-    const names: SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation']
+    const names: SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation', 'callReconnecting', 'callReconnected']
     for (const name of names) {
       phone.on(name, (payload) => {
         this.all.push({ event: name, payload })
