@@ -23,6 +23,7 @@ import type { CallContext } from './call/context'
 import { reason } from './call/context'
 import { useInbound } from './call/inbound'
 import { useInCall } from './call/inCall'
+import { useReconnect } from './call/reconnect'
 import type { CallRecord, Notice, WrapUp } from './call/types'
 import { emptyWrapUp, readDraft, useWrapUp } from './call/wrapUp'
 
@@ -142,7 +143,7 @@ export const useCallStore = defineStore('call', () => {
       return
     }
     const status = mapEndCause(cause)
-    current.endedAt = now()
+    current.endedAt = reconnect.endTime(cause)
     current.endStatus = status
     current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
     muted.value = false
@@ -217,12 +218,14 @@ export const useCallStore = defineStore('call', () => {
   const { saveCall } = useWrapUp(ctx)
   const inbound = useInbound(ctx, startCall)
   const inCall = useInCall(ctx)
+  const reconnect = useReconnect(ctx)
 
   return {
     phase, call, wrapUp, muted, notices, active, inWrapUp,
     dial, hangup, toggleMute, saveCall, dismissNotice, notify,
     ...inbound,
     ...inCall,
+    reconnecting: reconnect.reconnecting,
     attachAudio: (element: HTMLAudioElement | null) => sip.setRemoteAudioElement(element),
   }
 })
