@@ -25,7 +25,9 @@ beforeAll(async () => {
   faultsWasRunning = (await pbxStatus('faults')).running
   await pbxUp('faults')
   browser = await launchBrowser()
-  sim = await openSimulator(browser, { pbxUrl: PBX_WS_URLS.faults, sipDomain: '127.0.0.1' })
+  // A call is kept 5 s (not the default 30 s) through a lost WebSocket: the PBX killed mid-call
+  // ends it FAILED within the test's waits (the survival itself is tests/e2e/reconnect.e2e.ts).
+  sim = await openSimulator(browser, { pbxUrl: PBX_WS_URLS.faults, sipDomain: '127.0.0.1', callReconnectSeconds: '5' })
   await sim.page.evaluate(() => window.__host.setReplyDelay(0))
   await signIn(sim, AGENT)
   await sim.waitForMessage('LOGGED_IN')
@@ -68,7 +70,7 @@ describe('the PBX goes away while the agent is idle', () => {
 })
 
 describe('the PBX goes away mid-call', () => {
-  it('ends the call FAILED, the wrap-up still works and the notes reach HubSpot; media is released', async () => {
+  it('keeps the call while it reconnects, then ends it FAILED at the limit; the wrap-up still works and the notes reach HubSpot; media is released', async () => {
     await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     const endedBefore = (await sim.received()).filter(e => e.type === 'CALL_ENDED').length
     await sim.dial(TEST_NUMBERS.echo.e164)
@@ -77,8 +79,11 @@ describe('the PBX goes away mid-call', () => {
 
     // A crash, not a clean shutdown (which would send a BYE): the WebSocket just dies.
     await pbxCrash('faults')
+    const crashed = Date.now()
+    await sim.widget.getByTestId('call-state').filter({ hasText: /^Reconnecting…$/ }).waitFor()
     const ended = await sim.waitForMessage('CALL_ENDED', endedBefore + 1)
     expect(ended.data).toMatchObject({ callEndStatus: 'FAILED' })
+    console.log(`[faults] PBX killed mid-call: Reconnecting…, then CALL_ENDED FAILED ${((ended.at - crashed) / 1000).toFixed(1)} s after the kill returned (limit 5 s)`)
     await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     await sim.widget.getByTestId('end-reason').filter({ hasText: /connection/i }).waitFor()
 
