@@ -10,10 +10,12 @@
  * (DevTools protocol, Network.webSocketFrameSent/Received) and the host page's receipt of
  * each postMessage (a capturing listener installed before any page script). See RESULTS.md.
  *
- * Env: BENCH_PORT (5210–5219, default 5210), BENCH_RUNS (default 20), BENCH_CALLS (default 50).
+ * Env: BENCH_PORT (5210–5219, default 5210), BENCH_RUNS (default 20), BENCH_CALLS (default 50),
+ * BENCH_CUTS (WebSocket cuts mid-call, default 10).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
+import net from 'node:net'
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import os from 'node:os'
@@ -30,6 +32,9 @@ const PORT = Number(process.env.BENCH_PORT ?? 5210)
 const RUNS = Number(process.env.BENCH_RUNS ?? 20)
 const CALLS = Number(process.env.BENCH_CALLS ?? 50)
 const BASELINE_STUN_RUNS = 5
+const CUTS = Number(process.env.BENCH_CUTS ?? 10)
+/** How long each mid-call WebSocket cut lasts. */
+const CUT_MS = 2000
 const ECHO = '+442079460600'
 const PBX_WS = 'ws://127.0.0.1:8088/ws'
 const EXT = { app: '1008', baseline: '1009', stun: '1010' }
@@ -89,6 +94,51 @@ function blackHole() {
   })
 }
 
+/**
+ * A TCP relay in front of Asterisk's WebSocket port that can cut the signalling (reset every
+ * connection, refuse new ones) and restore it; RTP does not go through it.
+ */
+function wsRelay() {
+  const open = new Set()
+  let refusing = false
+  const server = net.createServer((client) => {
+    if (refusing) {
+      client.resetAndDestroy()
+      return
+    }
+    const upstream = net.connect(8088, '127.0.0.1')
+    open.add(client)
+    open.add(upstream)
+    const close = () => {
+      open.delete(client)
+      open.delete(upstream)
+      client.destroy()
+      upstream.destroy()
+    }
+    for (const socket of [client, upstream]) {
+      socket.on('error', close)
+      socket.on('close', close)
+    }
+    client.pipe(upstream)
+    upstream.pipe(client)
+  })
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({
+      url: `ws://127.0.0.1:${server.address().port}/ws`,
+      cut() {
+        refusing = true
+        for (const socket of [...open])
+          socket.resetAndDestroy()
+        open.clear()
+      },
+      restore() {
+        refusing = false
+      },
+      close: () => server.close(),
+    }))
+  })
+}
+
 // ------------------------------------------------------------------ browser
 
 
@@ -135,6 +185,27 @@ function instrument() {
     const stream = await getUserMedia(constraints)
     streams.push(new WeakRef(stream))
     return stream
+  }
+  // The longest stretch without an inbound audio packet while a measurement runs: every 20 ms,
+  // the stats report's own time minus its inbound-rtp lastPacketReceivedTimestamp (same clock).
+  const gap = { max: 0, timer: undefined }
+  window.__benchGapStart = () => {
+    gap.max = 0
+    clearInterval(gap.timer)
+    gap.timer = setInterval(async () => {
+      const pc = pcs.map(r => r.deref()).filter(p => p && p.connectionState !== 'closed').at(-1)
+      if (!pc)
+        return
+      const report = await pc.getStats()
+      report.forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio' && s.lastPacketReceivedTimestamp)
+          gap.max = Math.max(gap.max, s.timestamp - s.lastPacketReceivedTimestamp)
+      })
+    }, 20)
+  }
+  window.__benchGapStop = () => {
+    clearInterval(gap.timer)
+    return gap.max
   }
   window.__benchMedia = () => ({
     openPeerConnections: pcs.map(r => r.deref()).filter(pc => pc && pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length,
@@ -206,10 +277,10 @@ const isRegister200 = d => /^SIP\/2\.0 200/.test(d) && /^CSeq:\s*\d+\s+REGISTER/
 const isInvite200 = d => /^SIP\/2\.0 200/.test(d) && /^CSeq:\s*\d+\s+INVITE/im.test(d)
 
 async function signIn(w, extension) {
-  await w.widget.getByLabel('Extension').fill(extension)
-  await w.widget.getByLabel('Password').fill(`test${extension}`)
+  await w.widget.getByLabel('Extension', { exact: true }).fill(extension)
+  await w.widget.getByLabel('Password', { exact: true }).fill(`test${extension}`)
   const mark = w.frames.length
-  await w.widget.getByRole('button', { name: 'Sign in' }).click()
+  await w.widget.getByRole('button', { name: 'Sign in', exact: true }).click()
   const ok = await waitUntil(() => findFrame(w.frames, mark, 'received', isRegister200), 'REGISTER 200')
   const clicks = await w.frame.evaluate(() => window.__benchClicks)
   return w.wall(ok) - clicks.at(-1)
@@ -287,7 +358,7 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [])
     answered.push(answeredAt - w.wall(ok))
     ended.push(endedAt - w.wall(bye))
     if (kind === 'app') {
-      await w.widget.getByRole('button', { name: 'Save call' }).click()
+      await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
       await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     }
     if (memoryAt.includes(i))
@@ -295,6 +366,46 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [])
   }
   await w.close()
   return { dial, answered, ended, memory }
+}
+
+/**
+ * `count` echo calls, each with the WebSocket cut for CUT_MS mid-call (relay): the time from
+ * restoring the connection to the 200 OK of the re-INVITE that re-binds the dialog (wire
+ * time), and the longest inbound audio gap from the cut to 0.5 s after the call reads
+ * Connected again.
+ */
+async function reconnections(browser, extension, count, relay) {
+  const w = await openWidget(browser, 'app', { pbxUrl: relay.url })
+  await w.waitForHost('INITIALIZED', 1)
+  await w.page.evaluate(() => window.__host.setReplyDelay(0))
+  await signIn(w, extension)
+  const state = w.widget.getByTestId('call-state')
+  const rebound = []
+  const gaps = []
+  for (let i = 1; i <= count; i++) {
+    await w.page.evaluate(n => window.__host.dial(n), ECHO)
+    await w.waitForHost('CALL_ANSWERED', i)
+    await state.filter({ hasText: /^Connected$/ }).waitFor()
+    await sleep(500) // audio under way
+    await w.frame.evaluate(() => window.__benchGapStart())
+    const mark = w.frames.length
+    relay.cut()
+    await state.filter({ hasText: /^Reconnecting…$/ }).waitFor()
+    await sleep(CUT_MS)
+    const restoredAt = Date.now()
+    relay.restore()
+    const ok = await waitUntil(() => findFrame(w.frames, mark, 'received', isInvite200), 'the re-INVITE 200 OK', 20_000)
+    rebound.push(w.wall(ok) - restoredAt)
+    await state.filter({ hasText: /^Connected$/ }).waitFor()
+    await sleep(500)
+    gaps.push(await w.frame.evaluate(() => window.__benchGapStop()))
+    await w.page.evaluate(() => window.__host.endCall())
+    await w.waitForHost('CALL_ENDED', i)
+    await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
+    await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+  }
+  await w.close()
+  return { rebound, gaps }
 }
 
 /** JS heap of the widget's renderer after a full GC, and what media is still open. */
@@ -439,6 +550,13 @@ const METHOD = `## Method
   arrives; the softphone's wrap-up is saved before the next call.
 - **Unreachable STUN.** \`iceServers\` set to a local UDP port that swallows every packet, so ICE gathering
   never completes; the baseline, with sip.js's default 5 s gathering timeout, gets ${BASELINE_STUN_RUNS} runs.
+- **Lost WebSocket mid-call.** ${CUTS} echo calls; in each, a TCP relay between the widget and Asterisk's
+  WebSocket port (RTP does not pass through it) resets the connection and refuses new ones for ${CUT_MS} ms
+  once the call is up. Figures: relay restored → the 200 OK of the re-INVITE that re-binds the dialog
+  received (wire time; it includes waiting for the phone's next reconnect attempt, at most ~2 s apart), and
+  the longest gap in inbound audio from the cut to 0.5 s after the call reads Connected again (every 20 ms:
+  the stats report's time minus the inbound-rtp \`lastPacketReceivedTimestamp\`; 20 ms frames, so ~20–40 ms
+  means no gap).
 - **Memory.** \`HeapProfiler.collectGarbage\` twice, then \`Runtime.getHeapUsage\` on the widget's frame target
   (its own renderer) after call 1 and after the last call; peer connections and microphone streams are counted
   through weak references, so counting them keeps nothing alive.
@@ -479,6 +597,7 @@ async function main() {
   if (!pbxWasRunning)
     process.on('exit', () => pbx('down', 'ignore'))
   const hole = await blackHole()
+  const relay = await wsRelay()
   const browser = await chromium.launch(chromiumLaunchOptions())
   const started = Date.now()
   try {
@@ -493,6 +612,8 @@ async function main() {
     console.log(`[bench] unreachable STUN (${hole.url}): ${RUNS} calls (softphone), ${BASELINE_STUN_RUNS} (baseline) …`)
     const oursStun = await calls(browser, 'app', EXT.stun, RUNS, { iceServers: hole.url })
     const baseStun = await calls(browser, 'baseline', EXT.stun, BASELINE_STUN_RUNS, { iceServers: hole.url })
+    console.log(`[bench] ${CUTS} calls with the WebSocket cut for ${CUT_MS} ms mid-call …`)
+    const cuts = await reconnections(browser, EXT.app, CUTS, relay)
 
     const figure = (label, oursValues, baseValues, target, limit, vsBaseline) => {
       const o = stats(oursValues)
@@ -506,7 +627,7 @@ async function main() {
     const growthBytes = last.heapUsedBytes - first.heapUsedBytes
     const results = {
       machine: machine(),
-      config: { runs: RUNS, calls: CALLS, baselineStunRuns: BASELINE_STUN_RUNS, port: PORT, stun: hole.url },
+      config: { runs: RUNS, calls: CALLS, baselineStunRuns: BASELINE_STUN_RUNS, cuts: CUTS, cutMs: CUT_MS, port: PORT, stun: hole.url },
       clockCheck: clock,
       figures: [
         figure('iframe load → INITIALIZED', ours.load, undefined, '≤ 50', 50),
@@ -516,6 +637,8 @@ async function main() {
         figure('DIAL_NUMBER → INVITE, unreachable STUN', oursStun.dial, baseStun.dial, '≤ 500', 500),
         figure('200 OK → CALL_ANSWERED', oursCalls.answered, baseCalls.answered, '≤ 5', 5),
         figure('BYE → CALL_ENDED', oursCalls.ended, baseCalls.ended),
+        figure('WebSocket back → dialog re-bound (re-INVITE 200)', cuts.rebound),
+        figure(`longest inbound audio gap, ${CUT_MS / 1000} s WebSocket cut`, cuts.gaps),
       ],
       memory: {
         calls: CALLS,
@@ -524,7 +647,7 @@ async function main() {
         met: growthBytes <= 2 * 2 ** 20 && last.openPeerConnections === 0 && last.liveTracks === 0,
       },
       bytes: ours.bytes,
-      raw: { ours, base, oursCalls, baseCalls, oursStun, baseStun },
+      raw: { ours, base, oursCalls, baseCalls, oursStun, baseStun, cuts },
       durationSeconds: Math.round((Date.now() - started) / 1000),
     }
     const table = markdown(results)
@@ -537,6 +660,7 @@ async function main() {
     await browser.close()
     server.close()
     hole.socket.close()
+    relay.close()
   }
 }
 

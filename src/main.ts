@@ -63,6 +63,7 @@ async function start(): Promise<void> {
     domain: config.sipDomain,
     iceServers: config.iceServers,
     ringTimeoutMs: config.ringTimeoutSeconds * 1000,
+    callReconnectMs: config.callReconnectSeconds * 1000,
     debug: config.debug,
     dtmfMode: config.dtmfMode,
   }))

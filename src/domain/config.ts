@@ -32,6 +32,12 @@ export interface AppConfig {
   /** ISO alpha-2, upper-cased, for numbers dialled without a country code. */
   defaultCountry?: string
   ringTimeoutSeconds: number
+  /**
+   * How long a call is kept while the WebSocket to the PBX is lost (seconds). Within it the
+   * softphone reconnects, REGISTERs and re-INVITEs the call onto the new connection; after it
+   * the call ends FAILED (with a BYE once a connection exists).
+   */
+  callReconnectSeconds: number
   debug: boolean
   /**
    * How keypad presses reach the PBX in a call: `rfc4733` (the default) = RTP telephone-events,
@@ -58,6 +64,9 @@ export type ConfigResult = { ok: true, config: AppConfig } | { ok: false, errors
 export const DEFAULT_RING_TIMEOUT_SECONDS = 45
 export const MIN_RING_TIMEOUT_SECONDS = 5
 export const MAX_RING_TIMEOUT_SECONDS = 300
+export const DEFAULT_CALL_RECONNECT_SECONDS = 30
+export const MIN_CALL_RECONNECT_SECONDS = 1
+export const MAX_CALL_RECONNECT_SECONDS = 300
 
 const LOCAL_HOSTS: Readonly<Set<string>> = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
 
@@ -234,20 +243,29 @@ function parseDefaultCountry(v: Value | undefined, errors: Errors): string | und
   return region
 }
 
-function parseRingTimeout(v: Value | undefined, errors: Errors): number {
-  const field = 'ringTimeoutSeconds'
-  if (v === undefined) return DEFAULT_RING_TIMEOUT_SECONDS
+/** A whole number of seconds within [min, max]; `fallback` when absent (or wrong, with the error recorded). */
+function parseSeconds(field: string, v: Value | undefined, bounds: { min: number, max: number, fallback: number }, errors: Errors): number {
+  const { min, max, fallback } = bounds
+  if (v === undefined) return fallback
   let n: number | undefined
   if (typeof v.value === 'number') n = v.value
   else if (v.source === 'query' && typeof v.value === 'string' && /^[0-9]+$/.test(v.value)) n = Number(v.value)
-  const range = `${MIN_RING_TIMEOUT_SECONDS} to ${MAX_RING_TIMEOUT_SECONDS}`
+  const range = `${min} to ${max}`
   if (n === undefined || !Number.isInteger(n)) {
-    return add(errors, field, `must be a whole number of seconds (${range}), not ${show(v.value)}${where(v.source)}.`) ?? DEFAULT_RING_TIMEOUT_SECONDS
+    return add(errors, field, `must be a whole number of seconds (${range}), not ${show(v.value)}${where(v.source)}.`) ?? fallback
   }
-  if (n < MIN_RING_TIMEOUT_SECONDS || n > MAX_RING_TIMEOUT_SECONDS) {
-    return add(errors, field, `must be from ${range} seconds, not ${n}${where(v.source)}.`) ?? DEFAULT_RING_TIMEOUT_SECONDS
+  if (n < min || n > max) {
+    return add(errors, field, `must be from ${range} seconds, not ${n}${where(v.source)}.`) ?? fallback
   }
   return n
+}
+
+function parseRingTimeout(v: Value | undefined, errors: Errors): number {
+  return parseSeconds('ringTimeoutSeconds', v, { min: MIN_RING_TIMEOUT_SECONDS, max: MAX_RING_TIMEOUT_SECONDS, fallback: DEFAULT_RING_TIMEOUT_SECONDS }, errors)
+}
+
+function parseCallReconnect(v: Value | undefined, errors: Errors): number {
+  return parseSeconds('callReconnectSeconds', v, { min: MIN_CALL_RECONNECT_SECONDS, max: MAX_CALL_RECONNECT_SECONDS, fallback: DEFAULT_CALL_RECONNECT_SECONDS }, errors)
 }
 
 function parseDebug(v: Value | undefined, errors: Errors): boolean {
@@ -332,6 +350,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
     : parseIceServers(pick(source, query, 'iceServers'), errors)
   const defaultCountry = parseDefaultCountry(pick(source, query, 'defaultCountry'), errors)
   const ringTimeoutSeconds = parseRingTimeout(pick(source, query, 'ringTimeoutSeconds'), errors)
+  const callReconnectSeconds = parseCallReconnect(pick(source, query, 'callReconnectSeconds'), errors)
   const debug = parseDebug(pick(source, query, 'debug'), errors)
   const dtmfMode = parseDtmfMode(pick(source, query, 'dtmfMode'), errors)
   const devLogin = parseDevLogin(source.devLogin, location, errors)
@@ -340,7 +359,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   if (errors.length > 0 || pbxUrl === undefined || sipDomain === undefined) {
     return { ok: false, errors: errors }
   }
-  const config: AppConfig = { pbxUrl, sipDomain, iceServers, ringTimeoutSeconds, debug }
+  const config: AppConfig = { pbxUrl, sipDomain, iceServers, ringTimeoutSeconds, callReconnectSeconds, debug }
   if (defaultCountry !== undefined) config.defaultCountry = defaultCountry
   if (dtmfMode !== undefined) config.dtmfMode = dtmfMode
   if (devLogin !== undefined) config.devLogin = devLogin

@@ -52,10 +52,9 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
         await decline()
         return
       }
-      // Our 200 OK is out but not yet ACKed: a BYE must wait for the ACK (RFC 3261 §15), which
-      // ends it (see inboundCall's onAck); the caller never heard it answered.
+      // Our 200 OK is out but not yet ACKed: never reported answered, so it ends as declined; the
+      // BYE waits for the ACK (RFC 3261 §15) below, the agent does not.
       call.localCause ??= { type: 'declined' }
-      return
     }
     switch (call.inviter.state) {
       case SessionState.Initial:
@@ -66,6 +65,11 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
       case SessionState.Established:
         call.localCause ??= { type: 'hangup', by: 'local' }
         session.sendBye(call)
+        // Answered inbound call whose ACK has not arrived: sip.js holds the BYE until the ACK
+        // or the 2xx retransmission timeout (RFC 3261 §15: 64·T1 = 32 s). The agent does not
+        // wait for it: the call ends now, the BYE still goes out when sip.js may send it.
+        if (!call.ended && (call.inviter.state as SessionState) === SessionState.Terminating)
+          session.finish(call)
         break
       default:
         break

@@ -1,7 +1,8 @@
 /**
  * The life of the current call, whichever way it came in: events held back until
  * `callStarted`, the answer, and every way it ends (BYE, CANCEL with a grace time, media
- * failure, transport loss) with exactly one `callEnded` and the reason why.
+ * failure, transport loss) with exactly one `callEnded` and the reason why. A call that ends
+ * while the WebSocket is down (see callRecovery) ends at once; its BYE waits for a connection.
  */
 import { Inviter, SessionState } from 'sip.js'
 import type { CallEndCause } from '@/domain/types'
@@ -95,7 +96,12 @@ export function createCallSession(ctx: PhoneContext, audio: RemoteAudio, consult
     if (ctx.current === call)
       ctx.current = undefined
     audio.detach(call)
-    if (call.inviter.state !== SessionState.Terminated) {
+    if (call.byeOwed) {
+      // No connection: release the microphone and peer connection now; the session (its
+      // dialog) stays until callRecovery sends the BYE over the next connection.
+      call.sdh?.close()
+    }
+    else if (call.inviter.state !== SessionState.Terminated) {
       // We end it before sip.js did (transport loss, missing 487): close media now.
       call.inviter.dispose().catch((error: unknown) => log.warn('Session cleanup failed', error))
     }
@@ -123,6 +129,13 @@ export function createCallSession(ctx: PhoneContext, audio: RemoteAudio, consult
   }
 
   function sendBye(call: ActiveCall): void {
+    if (call.reconnecting && !call.registration.ua.isConnected()) {
+      // The WebSocket is down (callRecovery is reconnecting): the call ends here now and its
+      // BYE goes out as soon as a connection exists.
+      call.byeOwed = true
+      finish(call)
+      return
+    }
     try {
       call.inviter.bye().catch((error: unknown) => log.warn('BYE failed', error))
     }

@@ -4,7 +4,8 @@
  *
  * This file only composes the parts, which share one `PhoneContext`:
  * registration.ts (sign-in), outboundCall.ts / inboundCall.ts (how a call starts),
- * callSession.ts (how it lives and ends), callControls.ts (hang up, mute, hold, keypad),
+ * callSession.ts (how it lives and ends), callRecovery.ts (kept through a lost WebSocket),
+ * iceRestart.ts (media recovered with an ICE restart), callControls.ts (hang up, mute, hold, keypad),
  * transfer.ts + consultation.ts (blind and attended transfer), remoteAudio.ts, devices.ts,
  * stats.ts, events.ts.
  */
@@ -15,6 +16,7 @@ import { createCallSession } from './callSession'
 import { createConsultationLeg } from './consultation'
 import { createInputDeviceSwitch } from './devices'
 import { createEventHub } from './events'
+import { createIceRestart } from './iceRestart'
 import { createInboundCalls } from './inboundCall'
 import { adapterLogger, consoleSink, createRedactor } from './logging'
 import type { LogSink } from './logging'
@@ -75,13 +77,14 @@ export function createSipPhone(options: SipPhoneOptions, seams: SipPhoneSeams = 
   const inbound = createInboundCalls(ctx, session)
   const controls = createCallControls(ctx, session, () => inbound.decline())
   const transfers = createTransfers(ctx, session, controls, consultation)
+  const iceRestart = createIceRestart(ctx, session)
 
   /** Each SDH reports to the leg that owns its session: the consultation or the current call. */
   function observerFor(sipSession: Session): SdhObserver {
     if (ctx.consult && ctx.consult.inviter === sipSession)
       return consultation.observer(ctx.consult)
     if (ctx.current && ctx.current.inviter === sipSession)
-      return session.observer(ctx.current)
+      return { ...session.observer(ctx.current), ...iceRestart.observer(ctx.current) }
     return NO_OBSERVER
   }
   const baseSdhFactory = seams.sessionDescriptionHandlerFactory ?? webSessionDescriptionHandlerFactory()

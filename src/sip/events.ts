@@ -20,7 +20,7 @@ export interface EventHub {
 type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
 
 /** Every event a `SipPhone` emits (a wrapper forwards them all). */
-export const SIP_EVENT_NAMES: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation']
+export const SIP_EVENT_NAMES: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation', 'callReconnecting', 'callReconnected']
 
 export function createEventHub(reportThrow: (event: SipEventName, error: unknown) => void): EventHub {
   const listeners: Listeners = {
@@ -28,6 +28,8 @@ export function createEventHub(reportThrow: (event: SipEventName, error: unknown
     callStarted: new Set(),
     callProgress: new Set(),
     callAnswered: new Set(),
+    callReconnecting: new Set(),
+    callReconnected: new Set(),
     callEnded: new Set(),
     incomingCall: new Set(),
     consultation: new Set(),

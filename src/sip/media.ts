@@ -57,6 +57,13 @@ export interface SdhObserver {
   onMediaFailure: (message: string) => void
   /** getDescription/setDescription failed: remember why, sip.js ends the session itself. */
   onNegotiationError: (error: unknown) => void
+  /**
+   * ICE had connected and is now `disconnected` or `failed` (a network change, a VPN going up
+   * or down): the owner may restart ICE. Without this hook a `failed` is an onMediaFailure.
+   */
+  onIceInterrupted?: (state: 'disconnected' | 'failed') => void
+  /** ICE is `connected`/`completed` (again). */
+  onIceConnected?: () => void
 }
 
 /**
@@ -66,6 +73,8 @@ export interface SdhObserver {
 export class ObservedSdh implements SessionDescriptionHandler {
   readonly rollbackDescription?: () => Promise<void>
   private closed = false
+  /** ICE reached `connected` once: a later loss is an interruption, not a failure to connect. */
+  private iceConnected = false
 
   constructor(readonly inner: SessionDescriptionHandler, private readonly observer: SdhObserver) {
     // sip.js calls this when a re-INVITE of ours is refused (491 glare, 488, 408…). The Web SDH
@@ -225,6 +234,17 @@ export class ObservedSdh implements SessionDescriptionHandler {
     const pc = this.peerConnection
     if (this.closed || !pc)
       return
+    const ice = pc.iceConnectionState
+    if (ice === 'connected' || ice === 'completed') {
+      this.iceConnected = true
+      this.notify(() => this.observer.onIceConnected?.())
+      return
+    }
+    const interrupted = this.observer.onIceInterrupted
+    if (this.iceConnected && interrupted && (ice === 'disconnected' || ice === 'failed' || pc.connectionState === 'failed')) {
+      this.notify(() => interrupted(ice === 'disconnected' ? 'disconnected' : 'failed'))
+      return
+    }
     if (pc.connectionState === 'failed')
       this.notify(() => this.observer.onMediaFailure('The audio connection failed (ICE/DTLS).'))
     else if (pc.iceConnectionState === 'failed')

@@ -63,6 +63,17 @@ export interface ActiveCall {
   transferWaiter?: (ended: boolean) => void
   /** SIP INFO DTMF goes out one tone at a time, in order. */
   infoQueue?: Promise<void>
+  /** The WebSocket was lost while the call was up and the call is kept while it reconnects (callRecovery). */
+  reconnecting: boolean
+  /**
+   * The call ended while there was no connection: its BYE goes out once there is one again
+   * (callRecovery), so the session is kept (media closed) until then.
+   */
+  byeOwed: boolean
+  /** An ICE-restart re-INVITE is under way (iceRestart). */
+  iceRestarting: boolean
+  /** ICE restarts since ICE was last connected. */
+  iceRestarts: number
 }
 
 /** A fresh call: not answered, not ended, unmuted, off hold. */
@@ -77,6 +88,10 @@ export function newActiveCall(init: Pick<ActiveCall, 'callId' | 'target' | 'invi
     transferred: false,
     earlyMedia: false,
     backlog: [],
+    reconnecting: false,
+    byeOwed: false,
+    iceRestarting: false,
+    iceRestarts: 0,
   }
 }
 

@@ -6,6 +6,7 @@
 import { Registerer, RegistererState, UserAgent } from 'sip.js'
 import type { Core, Invitation, LogLevel, SessionDescriptionHandlerFactory, Transport, Web } from 'sip.js'
 import type { CallSession } from './callSession'
+import { createCallRecovery } from './callRecovery'
 import { createRedactor, redactingConnector } from './logging'
 import type { LogSink } from './logging'
 import type { PhoneContext, Registration } from './phoneContext'
@@ -35,6 +36,23 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
 
   function emitRegistration(state: RegistrationState, failure?: RegistrationFailure): void {
     ctx.emit('registration', failure ? { state, failure } : { state })
+  }
+  const lostMessage = `Lost the connection to the PBX at ${options.server}.`
+  const recovery = createCallRecovery(ctx, {
+    session: deps.session,
+    reRegister: reg => registerOn(reg),
+    emitRegistration: payload => ctx.emit('registration', payload),
+    lostMessage,
+  })
+
+  /** A new Registerer on `reg`'s connected UserAgent; resolves once the PBX accepted it. */
+  async function registerOn(reg: Registration): Promise<void> {
+    const previous = reg.registerer
+    reg.registerer = undefined
+    previous?.dispose().catch((e: unknown) => log.warn('Registerer cleanup failed', e))
+    const registerer = new Registerer(reg.ua)
+    reg.registerer = registerer
+    await waitForRegistered(reg, registerer)
   }
 
   function failureFromResponse(ua: UserAgent, message: Core.IncomingResponseMessage): RegistrationFailure {
@@ -88,7 +106,15 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
   function onTransportLost(reg: Registration, error: Error | undefined): void {
     if (error === undefined || reg.stopping || reg !== ctx.registration)
       return
-    const message = `Lost the connection to the PBX at ${options.server}.`
+    const message = lostMessage
+    if (recovery.onTransportLost(reg)) {
+      // An answered call is kept while callRecovery reconnects this same UserAgent.
+      reg.settle?.({ kind: 'transport', message: cannotReach() })
+      const registerer = reg.registerer
+      reg.registerer = undefined
+      registerer?.dispose().catch((e: unknown) => log.warn('Registerer cleanup failed', e))
+      return
+    }
     if (ctx.current && ctx.current.registration === reg)
       deps.session.endNow(ctx.current, { type: 'transport-error', message })
     if (reg.settle) {
@@ -172,10 +198,8 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
     if (stale())
       throw superseded()
 
-    const registerer = new Registerer(ua)
-    reg.registerer = registerer
     try {
-      await waitForRegistered(reg, registerer)
+      await registerOn(reg)
     }
     catch (error) {
       if (stale())
@@ -213,6 +237,7 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
   /** End the call, un-REGISTER (Expires: 0), stop the UA. Never throws. */
   async function teardown(reg: Registration): Promise<void> {
     reg.stopping = true
+    recovery.stop(reg)
     reg.settle?.({ kind: 'rejected', message: 'The sign-in was cancelled.' })
     const current = ctx.current
     if (current && current.registration === reg)

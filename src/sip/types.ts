@@ -11,6 +11,12 @@ export interface SipPhoneOptions {
   iceServers: RTCIceServer[]
   /** Cancel an unanswered outbound call after this many milliseconds. */
   ringTimeoutMs: number
+  /**
+   * How long an answered call is kept while the WebSocket is lost (ms; default 30 000). Within
+   * it the phone reconnects, REGISTERs and re-INVITEs the call onto the new connection; after
+   * it the call ends (`transport-error`) and its BYE goes out once a connection exists.
+   */
+  callReconnectMs?: number
   /** Log sip.js internals to the console (never credentials). */
   debug?: boolean
   /**
@@ -70,6 +76,17 @@ export interface SipPhoneEvents {
    * Inbound: `missed` when the caller gave up (CANCEL) before we answered, `declined` after decline().
    */
   callEnded: { callId: string, cause: CallEndCause }
+  /**
+   * The WebSocket to the PBX was lost during the answered call: the call is kept (its audio
+   * goes on over its own path) while the phone reconnects. Either `callReconnected` or
+   * `callEnded` follows.
+   */
+  callReconnecting: { callId: string }
+  /**
+   * The call is bound to a new WebSocket again: reconnected, REGISTERed and its in-dialog
+   * re-INVITE (RFC 3261 §14, a target refresh) answered 200 over the new connection.
+   */
+  callReconnected: { callId: string }
   /**
    * An INVITE for the agent is ringing (180 sent). The first event of an inbound call; answer()
    * or decline() it. Not emitted while unavailable (480) or while another call is up (486).

@@ -7,6 +7,10 @@
  *
  * The credentials are kept in this closure only, exactly as long as the adapter keeps
  * them: from a successful register() to unregister()/dispose()/a refused re-REGISTER.
+ *
+ * A `registration` event that already carries `reconnect` comes from the inner phone's own
+ * reconnection (an answered call kept through the loss, see callRecovery): it is passed on
+ * and the loop stays out of it.
  */
 import { createEventHub } from './events'
 import type { ReconnectInfo, RegistrationFailure, SipCredentials, SipEventHandler, SipEventName, SipPhone, SipPhoneEvents } from './types'
@@ -121,6 +125,11 @@ export function withReconnect(inner: SipPhone, options: ReconnectOptions = {}): 
         deliver('registration', { ...payload, reconnect: { attempt, delayMs: 0 } })
       else if (payload.state !== 'failed')
         deliver('registration', payload)
+      return
+    }
+    if (payload.reconnect) {
+      // The inner phone reconnects by itself (it keeps a call through the loss: callRecovery).
+      deliver('registration', payload)
       return
     }
     if (payload.state === 'failed' && payload.failure?.kind === 'transport' && credentials && userRegistering === 0 && !disposed) {

@@ -25,6 +25,7 @@ import { reason } from './call/context'
 import { useInbound } from './call/inbound'
 import { useInCall } from './call/inCall'
 import { usePostDial } from './call/postDial'
+import { useReconnect } from './call/reconnect'
 import type { CallRecord, Notice, WrapUp } from './call/types'
 import { emptyWrapUp, readDraft, useWrapUp } from './call/wrapUp'
 
@@ -175,7 +176,7 @@ export const useCallStore = defineStore('call', () => {
       return
     }
     const status = mapEndCause(cause)
-    current.endedAt = now()
+    current.endedAt = reconnect.endTime(cause)
     current.endStatus = status
     current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
     muted.value = false
@@ -286,12 +287,14 @@ export const useCallStore = defineStore('call', () => {
   const inbound = useInbound(ctx, startCall)
   const inCall = useInCall(ctx)
   const { postDial } = usePostDial(ctx)
+  const reconnect = useReconnect(ctx)
 
   return {
     phase, call, wrapUp, muted, notices, active, inWrapUp, postDial,
     dial, hangup, toggleMute, saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept, dismissNotice, notify,
     ...inbound,
     ...inCall,
+    reconnecting: reconnect.reconnecting,
     attachAudio: (element: HTMLAudioElement | null) => sip.setRemoteAudioElement(element),
   }
 })

@@ -148,13 +148,13 @@ export async function mediaReport(frame: Frame): Promise<MediaReport> {
 
 /** Waits until the wrap-up is gone and the dialer is back (not merely a Call button somewhere). */
 export async function backOnDialer(sim: Simulator): Promise<void> {
-  await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ state: 'detached' })
-  await sim.widget.getByRole('form', { name: 'Dialer' }).getByRole('button', { name: 'Call', exact: true }).waitFor()
+  await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ state: 'detached' })
+  await sim.widget.getByRole('form', { name: 'Dialer', exact: true }).getByRole('button', { name: 'Call', exact: true }).waitFor()
 }
 
 /** Presses Save call on the wrap-up and waits for HubSpot's confirmation to bring the dialer back. */
 export async function saveCall(sim: Simulator): Promise<void> {
-  await sim.widget.getByRole('button', { name: 'Save call' }).click()
+  await sim.widget.getByRole('button', { name: 'Save call', exact: true }).click()
   await backOnDialer(sim)
 }
 

@@ -199,6 +199,7 @@ export const testConfig: AppConfig = {
   iceServers: [],
   defaultCountry: 'GB',
   ringTimeoutSeconds: 45,
+  callReconnectSeconds: 30,
   debug: false,
 }
 

@@ -65,9 +65,16 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
     }
   }
 
-  /** Decline the ringing inbound call (603); it ends REJECTED. */
+  /**
+   * Decline the ringing inbound call (603); it ends REJECTED. After Answer, while the caller's ACK has
+   * not confirmed the call, it is hung up instead (the BYE follows the ACK), and ends at once as well.
+   */
   async function decline(): Promise<void> {
-    if (phase.value === 'incoming')
+    if (phase.value !== 'incoming')
+      return
+    if (answering.value)
+      await sip.hangup()
+    else
       await sip.decline(603)
   }
 

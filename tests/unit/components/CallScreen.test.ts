@@ -55,6 +55,21 @@ describe('CallScreen', () => {
     expect(wrapper.find('[role="timer"]').text()).toBe('1:07')
   })
 
+  it('reads Reconnecting… with the timer still running while the connection comes back; Hold and Transfer wait', async () => {
+    vi.useFakeTimers({ now: 70_000 })
+    const { wrapper } = mountWith(CallScreen, { initialState: { call: { phase: 'connected', call: { ...call, answeredAt: 5_000 } } } })
+    useCallStore().reconnecting = true
+    await wrapper.vm.$nextTick()
+
+    expect(wrapper.find('[data-testid="call-state"]').text()).toBe('Reconnecting…')
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(wrapper.find('[role="timer"]').text()).toBe('1:07')
+    expect(button(wrapper, 'Hold').attributes('disabled')).toBeDefined()
+    expect(button(wrapper, 'Transfer').attributes('disabled')).toBeDefined()
+    expect(button(wrapper, 'Hang up').attributes('disabled')).toBeUndefined()
+    expect(button(wrapper, 'Mute').attributes('disabled')).toBeUndefined()
+  })
+
   it('offers Mute only when connected, and Unmute when muted', () => {
     const ringing = mountWith(CallScreen, { initialState: { call: { phase: 'ringing', call } } })
     expect(button(ringing.wrapper, 'Mute').attributes('disabled')).toBeDefined()

@@ -120,6 +120,17 @@ describe('keyboard shortcuts', () => {
     expect(button(wrapper, 'Mute').attributes('aria-keyshortcuts')).toBe('Alt+M')
   })
 
+  it('Alt+H waits while the call reconnects, like the Hold button; Alt+M and Alt+X still work', () => {
+    connected({ reconnecting: true })
+    const store = useCallStore()
+    press({ code: 'KeyH', key: 'h', altKey: true })
+    press({ code: 'KeyM', key: 'm', altKey: true })
+    press({ code: 'KeyX', key: 'x', altKey: true })
+    expect(store.toggleHold).not.toHaveBeenCalled()
+    expect(store.toggleMute).toHaveBeenCalledOnce()
+    expect(store.hangup).toHaveBeenCalledOnce()
+  })
+
   it('never fire while the agent types in a field', async () => {
     const { wrapper } = connected({ keypadOpen: true })
     await button(wrapper, 'Transfer').trigger('click')

@@ -34,6 +34,7 @@ describe('parseConfig: valid', () => {
       sipDomain: 'pbx.example.com',
       iceServers: [],
       ringTimeoutSeconds: 45,
+      callReconnectSeconds: 30,
       debug: false,
     })
   })
@@ -47,6 +48,7 @@ describe('parseConfig: valid', () => {
       ],
       defaultCountry: 'gb',
       ringTimeoutSeconds: 30,
+      callReconnectSeconds: 60,
       debug: true,
     })).toEqual({
       pbxUrl: 'wss://pbx.example.com:8089/ws',
@@ -57,6 +59,7 @@ describe('parseConfig: valid', () => {
       ],
       defaultCountry: 'GB',
       ringTimeoutSeconds: 30,
+      callReconnectSeconds: 60,
       debug: true,
     })
   })
@@ -93,6 +96,7 @@ describe('parseConfig: query parameters override the file', () => {
     ['sipDomain', 'sipDomain=other.example.com', { sipDomain: 'other.example.com' }],
     ['defaultCountry', 'defaultCountry=us', { defaultCountry: 'US' }],
     ['ringTimeoutSeconds', 'ringTimeoutSeconds=20', { ringTimeoutSeconds: 20 }],
+    ['callReconnectSeconds', 'callReconnectSeconds=4', { callReconnectSeconds: 4 }],
     ['debug=1', 'debug=1', { debug: true }],
     ['debug=true', 'debug=true', { debug: true }],
     ['debug=TRUE', 'debug=TRUE', { debug: true }],
@@ -108,7 +112,7 @@ describe('parseConfig: query parameters override the file', () => {
 
   it('makes a config without any file', () => {
     expect(config(null, 'pbxUrl=wss://pbx.example.com/ws&sipDomain=pbx.example.com')).toEqual({
-      pbxUrl: 'wss://pbx.example.com/ws', sipDomain: 'pbx.example.com', iceServers: [], ringTimeoutSeconds: 45, debug: false,
+      pbxUrl: 'wss://pbx.example.com/ws', sipDomain: 'pbx.example.com', iceServers: [], ringTimeoutSeconds: 45, callReconnectSeconds: 30, debug: false,
     })
   })
 
@@ -227,6 +231,21 @@ describe('parseConfig: errors', () => {
 
   it.each([5, 300])('ringTimeoutSeconds: accepts the bound %d', (ringTimeoutSeconds) => {
     expect(config({ ...minimal, ringTimeoutSeconds }).ringTimeoutSeconds).toBe(ringTimeoutSeconds)
+  })
+
+  it.each<[string, unknown, string, RegExp]>([
+    ['zero', 0, '', /^must be from 1 to 300 seconds, not 0\.$/],
+    ['too long', 301, '', /must be from 1 to 300 seconds, not 301/],
+    ['not whole', 2.5, '', /must be a whole number of seconds/],
+    ['a word in the query', 30, 'callReconnectSeconds=forever', /must be a whole number of seconds .*\(from the page URL\)/],
+  ])('callReconnectSeconds: %s', (_name, callReconnectSeconds, query, message) => {
+    const [error] = errors({ ...minimal, callReconnectSeconds }, query)
+    expect(error?.field).toBe('callReconnectSeconds')
+    expect(error?.message).toMatch(message)
+  })
+
+  it.each([1, 300])('callReconnectSeconds: accepts the bound %d', (callReconnectSeconds) => {
+    expect(config({ ...minimal, callReconnectSeconds }).callReconnectSeconds).toBe(callReconnectSeconds)
   })
 
   it.each<[string, unknown, string, RegExp]>([

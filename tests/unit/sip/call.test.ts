@@ -215,18 +215,18 @@ describe('how calls end', () => {
     expect(h.sdh().closed).toBe(true)
   })
 
-  it('transport closes mid-call: transport-error, once', async () => {
+  it('transport closes mid-call and the agent signs out while it reconnects: the call ends as a local hang-up, once', async () => {
     const h = await registered()
     const { callId } = await answered(h)
+    h.pbx.reachable = false
 
     h.pbx.transport.drop()
+    await h.events.wait('callReconnecting')
+    await h.phone.unregister()
 
-    const ended = await h.events.wait('callEnded')
-    expect(ended.callId).toBe(callId)
-    expect(ended.cause.type).toBe('transport-error')
+    expect(h.events.of('callEnded')).toEqual([{ callId, cause: { type: 'hangup', by: 'local' } }])
     expect(h.sdh().closed).toBe(true)
     await h.phone.hangup()
-    await h.phone.unregister()
     expect(h.events.of('callEnded')).toHaveLength(1)
   })
 

@@ -66,6 +66,8 @@ export class FakePbx {
   referReply = { status: 202, reason: 'Accepted' }
   /** How the PBX answers the next re-INVITEs (one entry each, then 200 OK with SDP). */
   reinviteReplies: Array<{ status: number, reason: string }> = []
+  /** How the PBX answers every later in-dialog re-INVITE once `reinviteReplies` is empty (default 200 with ANSWER_SDP); e.g. 481 once the dialog is gone. */
+  reinviteReply: { status: number, reason: string } | undefined
   /** Answer every REGISTER with this instead of the digest dance. */
   registerReply: { status: number, reason: string } | undefined
   readonly requests: SentRequest[] = []
@@ -146,8 +148,8 @@ export class FakePbx {
         break
       case 'INVITE':
         if (request.header('to')?.includes('tag=')) {
-          // re-INVITE (hold)
-          const reply = this.reinviteReplies.shift()
+          // re-INVITE (hold, reconnection, ICE restart)
+          const reply = this.reinviteReplies.shift() ?? this.reinviteReply
           if (reply)
             this.respond(request, reply.status, reply.reason)
           else
@@ -648,6 +650,8 @@ export class FakeSdh implements SessionDescriptionHandler {
   peerConnectionDelegate: FakeSdhHooks | undefined
   closed = false
   readonly holds: Array<boolean | undefined> = []
+  /** `offerOptions.iceRestart` of each offer asked for. */
+  readonly iceRestarts: Array<boolean | undefined> = []
   readonly constraints: unknown[] = []
   readonly micTrack = fakeTrack(`mic-${random()}`)
   readonly dtmfSender = new FakeDtmfSender()
@@ -660,11 +664,12 @@ export class FakeSdh implements SessionDescriptionHandler {
     return this.closed ? undefined : this.pc
   }
 
-  async getDescription(options?: { constraints?: unknown, hold?: boolean }): Promise<BodyAndContentType> {
+  async getDescription(options?: { constraints?: unknown, hold?: boolean, offerOptions?: { iceRestart?: boolean } }): Promise<BodyAndContentType> {
     if (this.closed)
       throw new Error('closed')
     this.constraints.push(options?.constraints)
     this.holds.push(options?.hold)
+    this.iceRestarts.push(options?.offerOptions?.iceRestart)
     if (this.media.getUserMediaError) {
       const error = new Error('Permission denied')
       error.name = this.media.getUserMediaError
@@ -757,6 +762,13 @@ export class FakeSdh implements SessionDescriptionHandler {
       receiver.track.stop()
   }
 
+  /** ICE moves to `state` (connectionState follows it the way Chromium's does). */
+  setIce(state: RTCIceConnectionState): void {
+    this.pc.iceConnectionState = state
+    this.pc.connectionState = state === 'completed' ? 'connected' : state === 'checking' ? 'connecting' : state as RTCPeerConnectionState
+    this.peerConnectionDelegate?.oniceconnectionstatechange?.(new Event('iceconnectionstatechange'))
+  }
+
   /** ICE/DTLS gives up. */
   failConnection(): void {
     this.pc.connectionState = 'failed'
@@ -782,7 +794,7 @@ export class EventLog {
   private waiters: Array<() => void> = []
 
   constructor(phone: SipPhone) {
-    const names: SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation']
+    const names: SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation', 'callReconnecting', 'callReconnected']
     for (const name of names) {
       phone.on(name, (payload) => {
         this.all.push({ event: name, payload })

@@ -14,6 +14,8 @@ export interface SetupOptions {
   /** Use the console (the default sink) instead of collecting log lines. */
   console?: boolean
   cancelGraceMs?: number
+  /** How long a call is kept through a lost WebSocket (ms). */
+  callReconnectMs?: number
   dtmfMode?: 'rfc4733' | 'info'
   /** The 491 glare interval seam (default 0 ms here, so retries are immediate). */
   glareDelayMs?: (ownsCallId: boolean) => number
@@ -44,7 +46,7 @@ export function setup(options: SetupOptions = {}): Harness {
   const logLines: string[] = []
   const sink: LogSink = (_level, line) => logLines.push(line)
   const phone = createSipPhone(
-    { server: SERVER, domain: DOMAIN, iceServers: [], ringTimeoutMs: options.ringTimeoutMs ?? 60_000, debug: options.debug, dtmfMode: options.dtmfMode },
+    { server: SERVER, domain: DOMAIN, iceServers: [], ringTimeoutMs: options.ringTimeoutMs ?? 60_000, callReconnectMs: options.callReconnectMs, debug: options.debug, dtmfMode: options.dtmfMode },
     {
       transportConstructor: pbx.Transport,
       sessionDescriptionHandlerFactory: media.factory,
