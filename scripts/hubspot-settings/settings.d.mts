@@ -19,3 +19,11 @@ export declare function redact(text: string, apiKey: string | undefined): string
 export declare function describeError(status: number, statusText: string, text: string): string
 export declare function describeLayout(settings: Record<string, unknown>): string
 export declare function formatSettings(settings: unknown): string
+export interface SendOptions {
+  apiKey: string
+  apiUrl?: string
+  fetchImpl?: typeof fetch
+  sleep?: (ms: number) => Promise<void>
+  log?: (line: string) => void
+}
+export declare function send(request: SettingsRequest, options: SendOptions): Promise<{ status: number, body: unknown }>

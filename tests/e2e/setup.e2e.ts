@@ -22,6 +22,8 @@ describe('configuration problems', () => {
     const sim = await openSimulator(browser, { pbxUrl: 'ftp://pbx.example.com/ws' })
     await sim.widget.getByRole('heading', { name: 'The softphone needs setting up' }).waitFor()
     await expect.poll(async () => (await sim.widget.getByRole('alert').textContent()) ?? '').toContain('pbxUrl')
+    // The dev server serves dev/config.json; the widget URL's query overrode pbxUrl: the screen says so.
+    expect(await sim.widget.getByTestId('config-sources').textContent()).toBe('Settings read from config.json, overridden by the widget URL\'s query (pbxUrl).')
     const error = await sim.waitForMessage('ERROR')
     const types = (await sim.received()).map(e => e.type).filter(t => t !== 'RESIZE_WIDGET')
     expect(types).toEqual(['INITIALIZED', 'ERROR'])

@@ -109,7 +109,13 @@ describe('npm start', () => {
       await pbxDown('faults')
   })
 
-  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s to npm\'s pid stops Vite, the PBX it started and every process it spawned', async (signal) => {
+  it.each([
+    ['SIGINT', 'npm'],
+    ['SIGTERM', 'npm'],
+    ['SIGHUP', 'npm'],
+    // What a process manager that found the node process (ps, pgrep) sends.
+    ['SIGTERM', 'start.mjs'],
+  ] as const)('%s to %s\'s pid stops Vite, the PBX it started and every process it spawned', async (signal, target) => {
     const sharedBefore = await pbxStatus()
     const child = await npmStart()
     const started = await pbxStatus('faults')
@@ -124,7 +130,10 @@ describe('npm start', () => {
 
     const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve =>
       child.once('exit', (code, sig) => resolve({ code, signal: sig })))
-    process.kill(child.pid!, signal)
+    // package.json runs start.mjs with exec: npm's only child is node itself.
+    const startMjs = tree.find(pid => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('scripts/start.mjs'))
+    expect(startMjs).toBe(tree[1])
+    process.kill(target === 'npm' ? child.pid! : startMjs!, signal)
     const result = await exited
 
     // npm passes INT and TERM on and exits with start.mjs's clean 0; HUP kills npm itself,

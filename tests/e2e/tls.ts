@@ -9,7 +9,7 @@
  * every other process, other Chromiums included, still refuses the certificate.
  */
 import { execFile } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -42,8 +42,7 @@ export async function makeThrowAwayPki(dir: string): Promise<ThrowAwayPki> {
   const { stdout: serial } = await run('openssl', ['rand', '-hex', '16'])
   await run('openssl', ['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'),
     '-set_serial', `0x${serial.trim()}`, '-days', '1', '-extfile', f('server.ext'), '-out', f('server.pem')])
-  const { stdout: chain } = await run('cat', [f('server.pem'), f('ca.pem')])
-  await writeFile(f('fullchain.pem'), chain)
+  await writeFile(f('fullchain.pem'), (await readFile(f('server.pem'), 'utf8')) + (await readFile(f('ca.pem'), 'utf8')))
 
   const home = f('home')
   const nssdb = `sql:${join(home, '.pki', 'nssdb')}`

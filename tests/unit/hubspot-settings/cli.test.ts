@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { run } from '../../../scripts/hubspot-settings/cli.mjs'
-import { buildRequest, describeLayout, retryAfterMs, UsageError } from '../../../scripts/hubspot-settings/settings.mjs'
+import { buildRequest, describeLayout, HubSpotError, retryAfterMs, send, UsageError } from '../../../scripts/hubspot-settings/settings.mjs'
 import type { FakeHubSpotApi } from './fakeHubSpotApi'
 import { startFakeHubSpotApi } from './fakeHubSpotApi'
 
@@ -190,6 +190,24 @@ describe('hubspot:settings reports HubSpot\'s refusals in HubSpot\'s words', () 
     expect(result.err).toContain('HubSpot answered 400 Bad Request: Invalid input JSON on line 1, column 57: url is not a valid URL')
     expect(result.err).toContain('  - url: must be a valid URL')
     expect(result.err).toContain('(category VALIDATION_ERROR, correlationId abc-123)')
+  })
+
+  it('400 from the server\'s own validation: a POST missing required fields (what the command\'s checks prevent)', async () => {
+    const error = await send({ method: 'POST', path: `/crm/v3/extensions/calling/${APP_ID}/settings`, body: { name: 'x', url: WIDGET_URL } },
+      { apiKey: API_KEY, apiUrl: api.url }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HubSpotError)
+    expect((error as HubSpotError).status).toBe(400)
+    expect((error as HubSpotError).message.split('\n')).toEqual([
+      'HubSpot answered 400 Bad Request: Invalid input JSON on line 1, column 2: Cannot build request, some of required attributes are not set [height, width, isReady, supportsCustomObjects, supportsInboundCalling, usesRemote, usesCallingWindow]',
+      '  - height: height is required',
+      '  - width: width is required',
+      '  - isReady: isReady is required',
+      '  - supportsCustomObjects: supportsCustomObjects is required',
+      '  - supportsInboundCalling: supportsInboundCalling is required',
+      '  - usesRemote: usesRemote is required',
+      '  - usesCallingWindow: usesCallingWindow is required',
+      expect.stringMatching(/^ {2}\(category VALIDATION_ERROR, correlationId c0ffee00-/),
+    ])
   })
 
   it('5xx with a body that is not JSON: the body as it came', async () => {
