@@ -8,7 +8,7 @@
  * share one `CallContext`, so each stays small and the store is still one store.
  */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import type { CallEvent, CallPhase } from '@/domain/callMachine'
 import { isCallActive, transition } from '@/domain/callMachine'
 import { describeEndCause, mapEndCause } from '@/domain/endStatus'
@@ -262,6 +262,11 @@ export const useCallStore = defineStore('call', () => {
   })
 
   // --- HubSpot events --------------------------------------------------------
+  /** Counts every phase change, so a repeated DIAL_NUMBER is told apart from one after anything happened. */
+  let phaseChanges = 0
+  watch(phase, () => {
+    phaseChanges++
+  }, { flush: 'sync' })
   hubspot.on('dialNumber', (payload) => {
     if ('invalid' in payload) {
       refuse(payload.invalid, true)
@@ -271,7 +276,7 @@ export const useCallStore = defineStore('call', () => {
     // The very same request again within DUPLICATE_DIAL_WINDOW_MS is HubSpot repeating one click:
     // it gets the first one's outcome (one call, or one error), not a second answer.
     // Once anything changed in between (the call started, the wrap-up was closed), it is a new request.
-    const key = JSON.stringify([request.phoneNumber, request.countryCode ?? '', phase.value, call.value?.callId ?? ''])
+    const key = JSON.stringify([request.phoneNumber, request.countryCode ?? '', phaseChanges])
     const at = now()
     if (lastHubSpotDial && lastHubSpotDial.key === key && at - lastHubSpotDial.at >= 0 && at - lastHubSpotDial.at < DUPLICATE_DIAL_WINDOW_MS)
       return
