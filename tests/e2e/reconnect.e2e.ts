@@ -174,6 +174,39 @@ describe('the WebSocket is cut mid-call', () => {
   }, 60_000)
 })
 
+describe('the WebSocket is cut during an inbound call', () => {
+  it('cut for 3 s: the answered call goes on, our re-INVITE re-binds the dialog Asterisk started, the caller\'s BYE ends it COMPLETED', async () => {
+    const endedBefore = await count(sim, 'CALL_ENDED')
+    const answeredBefore = await count(sim, 'CALL_ANSWERED')
+    await sim.page.evaluate(a => window.__host.callAgent('1007', a), AGENT)
+    await sim.widget.getByRole('button', { name: 'Answer', exact: true }).click()
+    const answered = await sim.waitForMessage('CALL_ANSWERED', answeredBefore + 1)
+    const callId = (answered.data as { externalCallId: string }).externalCallId
+    await stateIs(sim, 'Connected')
+    await audioFlows(sim)
+    const from = relay.messages.length
+
+    relay.cut()
+    const cutAt = Date.now()
+    await stateIs(sim, 'Reconnecting…')
+    await audioFlows(sim)
+    await holdUntil(cutAt, 3000)
+    relay.restore()
+
+    const rebound = await relay.waitFor(isRebound(callId), { from })
+    expect(sipStart(rebound.text)).toBe('200')
+    await stateIs(sim, 'Connected')
+    await audioFlows(sim)
+    await sim.page.evaluate(() => window.__host.callerHangup())
+    const ended = await sim.waitForMessage('CALL_ENDED', endedBefore + 1)
+    expect(ended.data).toMatchObject({ externalCallId: callId, callEndStatus: 'COMPLETED' })
+    const bye = relay.messages.slice(from).find(m => m.dir === 'down' && sipStart(m.text) === 'BYE' && callIdOf(m.text) === callId)
+    expect(bye?.connection).toBe(rebound.connection)
+    await expect.poll(noChannelLeft, { timeout: 10_000 }).toBe(true)
+    await saveCall(sim)
+  }, 60_000)
+})
+
 const RTP_TABLE = 'softphone_e2e_reconnect_rtp'
 /** Drops UDP to and from the PBX's RTP ports (pbx/asterisk/rtp.conf: 20000–20999) on `lo` only. */
 function blockRtp(): void {

@@ -147,6 +147,26 @@ describe('the WebSocket drops during an answered call', () => {
     expect(outer.of('callEnded')).toHaveLength(0)
   })
 
+  it('an answered inbound call is kept too: its re-INVITE goes out from our side of the dialog', async () => {
+    const h = await registered()
+    const incoming = h.pbx.sendInvite()
+    const { callId } = await h.events.wait('incomingCall')
+    await h.phone.answer()
+    h.pbx.sendAck(incoming)
+    await h.events.wait('callAnswered')
+    const before = h.pbx.requests.length
+
+    h.pbx.transport.drop()
+
+    expect(await h.events.wait('callReconnecting')).toEqual({ callId })
+    expect(await h.events.wait('callReconnected')).toEqual({ callId })
+    const rebind = h.pbx.requests.slice(before).find(r => r.method === 'INVITE')
+    expect(rebind?.callId).toBe(incoming.callId)
+    // We are the callee: our re-INVITE's From is the original To (with our tag), its To the caller.
+    expect(rebind?.header('to')).toContain(`tag=${incoming.fromTag}`)
+    expect(h.events.of('callEnded')).toHaveLength(0)
+  })
+
   it('a WebSocket lost while the call rings still ends it (nothing to keep)', async () => {
     const h = await registered()
     const { callId } = await h.phone.call('+441632960123')
