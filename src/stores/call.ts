@@ -8,7 +8,7 @@
  * share one `CallContext`, so each stays small and the store is still one store.
  */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import type { CallEvent, CallPhase } from '@/domain/callMachine'
 import { isCallActive, transition } from '@/domain/callMachine'
 import { describeEndCause, mapEndCause } from '@/domain/endStatus'
@@ -54,8 +54,17 @@ export const useCallStore = defineStore('call', () => {
   const notices = ref<Notice[]>([])
   /** A callEnded that arrived before `sip.call()` resolved with the Call-ID. */
   let earlyEnd: CallEndCause | null = null
-  /** HubSpot's last dial request and when it came (HubSpot has sent one click twice, ~20 ms apart). */
-  let lastHubSpotDial: { key: string, at: number } | null = null
+  /**
+   * HubSpot's last dial request, when it came, and how many calls had been wrapped up then
+   * (HubSpot has sent one click twice, ~20 ms apart; the same number dialed again after the last
+   * call was saved is a new request).
+   */
+  let lastHubSpotDial: { key: string, at: number, wrapUps: number } | null = null
+  let wrapUps = 0
+  watch(phase, (next, previous) => {
+    if (previous === 'ended' && next === 'idle')
+      wrapUps++
+  }, { flush: 'sync' })
   let noticeId = 0
 
   const active = computed(() => isCallActive(phase.value))
@@ -267,9 +276,10 @@ export const useCallStore = defineStore('call', () => {
     // it gets the first one's outcome (one call, or one error), not a second answer.
     const key = JSON.stringify([request.phoneNumber, request.countryCode ?? ''])
     const at = now()
-    if (lastHubSpotDial && lastHubSpotDial.key === key && at - lastHubSpotDial.at >= 0 && at - lastHubSpotDial.at < DUPLICATE_DIAL_WINDOW_MS)
+    const last = lastHubSpotDial
+    if (last && last.key === key && last.wrapUps === wrapUps && at - last.at >= 0 && at - last.at < DUPLICATE_DIAL_WINDOW_MS)
       return
-    lastHubSpotDial = { key, at }
+    lastHubSpotDial = { key, at, wrapUps }
     void dial(request.phoneNumber, { fromHubSpot: true, region: request.countryCode, callee: request.callee })
   })
   hubspot.on('endCall', () => {

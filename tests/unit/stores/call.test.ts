@@ -113,6 +113,21 @@ describe('call store: dialing', () => {
     expect(call.notices).toEqual([])
   })
 
+  it('the same number again right after the last call was saved is a new call, not a repeat', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    dialFromHubSpot(h, '+442079460602')
+    await settled()
+    h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'rejected', statusCode: 486, reasonPhrase: 'Busy Here' } })
+    call.saveCall()
+    h.hubspot.emit('engagementUpdated', {})
+    expect(call.phase).toBe('idle')
+    h.clock.now += 300
+    dialFromHubSpot(h, '+442079460602')
+    await settled()
+    expect(h.sip.actions).toEqual(['call:+442079460602', 'call:+442079460602'])
+  })
+
   it('a repeated unusable DIAL_NUMBER gets one ERROR, not two pop-ups', async () => {
     const h = await signedIn()
     useCallStore()
