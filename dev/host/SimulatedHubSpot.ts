@@ -3,11 +3,12 @@
  * (it creates the iframe, SYNCs every 100 ms until the widget answers, and
  * only accepts messages whose origin is the iframe src's origin).
  *
- * Two additions, nothing else overridden:
+ * Three additions, nothing else overridden:
  * - SYNC carries the portal info real HubSpot sends (the widget SDK reads
  *   portalId, userId, ownerId, engagementId, iframeLocation, usesCallingWindow
  *   from it, but the SDK's host `sendSync` only sends `hostUrl`);
- * - every message the host actually posts is reported to `onSent` (for the timeline).
+ * - every message the host actually posts is reported to `onSent` (for the timeline);
+ * - `holdSync` keeps the SYNCs back, as a HubSpot tab that is slow to load does.
  */
 import { IFrameManager, type IframeManagerOptions } from '@hubspot/calling-extensions-sdk'
 
@@ -19,6 +20,8 @@ export interface SimulatedHubSpotHooks {
   syncInfo: Record<string, unknown>
   /** Called for each message actually posted to the widget. */
   onSent: (message: HostMessage) => void
+  /** While true, SYNCs are not posted: HubSpot still loading (the SDK host keeps retrying for 30 s). */
+  holdSync?: () => boolean
 }
 
 export class SimulatedHubSpot extends IFrameManager {
@@ -32,6 +35,8 @@ export class SimulatedHubSpot extends IFrameManager {
   }
 
   override sendMessage(message: HostMessage, callback?: SendArgs[1]): void {
+    if (message.type === 'SYNC' && this.hooks.holdSync?.())
+      return
     const outgoing: HostMessage = message.type === 'SYNC' ? { ...message, ...this.hooks.syncInfo } : message
     // Mirrors the SDK's own guard: before SYNC_ACK only SYNC goes out.
     if (outgoing.type === 'SYNC' || this.isReady) this.hooks.onSent(outgoing)

@@ -45,6 +45,8 @@ export interface HostControls {
   send: (type: string, data?: unknown) => boolean
   /** True once the widget answered SYNC. */
   isReady: () => boolean
+  /** With `?holdSync=1`, let the host's SYNC (retried every 100 ms) through from now on. */
+  releaseSync: () => void
   /** Reload the widget iframe (the host SYNCs again on load). */
   reloadWidget: () => void
 }

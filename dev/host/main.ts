@@ -56,6 +56,8 @@ const debug = ['1', 'true'].includes(pageUrl.searchParams.get('debug') ?? '')
 const IFRAME_LOCATIONS = ['widget', 'remote', 'window'] as const
 const requestedLocation = pageUrl.searchParams.get('iframeLocation')
 const iframeLocation = IFRAME_LOCATIONS.find(l => l === requestedLocation) ?? 'widget'
+/** `?holdSync=1`: HubSpot is slow to load: no SYNC until `__host.releaseSync()` (the SDK host gives up after 30 s). */
+let syncHeld = ['1', 'true'].includes(pageUrl.searchParams.get('holdSync') ?? '')
 
 const state = {
   widget: 'loading',
@@ -357,6 +359,7 @@ const host: SimulatedHubSpot = new SimulatedHubSpot(
   },
   {
     syncInfo: { ...PORTAL, iframeLocation, usesCallingWindow: iframeLocation === 'window' },
+    holdSync: () => syncHeld,
     onSent: (message: HostMessage) => {
       const { type, data, messageId: _messageId, ...rest } = message
       record({ dir: 'out', type, data: type === 'SYNC' ? rest : data, at: Date.now() })
@@ -504,6 +507,9 @@ const controls: HostControls = {
   },
   send: (type, data) => host.post(type, data),
   isReady: () => host.isReady,
+  releaseSync: () => {
+    syncHeld = false
+  },
   reloadWidget: () => {
     iframe.src = src.href
   },

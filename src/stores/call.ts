@@ -55,8 +55,17 @@ export const useCallStore = defineStore('call', () => {
   const notices = ref<Notice[]>([])
   /** A callEnded that arrived before `sip.call()` resolved with the Call-ID. */
   let earlyEnd: CallEndCause | null = null
-  /** HubSpot's last dial request and when it came (HubSpot has sent one click twice, ~20 ms apart). */
-  let lastHubSpotDial: { key: string, at: number } | null = null
+  /**
+   * HubSpot's last dial request, when it came, and how many calls had been wrapped up then
+   * (HubSpot has sent one click twice, ~20 ms apart; the same number dialed again after the last
+   * call was saved is a new request).
+   */
+  let lastHubSpotDial: { key: string, at: number, wrapUps: number } | null = null
+  let wrapUps = 0
+  watch(phase, (next, previous) => {
+    if (previous === 'ended' && next === 'idle')
+      wrapUps++
+  }, { flush: 'sync' })
   let noticeId = 0
 
   const active = computed(() => isCallActive(phase.value))
@@ -278,9 +287,10 @@ export const useCallStore = defineStore('call', () => {
     // Once anything changed in between (the call started, the wrap-up was closed), it is a new request.
     const key = JSON.stringify([request.phoneNumber, request.countryCode ?? '', phaseChanges])
     const at = now()
-    if (lastHubSpotDial && lastHubSpotDial.key === key && at - lastHubSpotDial.at >= 0 && at - lastHubSpotDial.at < DUPLICATE_DIAL_WINDOW_MS)
+    const last = lastHubSpotDial
+    if (last && last.key === key && last.wrapUps === wrapUps && at - last.at >= 0 && at - last.at < DUPLICATE_DIAL_WINDOW_MS)
       return
-    lastHubSpotDial = { key, at }
+    lastHubSpotDial = { key, at, wrapUps }
     void dial(request.phoneNumber, { fromHubSpot: true, region: request.countryCode, callee: request.callee })
   })
   hubspot.on('endCall', () => {

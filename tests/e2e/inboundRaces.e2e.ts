@@ -86,6 +86,9 @@ describe('inbound calls that another party wins', () => {
     // A slow network: the agent's 200 OK to the INVITE leaves the widget 4 s late.
     await sim.widgetFrame().evaluate(() => {
       const original = WebSocket.prototype.send
+      ;(window as unknown as { __restoreSend: () => void }).__restoreSend = () => {
+        WebSocket.prototype.send = original
+      }
       WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
         if (typeof data === 'string' && data.startsWith('SIP/2.0 200') && /\r\nCSeq: \d+ INVITE\r\n/i.test(data)) {
           setTimeout(() => original.call(this, data), 4000)
@@ -106,6 +109,7 @@ describe('inbound calls that another party wins', () => {
     const log = await logSince(mark)
     expect(log).toMatch(/^CANCEL sip:/m)
     expect(log).toMatch(/^BYE sip:/m)
+    await sim.widgetFrame().evaluate(() => (window as unknown as { __restoreSend: () => void }).__restoreSend())
     await saveCall(sim)
     expect((await messagesAfter(from)).map(e => e.type)).toEqual(['INCOMING_CALL', 'CALL_ENDED', 'CALL_COMPLETED'])
     await callerEnded()
