@@ -18,7 +18,7 @@ export default tseslint.config(
         setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
         localStorage: 'readonly', sessionStorage: 'readonly', URL: 'readonly', URLSearchParams: 'readonly',
         fetch: 'readonly', process: 'readonly', performance: 'readonly', MessageEvent: 'readonly',
-        HTMLElement: 'readonly', HTMLAudioElement: 'readonly', HTMLTextAreaElement: 'readonly', MediaStream: 'readonly', ResizeObserver: 'readonly',
+        HTMLElement: 'readonly', HTMLAudioElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLButtonElement: 'readonly', StorageEvent: 'readonly', MediaStream: 'readonly', ResizeObserver: 'readonly',
         RTCPeerConnection: 'readonly', AbortController: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly',
       },
     },

@@ -13,13 +13,17 @@ export function useCopyText() {
   const result = ref<CopyResult>(null)
 
   async function copy(text: string, field: HTMLTextAreaElement | HTMLInputElement | null): Promise<CopyResult> {
-    try {
-      await navigator.clipboard.writeText(text)
-      result.value = 'copied'
-      return result.value
-    }
-    catch {
-      // Not allowed in this frame: fall back to the selection.
+    // Where the frame's permissions policy forbids it (HubSpot's iframe), skip the API: it would only log a violation.
+    const policy = (document as Document & { featurePolicy?: { allowsFeature: (feature: string) => boolean } }).featurePolicy
+    if (navigator.clipboard && policy?.allowsFeature('clipboard-write') !== false) {
+      try {
+        await navigator.clipboard.writeText(text)
+        result.value = 'copied'
+        return result.value
+      }
+      catch {
+        // Not allowed in this frame: fall back to the selection.
+      }
     }
     let copied = false
     if (field) {

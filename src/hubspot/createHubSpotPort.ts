@@ -24,6 +24,7 @@ import {
   parseCallerIdMatches,
   parseDialNumber,
   parseEngagementCreated,
+  parseExternalCallId,
   parseEngagementUpdated,
   parseFailureMessage,
   parseReady,
@@ -114,7 +115,7 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
     onCreateEngagementSucceeded: onEngagementCreated,
     onEngagementCreated,
     onCreateEngagementFailed: (data: unknown) =>
-      emit('engagementCreateFailed', parseFailureMessage(data, CREATE_FAILED_FALLBACK)),
+      emit('engagementCreateFailed', { ...parseFailureMessage(data, CREATE_FAILED_FALLBACK), ...parseExternalCallId(data) }),
     onUpdateEngagementSucceeded: (data: unknown) => emit('engagementUpdated', parseEngagementUpdated(data)),
     onUpdateEngagementFailed: (data: unknown) =>
       emit('engagementUpdateFailed', parseFailureMessage(data, UPDATE_FAILED_FALLBACK)),

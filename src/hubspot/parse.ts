@@ -153,11 +153,18 @@ export function parseEngagementCreated(
   data: unknown,
 ): { ok: true, payload: HubSpotEvents['engagementCreated'] } | { ok: false, payload: HubSpotEvents['engagementCreateFailed'] } {
   const engagementId = isRecord(data) ? data.engagementId : undefined
-  if (isPositiveId(engagementId)) return { ok: true, payload: { engagementId } }
+  const call = parseExternalCallId(data)
+  if (isPositiveId(engagementId)) return { ok: true, payload: { engagementId, ...call } }
   return {
     ok: false,
-    payload: { message: `HubSpot created the engagement but sent no valid engagementId (got ${describe(engagementId)}).` },
+    payload: { message: `HubSpot created the engagement but sent no valid engagementId (got ${describe(engagementId)}).`, ...call },
   }
+}
+
+/** The SIP Call-ID HubSpot names in an engagement answer, when it is a plausible one (RFC 3261 §8.1.1.4 word, ≤ 256 chars). */
+export function parseExternalCallId(data: unknown): { externalCallId?: string } {
+  const id = isRecord(data) ? data.externalCallId : undefined
+  return typeof id === 'string' && id.length > 0 && id.length <= 256 && /^[\w.!%*+`'~()<>:\\"/[\]?{}@-]+$/.test(id) ? { externalCallId: id } : {}
 }
 
 function truncate(text: string): string {

@@ -56,8 +56,9 @@ export interface HubSpotEvents {
   /** A dial request; `invalid` is set when the payload could not be understood. */
   dialNumber: { request: DialRequest } | { invalid: string }
   endCall: undefined
-  engagementCreated: { engagementId: number }
-  engagementCreateFailed: { message: string }
+  /** `externalCallId` when HubSpot names the call it answers for (it answers in the order the calls were announced). */
+  engagementCreated: { engagementId: number, externalCallId?: string }
+  engagementCreateFailed: { message: string, externalCallId?: string }
   engagementUpdated: { engagementId?: number }
   engagementUpdateFailed: { message: string }
   visibilityChanged: VisibilityInfo

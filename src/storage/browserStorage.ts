@@ -65,9 +65,27 @@ class DurableStorage implements AppStorage {
   }
 }
 
+/** `localStorage`, whose changes by other documents arrive as `storage` events. */
+class LocalStorage extends DurableStorage {
+  constructor(private readonly local: Storage, private readonly target: Window) {
+    super(local, 'local')
+  }
+
+  onChange(listener: (key: string, oldValue: string | null, newValue: string | null) => void): () => void {
+    const onStorage = (event: StorageEvent): void => {
+      if (event.storageArea === this.local && event.key !== null)
+        listener(event.key, event.oldValue, event.newValue)
+    }
+    this.target.addEventListener('storage', onStorage)
+    return () => this.target.removeEventListener('storage', onStorage)
+  }
+}
+
 export interface StorageBackends {
   local: () => Storage | null
   cookies: () => KeyValueStorage | null
+  /** Where `storage` events arrive (default `window`). */
+  target?: Window
 }
 
 const BROWSER_BACKENDS: StorageBackends = {
@@ -83,7 +101,7 @@ export function browserStorage(backends: StorageBackends = BROWSER_BACKENDS): Ap
       const probe = 'softphone:probe'
       local.setItem(probe, '1')
       local.removeItem(probe)
-      return new DurableStorage(local, 'local')
+      return new LocalStorage(local, backends.target ?? window)
     }
   }
   catch {

@@ -22,4 +22,10 @@ export interface AppStorage extends KeyValueStorage {
    * memory for this page only and the last value that was stored stays what a reload finds.
    */
   isDurable: (key: string) => boolean
+  /**
+   * Calls `listener` when another document of this origin and partition (another HubSpot tab's frame)
+   * changed a key (the `storage` event); `newValue` null when it was removed. Returns the unsubscribe.
+   * Absent where the storage has no such event (cookies, memory).
+   */
+  onChange?: (listener: (key: string, oldValue: string | null, newValue: string | null) => void) => () => void
 }

@@ -271,6 +271,12 @@ export const useCallStore = defineStore('call', () => {
   })
 
   // --- HubSpot events --------------------------------------------------------
+  // Notices are the signed-in agent's: the next agent to sign in starts with none.
+  watch(() => agent.signedIn, (signedIn, was) => {
+    if (was && !signedIn)
+      notices.value = []
+  })
+
   /** Counts every phase change, so a repeated DIAL_NUMBER is told apart from one after anything happened. */
   let phaseChanges = 0
   watch(phase, () => {

@@ -8,7 +8,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium'
  * Features playwright-core disables that keep a headless run quiet on this closed network. Chromium
  * honours only the last `--disable-features`, so passing this list replaces playwright-core's own,
  * which also disables `ThirdPartyStoragePartitioning`: with our list the browser keeps its real
- * default, storage partitioned per top-level site (what agents' Chrome does). tests/e2e/storage.e2e.ts
+ * default, storage partitioned per top-level site (what agents' Chrome does). tests/e2e/wrapup.e2e.ts
  * checks what each policy gives the widget, so a change here cannot hide a fault.
  */
 const QUIET_FEATURES = ['MediaRouter', 'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'LensOverlay']

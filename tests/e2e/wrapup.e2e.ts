@@ -60,7 +60,7 @@ describe('in the browser\'s default (storage partitioned per HubSpot site)', () 
     await busyCall(sim)
     const noRecord = sim.widget.getByTestId('no-record')
     await noRecord.waitFor()
-    expect(await noRecord.textContent()).toContain('HubSpot has no record of this call (Simulated: HubSpot could not create the engagement.)')
+    expect(await noRecord.textContent()).toContain('HubSpot has no record of this call: Simulated: HubSpot could not create the engagement. The outcome')
     expect(await sim.widget.getByRole('button', { name: 'Save call', exact: true }).count()).toBe(0)
 
     await sim.widget.getByLabel(/^Notes/).fill('Wants a call back on Friday')

@@ -9,21 +9,26 @@
  * - Saving: `callCompleted` until HubSpot confirms (`onUpdateEngagementSucceeded`); a failed save is sent
  *   again on its own, and the agent can always close the wrap-up instead (asked once), so HubSpot can never
  *   lock the agent out of calling.
- * - The draft: every keystroke is kept per agent (`softphone:wrap-up:<extension>@<sipDomain>`) until
- *   HubSpot confirms or the agent closes it, so a reload comes back to it; it is shown only to the agent
- *   it belongs to (another agent signing in parks it until its owner is back).
+ * - The draft: every keystroke is kept per agent (`softphone:wrap-up:<extension>@<sipDomain>` for the call
+ *   and outcome, `softphone:wrap-up-notes:…` for the notes, so notes too long for the browser never cost
+ *   the call record) until HubSpot confirms or the agent closes it, so a reload comes back to it; it is
+ *   shown only to the agent it belongs to (another agent signing in parks it until its owner is back).
+ *   Other HubSpot tabs of the same browser see the same draft: notes typed in one appear in the others,
+ *   and a wrap-up saved or closed in one closes in the others.
  */
 import { computed, ref, watch } from 'vue'
 import { buildEngagementProperties } from '@/domain/engagement'
+import { createEngagementQueue } from '@/domain/engagementQueue'
 import type { CallCompletedPayload } from '@/hubspot/types'
 import type { KeyValueStorage } from '@/storage/types'
 import type { CallContext } from './context'
 import type { CallRecord, WrapUp } from './types'
 
-const DRAFT_PREFIX = 'softphone:wrap-up:'
-export const draftKey = (agentId: string): string => `${DRAFT_PREFIX}${agentId}`
+export const draftKey = (agentId: string): string => `softphone:wrap-up:${agentId}`
+export const notesKey = (agentId: string): string => `softphone:wrap-up-notes:${agentId}`
 
 export interface Draft { call: CallRecord, outcomeId: string, notes: string }
+type StoredDraft = Omit<Draft, 'notes'>
 
 /**
  * How long to wait for HubSpot's answer to callCompleted. The SDK drops what is sent before
@@ -34,20 +39,23 @@ export const SAVE_ANSWER_TIMEOUT_MS = 15_000
 /** How long a save waits for HubSpot to create the call's engagement before the wrap-up says HubSpot has no record of it. */
 export const ENGAGEMENT_WAIT_MS = 10_000
 /** The engagement failure recorded when HubSpot never answered `outgoingCall` / `incomingCall`. */
-export const ENGAGEMENT_NEVER_CREATED = 'HubSpot did not create a record of this call.'
+export const ENGAGEMENT_NEVER_CREATED = 'HubSpot did not answer in time.'
 
 export const emptyWrapUp = (): WrapUp => ({ outcomeId: '', notes: '', saving: false, waitingForEngagement: false, error: null, confirmingClose: false })
 
 /** The wrap-up `agentId` left open on an earlier page (a reload mid-wrap-up), if any. */
 export function readDraft(storage: KeyValueStorage, agentId: string): Draft | null {
-  const raw = storage.getItem(draftKey(agentId))
+  const stored = parseStoredDraft(storage.getItem(draftKey(agentId)))
+  return stored && { ...stored, notes: storage.getItem(notesKey(agentId)) ?? '' }
+}
+
+function parseStoredDraft(raw: string | null): StoredDraft | null {
   if (!raw)
     return null
   try {
-    const value = JSON.parse(raw) as Partial<Draft>
-    if (value && typeof value === 'object' && value.call && typeof value.call.toNumber === 'string'
-      && typeof value.notes === 'string' && typeof value.outcomeId === 'string')
-      return value as Draft
+    const value = JSON.parse(raw) as Partial<StoredDraft>
+    if (value && typeof value === 'object' && value.call && typeof value.call.toNumber === 'string' && typeof value.outcomeId === 'string')
+      return { call: value.call, outcomeId: value.outcomeId }
   }
   catch {
     // A corrupt entry is treated as none.
@@ -72,35 +80,58 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
   })
 
   // --- the engagement --------------------------------------------------------
-  hubspot.on('engagementCreated', ({ engagementId }) => {
-    // HubSpot answers in order: a call completed without a wrap-up is older than the one on screen.
-    if (unattended) {
-      sendUnattended(engagementId)
+  // HubSpot's answers go to the call they are for (named, or the oldest announced), never to whatever is on screen.
+  const engagements = createEngagementQueue()
+  watch(() => call.value?.callId, (callId) => {
+    if (callId && call.value?.engagementId === null)
+      engagements.announced(callId)
+  }, { flush: 'sync' })
+  /** Updates the record of `callId` wherever it is: on screen, completed without a wrap-up, or parked. */
+  function updateRecord(callId: string, update: (record: CallRecord) => void): void {
+    if (unattended?.record.callId === callId) {
+      update(unattended.record)
       return
     }
-    const current = call.value ?? parkedCall()
-    if (!current || current.engagementId !== null)
+    if (call.value?.callId === callId) {
+      update(call.value)
       return
-    current.engagementId = engagementId
-    current.engagementFailure = null
-    if (!call.value)
-      storeParked(current)
+    }
+    const parkedRecord = parkedCall()
+    if (parkedRecord?.callId === callId) {
+      update(parkedRecord)
+      storeParked(parkedRecord)
+    }
+  }
+  hubspot.on('engagementCreated', (answer) => {
+    const callId = engagements.route(answer)
+    if (callId === null)
+      return
+    updateRecord(callId, (record) => {
+      if (record.engagementId !== null)
+        return
+      record.engagementId = answer.engagementId
+      record.engagementFailure = null
+      if (unattended?.record === record)
+        sendUnattended(answer.engagementId)
+    })
   })
-  hubspot.on('engagementCreateFailed', ({ message }) => {
-    if (unattended) {
-      // No engagement, nothing to complete.
-      clearTimeout(unattended.timer)
-      unattended = null
+  hubspot.on('engagementCreateFailed', (answer) => {
+    const callId = engagements.route(answer)
+    if (callId === null)
       return
-    }
-    const current = call.value ?? parkedCall()
-    if (!current || current.engagementId !== null)
-      return
-    current.engagementFailure = message
-    if (!call.value)
-      storeParked(current)
-    else if (!inWrapUp.value)
-      ctx.notify('info', `HubSpot could not create the call record (${message}). The call goes on.`)
+    updateRecord(callId, (record) => {
+      if (record.engagementId !== null)
+        return
+      record.engagementFailure = answer.message
+      if (unattended?.record === record) {
+        // No engagement, nothing to complete.
+        clearTimeout(unattended.timer)
+        unattended = null
+      }
+      else if (call.value === record && !inWrapUp.value) {
+        ctx.notify('info', `HubSpot could not create the call record (${answer.message}). The call goes on.`)
+      }
+    })
   })
   // A reloaded widget hears the engagement of the call HubSpot still has open in its SYNC (onReady).
   hubspot.on('ready', ({ engagementId }) => {
@@ -124,7 +155,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
       clearEngagementTimer()
       wrapUp.value.waitingForEngagement = false
       wrapUp.value.saving = false
-      saveCall()
+      saveCall(true)
     }
     else if (failure) {
       clearEngagementTimer()
@@ -167,12 +198,14 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     answerTimer = undefined
   }
 
-  function saveCall(): void {
+  /** Save call / Retry (`auto`: the automatic retry or the save that waited for the engagement, which leave a close prompt open). */
+  function saveCall(auto = false): void {
     const current = call.value
     if (!inWrapUp.value || !current || wrapUp.value.saving || noRecord.value)
       return
     wrapUp.value.error = null
-    wrapUp.value.confirmingClose = false
+    if (!auto)
+      wrapUp.value.confirmingClose = false
     wrapUp.value.saving = true
     if (current.engagementId === null) {
       // Saved before HubSpot answered the engagement's creation: callCompleted must carry its id.
@@ -218,7 +251,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     call.value = null
     wrapUp.value = emptyWrapUp()
     if (owner !== null)
-      storage.removeItem(draftKey(owner))
+      removeDraft(owner)
     owner = null
     draftKept.value = 'kept'
   }
@@ -228,7 +261,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
       finishWrapUp()
     else if (!inWrapUp.value && parked?.saving) {
       // Saved while its agent signed out: nothing is left to bring back.
-      storage.removeItem(draftKey(parked.owner))
+      removeDraft(parked.owner)
       parked = null
     }
   })
@@ -254,7 +287,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     wrapUp.value.error = `HubSpot could not save the call: ${message} Trying again in ${seconds} s; your notes are kept.`
     saveRetry = setTimeout(() => {
       saveRetry = undefined
-      saveCall()
+      saveCall(true)
     }, seconds * 1000)
   }
   hubspot.on('engagementUpdateFailed', ({ message }) => saveFailed(message))
@@ -298,11 +331,52 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     if (phase.value !== 'ended' || !call.value)
       return
     owner ??= agent.agentId
-    const key = draftKey(owner)
-    const value: Draft = { call: call.value, outcomeId: wrapUp.value.outcomeId, notes: wrapUp.value.notes }
-    storage.setItem(key, JSON.stringify(value))
-    draftKept.value = storage.persistence === 'memory' ? 'not-kept' : storage.isDurable(key) ? 'kept' : 'too-long'
+    draftKept.value = writeDraft(owner, { call: call.value, outcomeId: wrapUp.value.outcomeId }, wrapUp.value.notes)
   }, { deep: true, flush: 'sync' })
+
+  /** Stores the call record first: notes too long for the browser must never cost the engagement id. */
+  function writeDraft(agentId: string, draft: StoredDraft, notes: string): DraftKept {
+    const record = JSON.stringify(draft)
+    storage.setItem(draftKey(agentId), record)
+    if (!storage.isDurable(draftKey(agentId))) {
+      storage.removeItem(notesKey(agentId))
+      storage.setItem(draftKey(agentId), record)
+    }
+    storage.setItem(notesKey(agentId), notes)
+    if (storage.persistence === 'memory')
+      return 'not-kept'
+    return storage.isDurable(draftKey(agentId)) && storage.isDurable(notesKey(agentId)) ? 'kept' : 'too-long'
+  }
+  function removeDraft(agentId: string): void {
+    storage.removeItem(draftKey(agentId))
+    storage.removeItem(notesKey(agentId))
+  }
+
+  // Another HubSpot tab of this browser changed the same draft: follow it.
+  storage.onChange?.((key, oldValue, newValue) => {
+    if (!inWrapUp.value || owner === null || !call.value)
+      return
+    if (key === notesKey(owner) && newValue !== null && newValue !== wrapUp.value.notes) {
+      wrapUp.value.notes = newValue
+    }
+    else if (key === draftKey(owner)) {
+      const theirs = parseStoredDraft(newValue ?? oldValue)
+      if (theirs?.call.callId !== call.value.callId)
+        return
+      if (newValue === null) {
+        // Saved (HubSpot confirmed) or closed in the other tab: nothing left to do here, nothing to send.
+        owner = null
+        finishWrapUp()
+        return
+      }
+      if (theirs.outcomeId !== wrapUp.value.outcomeId)
+        wrapUp.value.outcomeId = theirs.outcomeId
+      if (call.value.engagementId === null && theirs.call.engagementId !== null) {
+        call.value.engagementId = theirs.call.engagementId
+        call.value.engagementFailure = null
+      }
+    }
+  })
 
   /**
    * The wrap-up parked at a sign-out: HubSpot's answers that arrive for it afterwards (the engagement's
@@ -313,7 +387,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     return parked ? readDraft(storage, parked.owner)?.call ?? null : null
   }
   function storeParked(record: CallRecord): void {
-    const draft = parked && readDraft(storage, parked.owner)
+    const draft = parked && parseStoredDraft(storage.getItem(draftKey(parked.owner)))
     if (parked && draft)
       storage.setItem(draftKey(parked.owner), JSON.stringify({ ...draft, call: record }))
   }

@@ -69,7 +69,7 @@ describe('WrapUpScreen', () => {
 
     it('says so with HubSpot\'s reason, offers Copy notes and Close wrap-up, and no Save', () => {
       const { wrapper } = mountWith(WrapUpScreen, { initialState: noRecord, stubActions: false })
-      expect(wrapper.find('[data-testid="no-record"]').text()).toContain('HubSpot has no record of this call (Simulated failure.)')
+      expect(wrapper.find('[data-testid="no-record"]').text()).toContain('HubSpot has no record of this call: Simulated failure. The outcome')
       expect(buttons(wrapper)).toEqual(['Copy notes', 'Close wrap-up'])
     })
 
@@ -85,6 +85,18 @@ describe('WrapUpScreen', () => {
       await wrapper.findAll('button').find(b => b.text() === 'Discard notes and close')!.trigger('click')
       expect(store.phase).toBe('idle')
       expect(ports.hubspot.sent.filter(m => m.type === 'callCompleted')).toHaveLength(0)
+    })
+
+    it('the prompt takes the focus on Keep editing; Escape cancels it and gives the focus back to Close wrap-up', async () => {
+      const { wrapper } = mountWith(WrapUpScreen, { initialState: noRecord, stubActions: false })
+      await wrapper.findAll('button').find(b => b.text() === 'Close wrap-up')!.trigger('click')
+      await flushPromises()
+      expect(wrapper.find('[role="alertdialog"]').exists()).toBe(true)
+      expect(document.activeElement?.textContent).toBe('Keep editing')
+      await wrapper.find('[role="alertdialog"]').trigger('keydown', { key: 'Escape' })
+      await flushPromises()
+      expect(wrapper.find('[role="alertdialog"]').exists()).toBe(false)
+      expect(document.activeElement?.textContent).toBe('Close wrap-up')
     })
 
     it('copies the notes (the clipboard API refused in the iframe: the selection and the copy command)', async () => {

@@ -262,12 +262,12 @@ describe('createHubSpotPort — messages from HubSpot', () => {
     fromHubSpot('CREATE_ENGAGEMENT_SUCCEEDED', { engagementId: 555, externalCallId: 'c1' })
     fromHubSpot('ENGAGEMENT_CREATED', { engagementId: 556 })
     fromHubSpot('CREATE_ENGAGEMENT_SUCCEEDED', { engagementId: '557' })
-    fromHubSpot('CREATE_ENGAGEMENT_FAILED', { message: 'Missing scope' })
+    fromHubSpot('CREATE_ENGAGEMENT_FAILED', { message: 'Missing scope', externalCallId: 'c2' })
     fromHubSpot('CREATE_ENGAGEMENT_FAILED', undefined)
-    expect(created).toEqual([{ engagementId: 555 }, { engagementId: 556 }])
+    expect(created).toEqual([{ engagementId: 555, externalCallId: 'c1' }, { engagementId: 556 }])
     expect(failed).toEqual([
       { message: expect.stringContaining('no valid engagementId') },
-      { message: 'Missing scope' },
+      { message: 'Missing scope', externalCallId: 'c2' },
       { message: 'HubSpot could not create the call engagement.' },
     ])
   })

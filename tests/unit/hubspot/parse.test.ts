@@ -146,8 +146,13 @@ describe('dialCallee: the record a DIAL_NUMBER is for (hs_call_callee_object_id/
 })
 
 describe('parseEngagementCreated', () => {
-  it('accepts a positive safe-integer engagementId and keeps nothing else', () => {
-    expect(parseEngagementCreated({ engagementId: 555, externalCallId: 'abc' }))
+  it('accepts a positive safe-integer engagementId and the call it names, and keeps nothing else', () => {
+    expect(parseEngagementCreated({ engagementId: 555, externalCallId: 'abc', other: 1 }))
+      .toEqual({ ok: true, payload: { engagementId: 555, externalCallId: 'abc' } })
+  })
+
+  it.each<unknown>([42, '', 'a b', 'x'.repeat(257), '<script>\n', null])('drops an externalCallId that is no SIP Call-ID: %j', (externalCallId) => {
+    expect(parseEngagementCreated({ engagementId: 555, externalCallId }))
       .toEqual({ ok: true, payload: { engagementId: 555 } })
   })
 

@@ -243,3 +243,145 @@ describe('what the wrap-up says about keeping the draft', () => {
     expect(limited.call.draftKept).toBe('too-long')
   })
 })
+
+describe('HubSpot\'s engagement answers reach the call they are for', () => {
+  it('a creation answered after the wrap-up gave up and closed goes to that call, not to the next one', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await endedCall({ engagement: 'pending' })
+    call.saveCall()
+    vi.advanceTimersByTime(ENGAGEMENT_WAIT_MS)
+    expect(call.noRecord).toBe(true)
+    call.requestClose()
+    h.sip.nextCallId = 'call-2@test'
+    h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460602' } })
+    await settle()
+    h.sip.emit('callEnded', { callId: 'call-2@test', cause: { type: 'rejected', statusCode: 486, reasonPhrase: 'Busy Here' } })
+    // The first call's late answer (unnamed), then the second's.
+    h.hubspot.emit('engagementCreated', { engagementId: 5000001 })
+    expect(call.call?.engagementId).toBeNull()
+    h.hubspot.emit('engagementCreated', { engagementId: 5000002 })
+    expect(call.call?.engagementId).toBe(5000002)
+    call.wrapUp.notes = 'second call'
+    call.saveCall()
+    expect(completed(h).at(-1)!.data).toMatchObject({ engagementId: 5000002, externalCallId: 'call-2@test' })
+  })
+
+  it('an answer that names its call goes to that call whatever the order', async () => {
+    const { h, call } = await endedCall({ engagement: 'pending' })
+    h.hubspot.emit('engagementCreated', { engagementId: 1, externalCallId: 'someone-else@test' })
+    expect(call.call?.engagementId).toBeNull()
+    h.hubspot.emit('engagementCreated', { engagementId: 2, externalCallId: 'call-1@test' })
+    expect(call.call?.engagementId).toBe(2)
+  })
+
+  it('a late creation failure for an earlier call does not mark the next call "no record"', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await endedCall({ engagement: 'pending' })
+    call.saveCall()
+    vi.advanceTimersByTime(ENGAGEMENT_WAIT_MS)
+    call.requestClose()
+    h.sip.nextCallId = 'call-2@test'
+    h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460602' } })
+    await settle()
+    h.sip.emit('callEnded', { callId: 'call-2@test', cause: { type: 'rejected', statusCode: 486, reasonPhrase: 'Busy Here' } })
+    h.hubspot.emit('engagementCreateFailed', { message: 'late failure of call 1' })
+    expect(call.noRecord).toBe(false)
+  })
+})
+
+describe('the close prompt and the automatic retry', () => {
+  it('the automatic retry does not take the prompt away from the agent', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await endedCall()
+    call.wrapUp.notes = 'notes'
+    call.saveCall()
+    h.hubspot.emit('engagementUpdateFailed', { message: 'down' })
+    call.requestClose()
+    vi.advanceTimersByTime(2_000)
+    expect(call.wrapUp.confirmingClose).toBe(true)
+  })
+})
+
+describe('notices belong to the agent who saw them', () => {
+  it('signing out clears them', async () => {
+    const { h, call, agent } = await endedCall({ engagement: 'failed' })
+    h.hubspot.emit('dialNumber', { request: { phoneNumber: '+442079460600' } })
+    await settle()
+    expect(call.notices.length).toBeGreaterThan(0)
+    call.requestClose()
+    await agent.signOut()
+    expect(call.notices).toEqual([])
+  })
+})
+
+describe('notes too long for the browser never cost the call record', () => {
+  it('the engagement id is kept when the notes cannot be', async () => {
+    const storage = new MemoryStorage('cookie')
+    const refused = new Set<string>()
+    const setItem = storage.setItem.bind(storage)
+    storage.setItem = (key: string, value: string) => {
+      if (key.startsWith('softphone:wrap-up-notes:') && value.length > 100)
+        refused.add(key)
+      else
+        refused.delete(key), setItem(key, value)
+    }
+    storage.isDurable = (key: string) => !refused.has(key)
+    const { h, call } = await endedCall({ storage, engagement: 'pending' })
+    call.wrapUp.notes = 'n'.repeat(500)
+    h.hubspot.emit('engagementCreated', { engagementId: 99 })
+    expect(call.draftKept).toBe('too-long')
+    createHarness({ storage })
+    expect(useCallStore().call?.engagementId).toBe(99)
+  })
+})
+
+describe('another HubSpot tab of the same browser', () => {
+  /** Two frames sharing one localStorage, each told of the other's writes as the `storage` event does. */
+  function sharedStorage() {
+    const items = new Map<string, string>()
+    const frames: { storage: MemoryStorage, listeners: ((k: string, o: string | null, n: string | null) => void)[] }[] = []
+    const frame = () => {
+      const storage = new MemoryStorage('local')
+      Object.defineProperty(storage, 'items', { value: items })
+      const self = { storage, listeners: [] as ((k: string, o: string | null, n: string | null) => void)[] }
+      const tell = (key: string, oldValue: string | null, newValue: string | null) => {
+        if (oldValue !== newValue)
+          frames.filter(f => f !== self).forEach(f => f.listeners.forEach(l => l(key, oldValue, newValue)))
+      }
+      storage.setItem = (key, value) => {
+        const old = items.get(key) ?? null
+        items.set(key, value)
+        tell(key, old, value)
+      }
+      storage.removeItem = (key) => {
+        const old = items.get(key) ?? null
+        items.delete(key)
+        tell(key, old, null)
+      }
+      ;(storage as MemoryStorage & { onChange: unknown }).onChange = (l: (k: string, o: string | null, n: string | null) => void) => {
+        self.listeners.push(l)
+        return () => {}
+      }
+      frames.push(self)
+      return storage
+    }
+    return { frame }
+  }
+
+  it('sees the notes typed in the other, and closes when the other saved it, sending nothing itself', async () => {
+    const shared = sharedStorage()
+    const a = await endedCall({ storage: shared.frame() })
+    const hb = createHarness({ storage: shared.frame() })
+    const b = useCallStore()
+    expect(b.phase).toBe('ended')
+    a.call.wrapUp.notes = 'typed in tab A'
+    expect(b.wrapUp.notes).toBe('typed in tab A')
+    a.call.wrapUp.outcomeId = '9d9162e7-6cf3-4944-bf63-4dff82258764'
+    expect(b.wrapUp.outcomeId).toBe('9d9162e7-6cf3-4944-bf63-4dff82258764')
+    a.call.saveCall()
+    a.h.hubspot.emit('engagementUpdated', { engagementId: 4242 })
+    expect(a.call.phase).toBe('idle')
+    expect(b.phase).toBe('idle')
+    expect(hb.hubspot.sent.filter(m => m.type === 'callCompleted')).toHaveLength(0)
+  })
+})
