@@ -320,10 +320,12 @@ describe('notes too long for the browser never cost the call record', () => {
     const refused = new Set<string>()
     const setItem = storage.setItem.bind(storage)
     storage.setItem = (key: string, value: string) => {
-      if (key.startsWith('softphone:wrap-up-notes:') && value.length > 100)
+      if (key.startsWith('softphone:wrap-up-notes:') && value.length > 100) {
         refused.add(key)
-      else
-        refused.delete(key), setItem(key, value)
+        return
+      }
+      refused.delete(key)
+      setItem(key, value)
     }
     storage.isDurable = (key: string) => !refused.has(key)
     const { h, call } = await endedCall({ storage, engagement: 'pending' })
