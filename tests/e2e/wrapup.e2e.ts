@@ -116,6 +116,38 @@ describe('in the browser\'s default (storage partitioned per HubSpot site)', () 
   })
 })
 
+describe('two HubSpot tabs of one browser profile, one wrap-up', () => {
+  let browser: Browser
+  let sim: Simulator
+  beforeAll(async () => {
+    browser = await launchBrowser()
+    sim = await signedInSimulator(browser)
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('a second tab shows the same notes as they are typed, closes when the first saved, and sends HubSpot nothing', async () => {
+    await busyCall(sim)
+    const other = await openSimulator(sim.page.context())
+    await other.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
+    await sim.widget.getByLabel(/^Notes/).fill('Typed in the first tab')
+    await expect.poll(() => other.widget.getByLabel(/^Notes/).inputValue()).toBe('Typed in the first tab')
+    await sim.widget.getByLabel(/^Call outcome/).selectOption(NO_ANSWER_OUTCOME)
+    await expect.poll(() => other.widget.getByLabel(/^Call outcome/).inputValue()).toBe(NO_ANSWER_OUTCOME)
+    await saveCall(sim)
+    await other.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ state: 'detached' })
+    expect(await count(other, 'CALL_COMPLETED')).toBe(0)
+    expect(await count(sim, 'CALL_COMPLETED')).toBe(1)
+    // A reload of either tab brings nothing back.
+    await other.page.reload()
+    await other.page.waitForFunction(() => window.__host?.isReady())
+    await other.widget.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+    expect(await other.widget.getByRole('heading', { name: 'Call ended', exact: true }).count()).toBe(0)
+    await other.page.close()
+  })
+})
+
 describe('in a browser that denies HubSpot\'s iframe its storage (third-party cookies blocked, partitioning off)', () => {
   let browser: Browser
   let sim: Simulator
