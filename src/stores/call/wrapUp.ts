@@ -20,15 +20,10 @@ import { computed, ref, watch } from 'vue'
 import { buildEngagementProperties } from '@/domain/engagement'
 import { createEngagementQueue } from '@/domain/engagementQueue'
 import type { CallCompletedPayload } from '@/hubspot/types'
-import type { KeyValueStorage } from '@/storage/types'
 import type { CallContext } from './context'
+import type { DraftKept } from './draft'
+import { draftKey, notesKey, parseStoredDraft, readDraft, removeDraft, writeDraft } from './draft'
 import type { CallRecord, WrapUp } from './types'
-
-export const draftKey = (agentId: string): string => `softphone:wrap-up:${agentId}`
-export const notesKey = (agentId: string): string => `softphone:wrap-up-notes:${agentId}`
-
-export interface Draft { call: CallRecord, outcomeId: string, notes: string }
-type StoredDraft = Omit<Draft, 'notes'>
 
 /**
  * How long to wait for HubSpot's answer to callCompleted. The SDK drops what is sent before
@@ -42,29 +37,6 @@ export const ENGAGEMENT_WAIT_MS = 10_000
 export const ENGAGEMENT_NEVER_CREATED = 'HubSpot did not answer in time.'
 
 export const emptyWrapUp = (): WrapUp => ({ outcomeId: '', notes: '', saving: false, waitingForEngagement: false, error: null, confirmingClose: false })
-
-/** The wrap-up `agentId` left open on an earlier page (a reload mid-wrap-up), if any. */
-export function readDraft(storage: KeyValueStorage, agentId: string): Draft | null {
-  const stored = parseStoredDraft(storage.getItem(draftKey(agentId)))
-  return stored && { ...stored, notes: storage.getItem(notesKey(agentId)) ?? '' }
-}
-
-function parseStoredDraft(raw: string | null): StoredDraft | null {
-  if (!raw)
-    return null
-  try {
-    const value = JSON.parse(raw) as Partial<StoredDraft>
-    if (value && typeof value === 'object' && value.call && typeof value.call.toNumber === 'string' && typeof value.outcomeId === 'string')
-      return { call: value.call, outcomeId: value.outcomeId }
-  }
-  catch {
-    // A corrupt entry is treated as none.
-  }
-  return null
-}
-
-/** Whether the draft will survive a reload: kept, too long for what this browser keeps, or nothing is kept at all. */
-export type DraftKept = 'kept' | 'too-long' | 'not-kept'
 
 export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
   const { hubspot, storage, now } = ctx.ports
@@ -251,7 +223,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     call.value = null
     wrapUp.value = emptyWrapUp()
     if (owner !== null)
-      removeDraft(owner)
+      removeDraft(storage, owner)
     owner = null
     draftKept.value = 'kept'
   }
@@ -261,7 +233,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
       finishWrapUp()
     else if (!inWrapUp.value && parked?.saving) {
       // Saved while its agent signed out: nothing is left to bring back.
-      removeDraft(parked.owner)
+      removeDraft(storage, parked.owner)
       parked = null
     }
   })
@@ -331,26 +303,8 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     if (phase.value !== 'ended' || !call.value)
       return
     owner ??= agent.agentId
-    draftKept.value = writeDraft(owner, { call: call.value, outcomeId: wrapUp.value.outcomeId }, wrapUp.value.notes)
+    draftKept.value = writeDraft(storage, owner, { call: call.value, outcomeId: wrapUp.value.outcomeId }, wrapUp.value.notes)
   }, { deep: true, flush: 'sync' })
-
-  /** Stores the call record first: notes too long for the browser must never cost the engagement id. */
-  function writeDraft(agentId: string, draft: StoredDraft, notes: string): DraftKept {
-    const record = JSON.stringify(draft)
-    storage.setItem(draftKey(agentId), record)
-    if (!storage.isDurable(draftKey(agentId))) {
-      storage.removeItem(notesKey(agentId))
-      storage.setItem(draftKey(agentId), record)
-    }
-    storage.setItem(notesKey(agentId), notes)
-    if (storage.persistence === 'memory')
-      return 'not-kept'
-    return storage.isDurable(draftKey(agentId)) && storage.isDurable(notesKey(agentId)) ? 'kept' : 'too-long'
-  }
-  function removeDraft(agentId: string): void {
-    storage.removeItem(draftKey(agentId))
-    storage.removeItem(notesKey(agentId))
-  }
 
   // Another HubSpot tab of this browser changed the same draft: follow it.
   storage.onChange?.((key, oldValue, newValue) => {

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useAgentStore } from '@/stores/agent'
 import { useCallStore } from '@/stores/call'
-import { draftKey, ENGAGEMENT_NEVER_CREATED, ENGAGEMENT_WAIT_MS } from '@/stores/call/wrapUp'
+import { draftKey } from '@/stores/call/draft'
+import { ENGAGEMENT_NEVER_CREATED, ENGAGEMENT_WAIT_MS } from '@/stores/call/wrapUp'
 import type { Harness } from '../fakes'
 import { createHarness, MemoryStorage } from '../fakes'
 
