@@ -107,6 +107,19 @@ export async function openSimulator(browser: Browser | BrowserContext, query: Re
   return { page, widget, widgetFrame, log, received, waitForMessage, dial }
 }
 
+/**
+ * The simulator with `extension` signed in through the form and on the dialer, HubSpot answering at
+ * once (`setReplyDelay(0)`): where most e2e files start.
+ */
+export async function openSignedIn(browser: Browser | BrowserContext, extension: string, query: Record<string, string> = {}): Promise<Simulator> {
+  const sim = await openSimulator(browser, query)
+  await sim.page.evaluate(() => window.__host.setReplyDelay(0))
+  await signIn(sim, extension)
+  await sim.waitForMessage('LOGGED_IN')
+  await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+  return sim
+}
+
 /** Signs in through the softphone's own form, as an agent would. */
 export async function signIn(sim: Simulator, extension = '1001', password = `test${extension}`): Promise<void> {
   await sim.widget.getByLabel('Extension', { exact: true }).fill(extension)

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dtmfCollectedSince, invitesSince, logMarker, waitForLog } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, openSimulator, saveCall, signIn } from './browser'
+import { launchBrowser, openSignedIn, saveCall } from './browser'
 
 const AGENT = '1002'
 
@@ -17,11 +17,7 @@ let sim: Simulator
 
 beforeAll(async () => {
   browser = await launchBrowser()
-  sim = await openSimulator(browser)
-  await sim.page.evaluate(() => window.__host.setReplyDelay(0))
-  await signIn(sim, AGENT)
-  await sim.waitForMessage('LOGGED_IN')
-  await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+  sim = await openSignedIn(browser, AGENT)
 })
 
 afterAll(async () => {

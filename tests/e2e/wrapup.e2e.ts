@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostLogEntry, Simulator } from './browser'
-import { backOnDialer, launchBrowser, launchNoStorageContext, openSimulator, saveCall, signIn } from './browser'
+import { backOnDialer, launchBrowser, launchNoStorageContext, openSignedIn, openSimulator, saveCall, signIn } from './browser'
 
 const AGENT = '1001'
 const BUSY = '602'
@@ -17,15 +17,6 @@ const NO_ANSWER_OUTCOME = '73a0d17f-1163-4015-bdd5-ec830791da20'
 const count = async (sim: Simulator, type: string, dir: 'in' | 'out' = 'in'): Promise<number> =>
   (await sim.log()).filter(e => e.dir === dir && e.type === type).length
 
-async function signedInSimulator(browser: Browser | BrowserContext): Promise<Simulator> {
-  const sim = await openSimulator(browser)
-  await sim.page.evaluate(() => window.__host.setReplyDelay(0))
-  await signIn(sim, AGENT)
-  await sim.waitForMessage('LOGGED_IN')
-  await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
-  return sim
-}
-
 /** Dials the busy number from HubSpot and waits for the wrap-up. */
 async function busyCall(sim: Simulator): Promise<HostLogEntry> {
   const ended = await count(sim, 'CALL_ENDED')
@@ -35,18 +26,31 @@ async function busyCall(sim: Simulator): Promise<HostLogEntry> {
   return end
 }
 
+/**
+ * Within a describe: a browser from `launch`, the simulator in it with agent 1001 signed in; closed after.
+ * Returns a getter, since the simulator exists only once `beforeAll` ran.
+ */
+function signedInBrowser(launch: () => Promise<Browser | BrowserContext>): () => Simulator {
+  let browser: Browser | BrowserContext | undefined
+  let sim: Simulator | undefined
+  beforeAll(async () => {
+    browser = await launch()
+    sim = await openSignedIn(browser, AGENT)
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => sim!
+}
+
 const storagePolicy = (sim: Simulator): Promise<string | undefined> =>
   sim.widgetFrame().evaluate(() => document.documentElement.dataset.storage)
 
 describe('in the browser\'s default (storage partitioned per HubSpot site)', () => {
-  let browser: Browser
   let sim: Simulator
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    sim = await signedInSimulator(browser)
-  })
-  afterAll(async () => {
-    await browser?.close()
+  const current = signedInBrowser(() => launchBrowser())
+  beforeAll(() => {
+    sim = current()
   })
 
   it('the widget keeps its drafts in localStorage', async () => {
@@ -117,14 +121,10 @@ describe('in the browser\'s default (storage partitioned per HubSpot site)', () 
 })
 
 describe('two HubSpot tabs of one browser profile, one wrap-up', () => {
-  let browser: Browser
   let sim: Simulator
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    sim = await signedInSimulator(browser)
-  })
-  afterAll(async () => {
-    await browser?.close()
+  const current = signedInBrowser(() => launchBrowser())
+  beforeAll(() => {
+    sim = current()
   })
 
   it('a second tab shows the same notes as they are typed, closes when the first saved, and sends HubSpot nothing', async () => {
@@ -149,15 +149,11 @@ describe('two HubSpot tabs of one browser profile, one wrap-up', () => {
 })
 
 describe('in a browser that denies HubSpot\'s iframe its storage (third-party cookies blocked, partitioning off)', () => {
-  let browser: Browser
   let sim: Simulator
-  beforeAll(async () => {
-    browser = await launchBrowser({ storage: 'denied' })
-    // The widget mounts in this browser: the development build (this e2e's Vite server) included.
-    sim = await signedInSimulator(browser)
-  })
-  afterAll(async () => {
-    await browser?.close()
+  // The widget mounts in this browser: the development build (this e2e's Vite server) included.
+  const current = signedInBrowser(() => launchBrowser({ storage: 'denied' }))
+  beforeAll(() => {
+    sim = current()
   })
 
   it('the widget gets no localStorage and keeps its drafts in partitioned cookies', async () => {
@@ -232,14 +228,10 @@ describe('in a browser that denies HubSpot\'s iframe its storage (third-party co
 })
 
 describe('in a browser that keeps nothing for HubSpot\'s iframe (all cookies blocked as well)', () => {
-  let context: BrowserContext
   let sim: Simulator
-  beforeAll(async () => {
-    context = await launchNoStorageContext()
-    sim = await signedInSimulator(context)
-  })
-  afterAll(async () => {
-    await context?.close()
+  const current = signedInBrowser(() => launchNoStorageContext())
+  beforeAll(() => {
+    sim = current()
   })
 
   it('calling still works, and the wrap-up itself says a reload would lose the notes', async () => {
