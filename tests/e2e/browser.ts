@@ -168,7 +168,15 @@ export async function backOnDialer(sim: Simulator): Promise<void> {
 /** Presses Save call on the wrap-up and waits for HubSpot's confirmation to bring the dialer back. */
 export async function saveCall(sim: Simulator): Promise<void> {
   await sim.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-  await backOnDialer(sim)
+  try {
+    await backOnDialer(sim)
+  }
+  catch (error) {
+    // Say what the wrap-up showed and what HubSpot last heard, not only that it timed out.
+    const screen = await sim.widgetFrame().evaluate(() => document.body.innerText).catch(() => '?')
+    const last = (await sim.log()).slice(-8).map(e => `${e.dir} ${e.type} ${JSON.stringify(e.data)}`).join('\n')
+    throw new Error(`The wrap-up did not close after Save call.\nWidget:\n${screen}\nLast host messages:\n${last}`, { cause: error })
+  }
 }
 
 /**
