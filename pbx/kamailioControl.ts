@@ -138,3 +138,28 @@ export function sippCallee(scenario: string, options: SippOptions = {}): Promise
 export function sippCaller(scenario: string, agent: string, options: SippOptions = {}): Promise<SippRun> {
   return startSipp(scenario, [KAMAILIO_UDP, '-s', agent], CALLER_PORT, options)
 }
+
+/** A point in Kamailio's log (its size now); later reads see only what came after. */
+export async function kamailioLogMarker(): Promise<{ path: string, offset: number }> {
+  const path = await kamailioLogPath()
+  const size = (await readFile(path)).length
+  return { path, offset: size }
+}
+
+/**
+ * Waits until Kamailio logged a line matching `pattern` after `marker` (the script logs every
+ * request as `IN <method> <uri> from <proto>:<ip>:<port> ci=<Call-ID>` and every reply to an
+ * INVITE/UPDATE as `REPLY <status> <reason> (<CSeq>) from …`).
+ */
+export async function waitForKamailioLog(marker: { path: string, offset: number }, pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const text = (await readFile(marker.path)).subarray(marker.offset).toString('utf8')
+    const m = text.match(pattern)
+    if (m)
+      return m
+    if (Date.now() >= deadline)
+      throw new Error(`Kamailio log: no ${String(pattern)} within ${timeoutMs} ms`)
+    await new Promise(r => setTimeout(r, 100))
+  }
+}
