@@ -35,9 +35,13 @@ beforeAll(async () => {
 let current: SippRun | undefined
 
 /** A failed scenario must not leave a call or a wrap-up behind for the next one. */
-afterEach(async () => {
-  current?.stop()
+afterEach(async (context) => {
+  const run = current
   current = undefined
+  run?.stop()
+  // A failed scenario: SIPp's own account of it (what it expected, what came) to read in the log.
+  if (run && context.task.result?.state === 'fail')
+    console.error(`[kamailio] SIPp's trace of the failed scenario:\n${(await run.result).detail}`)
   const hangUpButton = sim.widget.getByRole('button', { name: 'Hang up', exact: true })
   if (await hangUpButton.isVisible())
     await hangUpButton.click()
