@@ -63,6 +63,7 @@ async function start(): Promise<void> {
     ringTimeoutMs: config.ringTimeoutSeconds * 1000,
     debug: config.debug,
     dtmfMode: config.dtmfMode,
+    iceTransportPolicy: config.iceTransportPolicy,
   }))
   window.addEventListener('online', () => sip.reconnectNow())
   const { storage, persistent } = browserStorage()

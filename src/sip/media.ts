@@ -28,7 +28,22 @@ export interface DtmfSenderLike {
 interface PeerConnectionHooks {
   onconnectionstatechange?: (event: Event) => void
   oniceconnectionstatechange?: (event: Event) => void
+  onicecandidateerror?: (event: RTCPeerConnectionIceErrorEvent) => void
   ontrack?: (event: Event) => void
+}
+
+/**
+ * Why a STUN/TURN server gave no candidate (`icecandidateerror`, W3C WebRTC §4.8.2), in words
+ * an agent or an admin can act on: 401/403 are the TURN server refusing the credentials
+ * (RFC 8656 §18.1 / RFC 8489 §14.8), 701 is Chromium's "server not reachable".
+ */
+export function describeIceServerError(event: { url?: string, errorCode: number, errorText?: string }): string {
+  const server = event.url ? `The TURN/STUN server ${event.url}` : 'The TURN/STUN server'
+  if (event.errorCode === 401 || event.errorCode === 403 || event.errorCode === 437 || event.errorCode === 441)
+    return `${server} refused the credentials (${event.errorCode}${event.errorText ? ` ${event.errorText}` : ''}): check its username and password in iceServers.`
+  if (event.errorCode === 701)
+    return `${server} could not be reached.`
+  return `${server} answered ${event.errorCode}${event.errorText ? ` ${event.errorText}` : ''}.`
 }
 
 /** A SessionDescriptionHandler that owns a peer connection, like sip.js's Web SDH. */
@@ -60,6 +75,8 @@ export interface SdhObserver {
 export class ObservedSdh implements SessionDescriptionHandler {
   readonly rollbackDescription?: () => Promise<void>
   private closed = false
+  /** The last STUN/TURN server error of this peer connection, named if ICE then fails. */
+  private iceServerError: string | undefined
 
   constructor(readonly inner: SessionDescriptionHandler, private readonly observer: SdhObserver) {
     const rollback = inner.rollbackDescription?.bind(inner)
@@ -77,6 +94,13 @@ export class ObservedSdh implements SessionDescriptionHandler {
         oniceconnectionstatechange: (event) => {
           previous?.oniceconnectionstatechange?.(event)
           check()
+        },
+        onicecandidateerror: (event) => {
+          previous?.onicecandidateerror?.(event)
+          // 701 (unreachable) is reported for every interface/server pair that fails, even when
+          // another one worked; keep a refusal (a 4xx) over it.
+          if (event.errorCode !== 701 || this.iceServerError === undefined)
+            this.iceServerError = describeIceServerError(event)
         },
         ontrack: (event) => {
           previous?.ontrack?.(event)
@@ -192,10 +216,11 @@ export class ObservedSdh implements SessionDescriptionHandler {
     const pc = this.peerConnection
     if (this.closed || !pc)
       return
+    const server = this.iceServerError ? ` ${this.iceServerError}` : ''
     if (pc.connectionState === 'failed')
-      this.notify(() => this.observer.onMediaFailure('The audio connection failed (ICE/DTLS).'))
+      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE/DTLS).${server}`))
     else if (pc.iceConnectionState === 'failed')
-      this.notify(() => this.observer.onMediaFailure('The audio connection failed (ICE).'))
+      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE).${server}`))
   }
 }
 

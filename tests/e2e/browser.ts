@@ -54,9 +54,19 @@ export interface Simulator {
   dial: (phoneNumber: string) => Promise<void>
 }
 
-export async function openSimulator(browser: Browser, query: Record<string, string> = {}): Promise<Simulator> {
+/**
+ * `config`: fields laid over the development config.json the softphone loads (for what the
+ * page URL may not carry, such as TURN credentials).
+ */
+export async function openSimulator(browser: Browser, query: Record<string, string> = {}, config?: Record<string, unknown>): Promise<Simulator> {
   const context = await browser.newContext()
   await context.addInitScript(instrumentMedia)
+  if (config) {
+    await context.route(url => url.pathname === '/config.json', async (route) => {
+      const base = await (await route.fetch()).json() as Record<string, unknown>
+      await route.fulfill({ json: { ...base, ...config } })
+    })
+  }
   const page = await context.newPage()
   page.on('pageerror', error => console.error('[page error]', error))
   const url = new URL('/dev/host/', inject('baseUrl'))
