@@ -10,6 +10,7 @@
 #   pbx/kamailio.sh log-path  Kamailio's log (every request and reply it routes)
 #   pbx/kamailio.sh media-ip  the IPv4 address rtpengine, coturn and SIPp use for media
 #   pbx/kamailio.sh ready     one SIP OPTIONS over the WebSocket; prints the status line
+#   pbx/kamailio.sh turn-spki the TURN certificate's SPKI hash, for Chromium to trust that one certificate
 #
 # Ports (none shared with the Asterisk stack, RTP far from 10080):
 #   ws://127.0.0.1:8092/ws   SIP over WebSocket for the softphone
@@ -209,6 +210,9 @@ case "${1:-}" in
   status) cmd_status ;;
   log-path) echo "$RUN_DIR/kamailio.log" ;;
   media-ip) cat "$RUN_DIR/media-ip" 2>/dev/null || media_ip ;;
+  turn-spki)  # base64 SHA-256 of the TURN certificate's public key (Chromium's --ignore-certificate-errors-spki-list)
+    openssl x509 -in "$RUN_DIR/turn.crt" -pubkey -noout | openssl pkey -pubin -outform der \
+      | openssl dgst -sha256 -binary | base64 ;;
   ready) probe 2000 ;;
   *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -52,6 +52,11 @@ export async function kamailioRunning(): Promise<boolean> {
 /** The IPv4 address media flows on (rtpengine, coturn, SIPp): Chromium offers no loopback candidates. */
 export const mediaIp = (): Promise<string> => runOk(['media-ip'], 10_000)
 export const kamailioLogPath = (): Promise<string> => runOk(['log-path'], 10_000)
+/**
+ * The SPKI hash (base64 SHA-256) of coturn's throw-away self-signed certificate, made on each
+ * `up`: Chromium's `--ignore-certificate-errors-spki-list` trusts exactly that key for turns:.
+ */
+export const turnCertSpki = (): Promise<string> => runOk(['turn-spki'], 10_000)
 
 /** SIPp's own verdict on one scripted call. */
 export interface SippResult {

@@ -12,6 +12,7 @@ import type {
 export interface PeerConnectionLike {
   readonly connectionState: RTCPeerConnectionState
   readonly iceConnectionState: RTCIceConnectionState
+  readonly iceGatheringState?: RTCIceGatheringState
   getSenders: () => ReadonlyArray<{ readonly track: MediaStreamTrack | null, readonly dtmf?: DtmfSenderLike | null }>
   getReceivers: () => ReadonlyArray<{ readonly track: MediaStreamTrack }>
   getStats?: () => Promise<RTCStatsReport>
@@ -29,21 +30,26 @@ interface PeerConnectionHooks {
   onconnectionstatechange?: (event: Event) => void
   oniceconnectionstatechange?: (event: Event) => void
   onicecandidateerror?: (event: RTCPeerConnectionIceErrorEvent) => void
+  onicecandidate?: (event: RTCPeerConnectionIceEvent) => void
+  onicegatheringstatechange?: (event: Event) => void
   ontrack?: (event: Event) => void
 }
 
 /**
- * Why a STUN/TURN server gave no candidate (`icecandidateerror`, W3C WebRTC §4.8.2), in words
- * an agent or an admin can act on: 401/403 are the TURN server refusing the credentials
+ * Why a STUN/TURN server gave no candidate (`icecandidateerror`, W3C WebRTC §4.8.2), as a
+ * clause an agent or an admin can act on, e.g. "the TURN/STUN server turns:turn.example.com:443
+ * refused the credentials (401 Unauthorized)": 401/403 are the TURN server refusing the credentials
  * (RFC 8656 §18.1 / RFC 8489 §14.8), 701 is Chromium's "server not reachable".
  */
 export function describeIceServerError(event: { url?: string, errorCode: number, errorText?: string }): string {
-  const server = event.url ? `The TURN/STUN server ${event.url}` : 'The TURN/STUN server'
+  const server = event.url ? `the TURN/STUN server ${event.url}` : 'the TURN/STUN server'
+  const text = (event.errorText ?? '').trim().replace(/\.+$/, '')
+  const code = text ? `${event.errorCode} ${text}` : String(event.errorCode)
   if (event.errorCode === 401 || event.errorCode === 403 || event.errorCode === 437 || event.errorCode === 441)
-    return `${server} refused the credentials (${event.errorCode}${event.errorText ? ` ${event.errorText}` : ''}): check its username and password in iceServers.`
+    return `${server} refused the credentials (${code})`
   if (event.errorCode === 701)
-    return `${server} could not be reached.`
-  return `${server} answered ${event.errorCode}${event.errorText ? ` ${event.errorText}` : ''}.`
+    return `${server} could not be reached`
+  return `${server} answered ${code}`
 }
 
 /** A SessionDescriptionHandler that owns a peer connection, like sip.js's Web SDH. */
@@ -77,6 +83,8 @@ export class ObservedSdh implements SessionDescriptionHandler {
   private closed = false
   /** The last STUN/TURN server error of this peer connection, named if ICE then fails. */
   private iceServerError: string | undefined
+  /** Local candidates gathered so far: none at all means no audio path can ever exist. */
+  private candidates = 0
 
   constructor(readonly inner: SessionDescriptionHandler, private readonly observer: SdhObserver) {
     const rollback = inner.rollbackDescription?.bind(inner)
@@ -94,6 +102,18 @@ export class ObservedSdh implements SessionDescriptionHandler {
         oniceconnectionstatechange: (event) => {
           previous?.oniceconnectionstatechange?.(event)
           check()
+        },
+        onicecandidate: (event) => {
+          previous?.onicecandidate?.(event)
+          if (event.candidate?.candidate)
+            this.candidates++
+        },
+        onicegatheringstatechange: (event) => {
+          previous?.onicegatheringstatechange?.(event)
+          // Relay-only (or every interface failing) and the STUN/TURN server refused: ICE would
+          // sit in "checking" with nothing to check. Say so now rather than after a silent call.
+          if (this.peerConnection?.iceGatheringState === 'complete' && this.candidates === 0 && this.iceServerError)
+            this.notify(() => this.observer.onMediaFailure(`no network path: ${this.iceServerError}.`))
         },
         onicecandidateerror: (event) => {
           previous?.onicecandidateerror?.(event)
@@ -216,11 +236,11 @@ export class ObservedSdh implements SessionDescriptionHandler {
     const pc = this.peerConnection
     if (this.closed || !pc)
       return
-    const server = this.iceServerError ? ` ${this.iceServerError}` : ''
+    const server = this.iceServerError ? `; ${this.iceServerError}` : ''
     if (pc.connectionState === 'failed')
-      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE/DTLS).${server}`))
+      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE/DTLS)${server}.`))
     else if (pc.iceConnectionState === 'failed')
-      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE).${server}`))
+      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE)${server}.`))
   }
 }
 
