@@ -214,5 +214,5 @@ case "${1:-}" in
     openssl x509 -in "$RUN_DIR/turn.crt" -pubkey -noout | openssl pkey -pubin -outform der \
       | openssl dgst -sha256 -binary | base64 ;;
   ready) probe 2000 ;;
-  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -70,8 +70,8 @@ export interface SippResult {
 export interface SippRun {
   /** Resolves with SIPp's verdict once the scenario ended (or `timeoutSeconds` passed). */
   result: Promise<SippResult>
-  /** Ends SIPp now (SIGTERM) if it still runs. */
-  stop: () => void
+  /** Ends SIPp now (SIGTERM) if it still runs; resolves once it has exited and freed its port. */
+  stop: () => Promise<void>
 }
 
 export interface SippOptions {
@@ -81,12 +81,17 @@ export interface SippOptions {
   keys?: Record<string, string>
 }
 
+/** Whether something is bound to UDP `port` (IPv4), from /proc/net/udp. */
+async function udpPortBound(port: number): Promise<boolean> {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`
+  const table = await readFile('/proc/net/udp', 'utf8')
+  return table.split('\n').some(line => line.trim().split(/\s+/)[1]?.endsWith(hex))
+}
+
 /** Resolves once something is bound to UDP `port` on 127.0.0.1 (SIPp has no "ready" signal). */
 async function udpBound(port: number, exited: () => boolean): Promise<void> {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `
   for (let i = 0; i < 200; i++) {
-    const table = await readFile('/proc/net/udp', 'utf8')
-    if (table.split('\n').some(line => line.trim().split(/\s+/)[1]?.endsWith(hex.trim())))
+    if (await udpPortBound(port))
       return
     if (exited())
       return
@@ -96,6 +101,12 @@ async function udpBound(port: number, exited: () => boolean): Promise<void> {
 }
 
 async function startSipp(scenario: string, args: string[], port: number, options: SippOptions): Promise<SippRun> {
+  // A SIPp still holding the port would answer instead of this one (and this one would die).
+  for (let i = 0; await udpPortBound(port); i++) {
+    if (i >= 120)
+      throw new Error(`UDP port ${port} is still in use (another SIPp?): cannot start ${scenario}`)
+    await new Promise(r => setTimeout(r, 25))
+  }
   const dir = await mkdtemp(join(tmpdir(), 'sipp-'))
   const ip = await mediaIp()
   const keys = Object.entries(options.keys ?? {}).flatMap(([k, v]) => ['-key', k, v])
@@ -131,7 +142,14 @@ async function startSipp(scenario: string, args: string[], port: number, options
     const r = await result
     throw new Error(`SIPp (${scenario}) exited at start (exit ${r.code}):\n${r.detail}`)
   }
-  return { result, stop: () => { if (!exited) child.kill('SIGTERM') } }
+  return {
+    result,
+    stop: async () => {
+      if (!exited)
+        child.kill('SIGTERM')
+      await result
+    },
+  }
 }
 
 /** A SIPp callee (UAS) on 127.0.0.1:5080 running `pbx/sipp/<scenario>.xml` for one call. */

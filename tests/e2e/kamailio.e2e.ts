@@ -38,7 +38,7 @@ let current: SippRun | undefined
 afterEach(async (context) => {
   const run = current
   current = undefined
-  run?.stop()
+  await run?.stop()
   // A failed scenario: SIPp's own account of it (what it expected, what came) to read in the log.
   if (run && context.task.result?.state === 'fail')
     console.error(`[kamailio] SIPp's trace of the failed scenario:\n${(await run.result).detail}`)

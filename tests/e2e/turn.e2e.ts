@@ -32,7 +32,7 @@ beforeAll(async () => {
 })
 
 afterEach(async () => {
-  sipp?.stop()
+  await sipp?.stop()
   sipp = undefined
   await sim?.page.context().close()
   sim = undefined
