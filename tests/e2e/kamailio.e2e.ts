@@ -40,8 +40,9 @@ afterEach(async (context) => {
   current = undefined
   await run?.stop()
   // A failed scenario: SIPp's own account of it (what it expected, what came) to read in the log.
-  if (run && context.task.result?.state === 'fail')
-    console.error(`[kamailio] SIPp's trace of the failed scenario:\n${(await run.result).detail}`)
+  const sipp = await run?.result
+  if (sipp && !sipp.passed && context.task.result?.state === 'fail')
+    console.error(`[kamailio] SIPp's trace of the failed scenario:\n${sipp.detail}`)
   const hangUpButton = sim.widget.getByRole('button', { name: 'Hang up', exact: true })
   if (await hangUpButton.isVisible())
     await hangUpButton.click()
