@@ -15,6 +15,7 @@
 # pid file and output in .pbx/faults/.
 #
 # Environment:
+#   PBX_STACK                 "asterisk" (default) or "kamailio": the latter runs pbx/kamailio.sh instead
 #   PBX_INSTANCE              "" (default instance) or "faults"
 #   HUBSPOT_SOFTPHONE_CACHE   cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/hubspot-sip-softphone)
 #   PBX_RUN_DIR               runtime state (default <cache root>/run: one PBX per machine)
@@ -24,6 +25,13 @@
 #                             /etc/asterisk-faults when `up` starts it; the next `up` without it
 #                             restores test<ext>
 set -euo pipefail
+
+# PBX_STACK=kamailio: the second stack (Kamailio + rtpengine + coturn, SIPp far ends), pbx/kamailio.sh.
+case "${PBX_STACK:-asterisk}" in
+  asterisk|"") ;;
+  kamailio) exec bash "$(dirname "${BASH_SOURCE[0]}")/kamailio.sh" "$@" ;;
+  *) printf 'pbx: unknown PBX_STACK "%s" (use "asterisk", the default, or "kamailio")\n' "$PBX_STACK" >&2; exit 2 ;;
+esac
 
 PBX_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$PBX_DIR/.." && pwd)"
@@ -393,5 +401,5 @@ case "${1:-}" in
   cli) shift; cmd_cli "$@" ;;
   log-path) echo "$LOG_FILE" ;;
   ready) probe 2000 ;;
-  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -66,6 +66,7 @@ async function start(): Promise<void> {
     callReconnectMs: config.callReconnectSeconds * 1000,
     debug: config.debug,
     dtmfMode: config.dtmfMode,
+    iceTransportPolicy: config.iceTransportPolicy,
   }))
   window.addEventListener('online', () => sip.reconnectNow())
   const storage = browserStorage()

@@ -44,6 +44,12 @@ export interface AppConfig {
    * `info` = SIP INFO (application/dtmf-relay), for PBXs that ignore telephone-events.
    */
   dtmfMode?: DtmfMode
+  /**
+   * **Test only** (RTCConfiguration.iceTransportPolicy, W3C WebRTC §4.2.1): `relay` makes every
+   * call use only the TURN servers in `iceServers` (no host or server-reflexive candidates), to
+   * prove a TURN deployment. Unset = `all`, what production wants: never set it for agents.
+   */
+  iceTransportPolicy?: 'all' | 'relay'
   devLogin?: DevLogin
   /**
    * Origins allowed to embed the softphone and talk to it (`https://app.hubspot.com`,
@@ -289,6 +295,13 @@ function parseDtmfMode(v: Value | undefined, errors: Errors): DtmfMode | undefin
   return add(errors, 'dtmfMode', `must be "rfc4733" (RTP telephone-events) or "info" (SIP INFO), not ${show(v.value)}${where(v.source)}.`)
 }
 
+function parseIceTransportPolicy(v: Value | undefined, errors: Errors): 'all' | 'relay' | undefined {
+  if (v === undefined) return undefined
+  const text = typeof v.value === 'string' ? v.value.trim().toLowerCase() : undefined
+  if (text === 'all' || text === 'relay') return text
+  return add(errors, 'iceTransportPolicy', `must be "all" (the default) or "relay" (test only: TURN relays only), not ${show(v.value)}${where(v.source)}.`)
+}
+
 function parseDevLogin(raw: unknown, location: { hostname: string }, errors: Errors): DevLogin | undefined {
   const field = 'devLogin'
   if (raw === undefined || raw === null) return undefined
@@ -353,6 +366,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   const callReconnectSeconds = parseCallReconnect(pick(source, query, 'callReconnectSeconds'), errors)
   const debug = parseDebug(pick(source, query, 'debug'), errors)
   const dtmfMode = parseDtmfMode(pick(source, query, 'dtmfMode'), errors)
+  const iceTransportPolicy = parseIceTransportPolicy(pick(source, query, 'iceTransportPolicy'), errors)
   const devLogin = parseDevLogin(source.devLogin, location, errors)
   const allowedOrigins = parseAllowedOrigins(source.allowedOrigins, query, errors)
 
@@ -362,6 +376,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   const config: AppConfig = { pbxUrl, sipDomain, iceServers, ringTimeoutSeconds, callReconnectSeconds, debug }
   if (defaultCountry !== undefined) config.defaultCountry = defaultCountry
   if (dtmfMode !== undefined) config.dtmfMode = dtmfMode
+  if (iceTransportPolicy !== undefined) config.iceTransportPolicy = iceTransportPolicy
   if (devLogin !== undefined) config.devLogin = devLogin
   if (allowedOrigins !== undefined) config.allowedOrigins = allowedOrigins
   return { ok: true, config }

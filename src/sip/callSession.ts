@@ -170,6 +170,10 @@ export function createCallSession(ctx: PhoneContext, audio: RemoteAudio, consult
       return
     log.warn(message)
     call.localCause = { type: 'media-error', message }
+    // Found while the offer was still being made (ICE gathering): the INVITE is not out yet, so
+    // there is nothing to CANCEL; the outbound call does it at the first provisional answer.
+    if (!call.inbound && !call.started)
+      return
     const state = call.inviter.state
     if (state === SessionState.Established)
       sendBye(call)

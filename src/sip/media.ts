@@ -18,6 +18,7 @@ export interface PeerConnectionLike {
   setLocalDescription?: (description: { type: 'rollback' }) => Promise<void>
   setRemoteDescription?: (description: { type: 'rollback' }) => Promise<void>
   getTransceivers?: () => ReadonlyArray<{ direction: RTCRtpTransceiverDirection, readonly currentDirection: RTCRtpTransceiverDirection | null }>
+  readonly iceGatheringState?: RTCIceGatheringState
   getSenders: () => ReadonlyArray<{ readonly track: MediaStreamTrack | null, readonly dtmf?: DtmfSenderLike | null }>
   getReceivers: () => ReadonlyArray<{ readonly track: MediaStreamTrack }>
   getStats?: () => Promise<RTCStatsReport>
@@ -34,7 +35,27 @@ export interface DtmfSenderLike {
 interface PeerConnectionHooks {
   onconnectionstatechange?: (event: Event) => void
   oniceconnectionstatechange?: (event: Event) => void
+  onicecandidateerror?: (event: RTCPeerConnectionIceErrorEvent) => void
+  onicecandidate?: (event: RTCPeerConnectionIceEvent) => void
+  onicegatheringstatechange?: (event: Event) => void
   ontrack?: (event: Event) => void
+}
+
+/**
+ * Why a STUN/TURN server gave no candidate (`icecandidateerror`, W3C WebRTC §4.8.2), as a
+ * clause an agent or an admin can act on, e.g. "the TURN/STUN server turns:turn.example.com:443
+ * refused the credentials (401 Unauthorized)": 401/403 are the TURN server refusing the credentials
+ * (RFC 8656 §18.1 / RFC 8489 §14.8), 701 is Chromium's "server not reachable".
+ */
+export function describeIceServerError(event: { url?: string, errorCode: number, errorText?: string }): string {
+  const server = event.url ? `the TURN/STUN server ${event.url}` : 'the TURN/STUN server'
+  const text = (event.errorText ?? '').trim().replace(/\.+$/, '')
+  const code = text ? `${event.errorCode} ${text}` : String(event.errorCode)
+  if (event.errorCode === 401 || event.errorCode === 403 || event.errorCode === 437 || event.errorCode === 441)
+    return `${server} refused the credentials (${code})`
+  if (event.errorCode === 701)
+    return `${server} could not be reached`
+  return `${server} answered ${code}`
 }
 
 /** A SessionDescriptionHandler that owns a peer connection, like sip.js's Web SDH. */
@@ -75,6 +96,10 @@ export class ObservedSdh implements SessionDescriptionHandler {
   private closed = false
   /** ICE reached `connected` once: a later loss is an interruption, not a failure to connect. */
   private iceConnected = false
+  /** The last STUN/TURN server error of this peer connection, named if ICE then fails. */
+  private iceServerError: string | undefined
+  /** Local candidates gathered so far: none at all means no audio path can ever exist. */
+  private candidates = 0
 
   constructor(readonly inner: SessionDescriptionHandler, private readonly observer: SdhObserver) {
     // sip.js calls this when a re-INVITE of ours is refused (491 glare, 488, 408…). The Web SDH
@@ -95,6 +120,25 @@ export class ObservedSdh implements SessionDescriptionHandler {
         oniceconnectionstatechange: (event) => {
           previous?.oniceconnectionstatechange?.(event)
           check()
+        },
+        onicecandidate: (event) => {
+          previous?.onicecandidate?.(event)
+          if (event.candidate?.candidate)
+            this.candidates++
+        },
+        onicegatheringstatechange: (event) => {
+          previous?.onicegatheringstatechange?.(event)
+          // Relay-only (or every interface failing) and the STUN/TURN server refused: ICE would
+          // sit in "checking" with nothing to check. Say so now rather than after a silent call.
+          if (this.peerConnection?.iceGatheringState === 'complete' && this.candidates === 0 && this.iceServerError)
+            this.notify(() => this.observer.onMediaFailure(`no network path: ${this.iceServerError}.`))
+        },
+        onicecandidateerror: (event) => {
+          previous?.onicecandidateerror?.(event)
+          // 701 (unreachable) is reported for every interface/server pair that fails, even when
+          // another one worked; keep a refusal (a 4xx) over it.
+          if (event.errorCode !== 701 || this.iceServerError === undefined)
+            this.iceServerError = describeIceServerError(event)
         },
         ontrack: (event) => {
           previous?.ontrack?.(event)
@@ -245,10 +289,11 @@ export class ObservedSdh implements SessionDescriptionHandler {
       this.notify(() => interrupted(ice === 'disconnected' ? 'disconnected' : 'failed'))
       return
     }
+    const server = this.iceServerError ? `; ${this.iceServerError}` : ''
     if (pc.connectionState === 'failed')
-      this.notify(() => this.observer.onMediaFailure('The audio connection failed (ICE/DTLS).'))
+      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE/DTLS)${server}.`))
     else if (pc.iceConnectionState === 'failed')
-      this.notify(() => this.observer.onMediaFailure('The audio connection failed (ICE).'))
+      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE)${server}.`))
   }
 }
 

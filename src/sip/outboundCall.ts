@@ -50,6 +50,9 @@ export function createOutboundCall(ctx: PhoneContext, session: CallSession, audi
         case SessionState.Established:
           if (!newCall.ended)
             session.onAnswered(newCall)
+          // Answered at once although the media had already failed (see the progress callback).
+          if (newCall.localCause?.type === 'media-error')
+            session.sendBye(newCall)
           break
         case SessionState.Terminating:
           clearTimeout(newCall.ringTimer)
@@ -68,6 +71,12 @@ export function createOutboundCall(ctx: PhoneContext, session: CallSession, audi
     try {
       await inviter.invite({
         requestDelegate: inviteDelegate(newCall, (statusCode, earlyMedia) => {
+          // The media failed while the offer was made (a TURN server refused the credentials):
+          // CANCEL now that the (authenticated) INVITE has a provisional answer to cancel.
+          if (newCall.localCause?.type === 'media-error') {
+            session.cancelCall(newCall)
+            return
+          }
           if (earlyMedia) {
             newCall.earlyMedia = true
             audio.attach(newCall)

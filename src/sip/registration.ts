@@ -162,7 +162,10 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
       transportConstructor: deps.transportConstructor,
       sessionDescriptionHandlerFactory: deps.sdhFactory,
       sessionDescriptionHandlerFactoryOptions: {
-        peerConnectionConfiguration: { iceServers: options.iceServers },
+        peerConnectionConfiguration: {
+          iceServers: options.iceServers,
+          ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+        },
       },
       logLevel: deps.logLevel,
       logBuiltinEnabled: false,

@@ -25,6 +25,8 @@ export interface SipPhoneOptions {
    * SIP INFO (application/dtmf-relay), for PBXs that ignore telephone-events.
    */
   dtmfMode?: 'rfc4733' | 'info'
+  /** Test only: `relay` = TURN relay candidates only (RTCConfiguration.iceTransportPolicy). Default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy
 }
 
 export interface SipCredentials {

@@ -70,9 +70,20 @@ export interface Simulator {
   dial: (phoneNumber: string) => Promise<void>
 }
 
-export async function openSimulator(browser: Browser | BrowserContext, query: Record<string, string> = {}): Promise<Simulator> {
+/**
+ * `browser`: a new context of it, or the given context itself (a second HubSpot tab of the same profile).
+ * `config`: fields laid over the development config.json the softphone loads (for what the
+ * page URL may not carry, such as TURN credentials).
+ */
+export async function openSimulator(browser: Browser | BrowserContext, query: Record<string, string> = {}, config?: Record<string, unknown>): Promise<Simulator> {
   const context = 'newContext' in browser ? await browser.newContext() : browser
   await context.addInitScript(instrumentMedia)
+  if (config) {
+    await context.route(url => url.pathname === '/config.json', async (route) => {
+      const base = await (await route.fetch()).json() as Record<string, unknown>
+      await route.fulfill({ json: { ...base, ...config } })
+    })
+  }
   const page = await context.newPage()
   page.on('pageerror', error => console.error('[page error]', error))
   const url = new URL('/dev/host/', inject('baseUrl'))

@@ -330,3 +330,20 @@ describe('parseConfig: dtmfMode', () => {
     expect(error?.message).toContain('"info"')
   })
 })
+
+describe('parseConfig: iceTransportPolicy (test only)', () => {
+  it('is left unset by default (every candidate type, what production wants)', () => {
+    expect(config(minimal).iceTransportPolicy).toBeUndefined()
+  })
+  it.each([['relay', 'relay'], [' RELAY ', 'relay'], ['all', 'all']])('reads %j', (value, policy) => {
+    expect(config({ ...minimal, iceTransportPolicy: value }).iceTransportPolicy).toBe(policy)
+  })
+  it('can be switched from the page URL', () => {
+    expect(config(minimal, 'iceTransportPolicy=relay').iceTransportPolicy).toBe('relay')
+  })
+  it.each([['none'], [true]])('refuses %j and says what is allowed', (value) => {
+    const [error] = errors({ ...minimal, iceTransportPolicy: value })
+    expect(error?.field).toBe('iceTransportPolicy')
+    expect(error?.message).toContain('"relay"')
+  })
+})
