@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { TEST_NUMBERS } from '../../pbx/control'
 import { axeViolations, describeViolations } from './axe'
 import type { Simulator } from './browser'
-import { backOnDialer, launchBrowser, openSimulator, saveCall, signIn } from './browser'
+import { backOnDialer, launchBrowser, openSimulator, saveCall, signIn, widgetScreenshot } from './browser'
 
 const AGENT = '1009'
 /** The height the README registers with HubSpot (`--height 600`). */
@@ -30,6 +30,12 @@ async function checkScreen(name: string): Promise<void> {
 const callState = (text: string) => sim.widget.getByTestId('call-state').filter({ hasText: new RegExp(`^${text}$`) })
 const button = (name: string) => sim.widget.getByRole('button', { name, exact: true })
 const callEnded = () => sim.widget.getByRole('heading', { name: 'Call ended', exact: true })
+
+/** Hang up is in view, not scrolled out of the widget's registered height. */
+async function hangUpInView(): Promise<void> {
+  const [bottom, viewport] = await button('Hang up').evaluate(b => [b.getBoundingClientRect().bottom, b.closest('.softphone')!.getBoundingClientRect().bottom])
+  expect(bottom).toBeLessThanOrEqual(viewport!)
+}
 
 /** Every height the widget asked HubSpot for so far. */
 async function requestedHeights(): Promise<number[]> {
@@ -68,6 +74,7 @@ describe('every screen passes axe-core (WCAG 2.2 AA and best practices)', () => 
     await sim.widget.getByText('Audio devices', { exact: true }).click()
     await sim.widget.getByRole('button', { name: 'Test microphone', exact: true }).waitFor()
     await checkScreen('audio devices')
+    await widgetScreenshot(sim, 'incall-devices')
     expect(Math.max(...await requestedHeights())).toBeLessThanOrEqual(REGISTERED_HEIGHT)
     await sim.widget.getByText('Audio devices', { exact: true }).click()
   })
@@ -93,10 +100,13 @@ describe('every screen passes axe-core (WCAG 2.2 AA and best practices)', () => 
     await sim.dial(TEST_NUMBERS.echo.short)
     await callState('Connected').waitFor()
     await checkScreen('in call')
+    await sim.widget.getByTestId('call-quality').waitFor()
+    await widgetScreenshot(sim, 'incall-quality')
 
     await button('Hold').click()
     await callState('Held').waitFor()
     await checkScreen('held')
+    await widgetScreenshot(sim, 'incall-held')
     await button('Resume').click()
     await callState('Connected').waitFor()
 
@@ -111,12 +121,16 @@ describe('every screen passes axe-core (WCAG 2.2 AA and best practices)', () => 
     // Each key is named by what it shows (WCAG 2.5.3).
     await button('2 ABC').waitFor()
     await checkScreen('keypad')
+    await widgetScreenshot(sim, 'incall-keypad')
     expect(Math.max(...await requestedHeights())).toBeLessThanOrEqual(REGISTERED_HEIGHT)
+    await hangUpInView()
     await keypad.click()
 
     await button('Transfer').click()
     await sim.widget.getByTestId('transfer-panel').waitFor()
     await checkScreen('transfer')
+    await widgetScreenshot(sim, 'incall-transfer')
+    await hangUpInView()
 
     await button('Hang up').click()
     const heading = callEnded()
