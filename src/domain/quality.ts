@@ -24,8 +24,10 @@ export interface StatsSnapshot {
   packetsReceived: number
   packetsLost: number
   packetsSent: number
-  /** Loss the far end reports about what we send (0–1), from RTCP. */
+  /** Loss the far end reports about what we send (0–1), from its latest RTCP receiver report. */
   remoteFractionLost: number | null
+  /** How many RTCP receiver reports the far end has sent so far (`remote-inbound-rtp.reportsReceived`). */
+  remoteReports: number
 }
 
 export type QualityLevel = 'good' | 'fair' | 'poor'
@@ -116,7 +118,7 @@ function nonNegative(value: number | null | undefined): number {
  * A sample from two snapshots: loss over the interval between them (what we
  * receive, or what the far end reports losing of ours, whichever is worse).
  */
-export function sampleBetween(previous: StatsSnapshot | null, current: StatsSnapshot): QualitySample {
+export function sampleBetween(previous: StatsSnapshot | null, current: StatsSnapshot, options: { remoteLoss?: boolean } = {}): QualitySample {
   let loss = 0
   if (previous) {
     const received = current.packetsReceived - previous.packetsReceived
@@ -127,11 +129,45 @@ export function sampleBetween(previous: StatsSnapshot | null, current: StatsSnap
   else if (current.packetsReceived + current.packetsLost > 0) {
     loss = Math.max(0, current.packetsLost) / (current.packetsReceived + Math.max(0, current.packetsLost))
   }
-  const remote = nonNegative(current.remoteFractionLost)
+  const remote = options.remoteLoss === false ? 0 : nonNegative(current.remoteFractionLost)
   loss = Math.min(1, Math.max(loss, remote))
   const input: QualityInput = { rttMs: current.rttMs, jitterMs: current.jitterMs, loss }
   const mos = estimateMos(input)
   return { at: current.at, rttMs: current.rttMs, jitterMs: current.jitterMs, loss, mos, level: qualityLevel(mos) }
+}
+
+/**
+ * What happened to the call between two snapshots that makes its counters say nothing about the
+ * network: we held the call (a=sendonly: nothing comes back), a hold or resume was under way, the
+ * agent was muted (the microphone sends nothing or comfort noise), or the far end sent nothing
+ * at all (it held us, or a transfer is being set up). Packets "lost" across such a gap (a
+ * sequence number jump when the far end's media comes back, RTCP reports covering the silence)
+ * are not loss the agent or the caller heard.
+ */
+export interface SamplingState {
+  /** The last snapshot read (the start of the next interval). */
+  previous: StatsSnapshot | null
+  /** `remoteReports` at the end of the last interrupted interval (null: never interrupted). */
+  reportsAtInterruption: number | null
+}
+
+export const FRESH_SAMPLING: SamplingState = { previous: null, reportsAtInterruption: null }
+
+/**
+ * The next reading of the call: the interval from `state.previous` to `current` gives a sample,
+ * or none (null) when the interval was interrupted (`interrupted`: held, hold/resume pending or
+ * muted at any moment of it) or nothing arrived in it. The far end's loss report counts only
+ * from the second report after the last interruption: an RTCP receiver report covers the time
+ * since the one before it (RFC 3550 §6.4.1), so the first one may still describe the gap.
+ */
+export function nextSample(state: SamplingState, current: StatsSnapshot, interrupted: boolean): { state: SamplingState, sample: QualitySample | null } {
+  const previous = state.previous
+  const silent = previous !== null && current.packetsReceived - previous.packetsReceived <= 0
+  const nothingYet = current.packetsReceived === 0 && current.packetsLost === 0
+  if (interrupted || silent || nothingYet)
+    return { state: { previous: current, reportsAtInterruption: current.remoteReports }, sample: null }
+  const remoteLoss = state.reportsAtInterruption === null || current.remoteReports >= state.reportsAtInterruption + 2
+  return { state: { ...state, previous: current }, sample: sampleBetween(previous, current, { remoteLoss }) }
 }
 
 /**
@@ -261,6 +297,7 @@ export function snapshotFromStats(records: Iterable<Record<string, unknown>>, at
     packetsLost: num(inbound, 'packetsLost') ?? 0,
     packetsSent: num(outbound, 'packetsSent') ?? 0,
     remoteFractionLost: num(remoteInbound, 'fractionLost'),
+    remoteReports: num(remoteInbound, 'reportsReceived') ?? 0,
   }
 }
 

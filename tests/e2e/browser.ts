@@ -196,6 +196,15 @@ export async function saveCall(sim: Simulator): Promise<void> {
  * tests/e2e/.artifacts/, so an ordinary test run leaves the work tree clean.
  */
 export async function docScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(name), fullPage: true })
+}
+
+/** The softphone alone (its iframe in the simulator), for the README's screen-by-screen pictures. */
+export async function widgetScreenshot(sim: Simulator, name: string): Promise<void> {
+  await sim.page.locator('iframe#hubspot-calling-extension-iframe').screenshot({ path: screenshotPath(name), animations: 'disabled', caret: 'hide' })
+}
+
+function screenshotPath(name: string): string {
   const dir = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'tests/e2e/.artifacts'
-  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true })
+  return `${dir}/${name}.png`
 }

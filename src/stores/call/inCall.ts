@@ -8,8 +8,8 @@ import { computed, ref, watch } from 'vue'
 import { isDtmfKey } from '@/domain/dtmf'
 import { describeEndCause } from '@/domain/endStatus'
 import { normalizeDialString } from '@/domain/phoneNumber'
-import type { QualitySample, StatsSnapshot, WarningState } from '@/domain/quality'
-import { NO_WARNING, nextWarningState, sampleBetween, summarize } from '@/domain/quality'
+import type { QualitySample, SamplingState, StatsSnapshot, WarningState } from '@/domain/quality'
+import { FRESH_SAMPLING, NO_WARNING, nextSample, nextWarningState, summarize } from '@/domain/quality'
 import type { CallContext } from './context'
 import { reason } from './context'
 import type { TransferState } from './types'
@@ -33,7 +33,9 @@ export function useInCall(ctx: CallContext) {
   const quality = ref<QualitySample | null>(null)
   const qualityWarning = ref(false)
   let qualitySamples: QualitySample[] = []
-  let lastSnapshot: StatsSnapshot | null = null
+  let sampling: SamplingState = FRESH_SAMPLING
+  /** Held, muted or a hold/resume under way at some moment since the last snapshot. */
+  let interruptedSinceSnapshot = false
   let warningState: WarningState = NO_WARNING
   let qualityTimer: ReturnType<typeof setInterval> | undefined
   /** cancelTransfer() asked to go back to the caller: resume once the consultation has ended. */
@@ -211,6 +213,14 @@ export function useInCall(ctx: CallContext) {
       earlyMedia.value = true
   })
 
+  const interruptedNow = (): boolean => held.value || holdPending.value || ctx.muted.value || consulting.value
+  // Silence we made (hold, mute, a transfer being set up) is not packet loss: the interval it
+  // touches is left out of the call's quality (see nextSample).
+  watch(interruptedNow, (now) => {
+    if (now)
+      interruptedSinceSnapshot = true
+  }, { flush: 'sync' })
+
   async function sampleQuality(): Promise<void> {
     let snapshot: StatsSnapshot | null
     try {
@@ -221,10 +231,12 @@ export function useInCall(ctx: CallContext) {
     }
     if (!snapshot || !connected())
       return
-    const sample = sampleBetween(lastSnapshot, snapshot)
-    lastSnapshot = snapshot
-    // Nothing received and nothing lost yet: no audio to judge.
-    if (snapshot.packetsReceived === 0 && snapshot.packetsLost === 0)
+    const interrupted = interruptedSinceSnapshot || interruptedNow()
+    interruptedSinceSnapshot = false
+    const next = nextSample(sampling, snapshot, interrupted)
+    sampling = next.state
+    const sample = next.sample
+    if (!sample)
       return
     quality.value = sample
     qualitySamples.push(sample)
@@ -246,7 +258,8 @@ export function useInCall(ctx: CallContext) {
     quality.value = null
     qualityWarning.value = false
     qualitySamples = []
-    lastSnapshot = null
+    sampling = FRESH_SAMPLING
+    interruptedSinceSnapshot = false
     warningState = NO_WARNING
     resumeAfterConsultation = false
   }

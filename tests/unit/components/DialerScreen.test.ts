@@ -11,7 +11,7 @@ describe('DialerScreen', () => {
   it('builds the number from the keypad and places the call with Call', async () => {
     const { wrapper } = mountWith(DialerScreen)
     for (const key of ['6', '0', '0'])
-      await wrapper.find(`button[aria-label="Key ${key}"]`).trigger('click')
+      await wrapper.find(`button[data-key="${key}"]`).trigger('click')
     expect((wrapper.find('input').element as HTMLInputElement).value).toBe('600')
     await wrapper.find('form').trigger('submit')
     expect(useCallStore().dial).toHaveBeenCalledWith('600', { fromHubSpot: false })

@@ -78,8 +78,8 @@ describe('keypad', () => {
   it('opens with the store and sends each clicked key', async () => {
     const { wrapper } = connected({ keypadOpen: true, dtmfSent: '12' })
     expect(wrapper.find('[aria-label="Keys sent"]').text()).toBe('12')
-    await wrapper.find('[aria-label="Key 5"]').trigger('click')
-    await wrapper.find('[aria-label="Key #"]').trigger('click')
+    await wrapper.find('[data-key="5"]').trigger('click')
+    await wrapper.find('[data-key="#"]').trigger('click')
     expect(useCallStore().pressKey).toHaveBeenNthCalledWith(1, '5')
     expect(useCallStore().pressKey).toHaveBeenNthCalledWith(2, '#')
   })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { QualitySample, StatsSnapshot } from '@/domain/quality'
 import {
   delayImpairment, describeSample, describeSummary, estimateMos, formatLoss, GOOD_MOS, NO_WARNING, nextWarningState, POOR_MOS,
-  qualityLabel, qualityLevel, rFactor, rToMos, sampleBetween, snapshotFromStats, summarize,
+  FRESH_SAMPLING, nextSample, qualityLabel, qualityLevel, rFactor, rToMos, sampleBetween, snapshotFromStats, summarize,
 } from '@/domain/quality'
 
 describe('rToMos (G.107 Annex B)', () => {
@@ -69,7 +69,35 @@ describe('levels', () => {
 })
 
 const snap = (over: Partial<StatsSnapshot>): StatsSnapshot => ({
-  at: 0, rttMs: 20, jitterMs: 2, packetsReceived: 0, packetsLost: 0, packetsSent: 0, remoteFractionLost: null, ...over,
+  at: 0, rttMs: 20, jitterMs: 2, packetsReceived: 0, packetsLost: 0, packetsSent: 0, remoteFractionLost: null, remoteReports: 0, ...over,
+})
+
+describe('nextSample (issue 14: hold and mute are not loss)', () => {
+  it('samples an uninterrupted interval', () => {
+    const first = nextSample(FRESH_SAMPLING, snap({ packetsReceived: 100 }), false)
+    expect(first.sample?.loss).toBe(0)
+    const second = nextSample(first.state, snap({ packetsReceived: 190, packetsLost: 10, remoteFractionLost: 0.05, remoteReports: 1 }), false)
+    expect(second.sample?.loss).toBeCloseTo(0.1)
+  })
+  it('leaves out an interrupted interval and one in which nothing arrived', () => {
+    const first = nextSample(FRESH_SAMPLING, snap({ packetsReceived: 100 }), false)
+    const held = nextSample(first.state, snap({ packetsReceived: 140, packetsLost: 60 }), true)
+    expect(held.sample).toBeNull()
+    const silent = nextSample(held.state, snap({ packetsReceived: 140, packetsLost: 60 }), false)
+    expect(silent.sample).toBeNull()
+    const back = nextSample(silent.state, snap({ packetsReceived: 240, packetsLost: 60 }), false)
+    expect(back.sample?.loss).toBe(0)
+  })
+  it('counts the far end\'s loss report only from the second one after an interruption', () => {
+    const first = nextSample(FRESH_SAMPLING, snap({ packetsReceived: 100, remoteReports: 1 }), true)
+    const stale = nextSample(first.state, snap({ packetsReceived: 200, remoteFractionLost: 0.4, remoteReports: 2 }), false)
+    expect(stale.sample?.loss).toBe(0)
+    const fresh = nextSample(stale.state, snap({ packetsReceived: 300, remoteFractionLost: 0.3, remoteReports: 3 }), false)
+    expect(fresh.sample?.loss).toBeCloseTo(0.3)
+  })
+  it('no audio yet: no sample', () => {
+    expect(nextSample(FRESH_SAMPLING, snap({}), false).sample).toBeNull()
+  })
 })
 
 describe('sampleBetween', () => {
@@ -100,11 +128,11 @@ describe('snapshotFromStats', () => {
       { type: 'inbound-rtp', kind: 'video', packetsReceived: 9999 },
       { type: 'inbound-rtp', kind: 'audio', packetsReceived: 500, packetsLost: 5, jitter: 0.0125 },
       { type: 'outbound-rtp', kind: 'audio', packetsSent: 510 },
-      { type: 'remote-inbound-rtp', kind: 'audio', roundTripTime: 0.042, fractionLost: 0.02 },
+      { type: 'remote-inbound-rtp', kind: 'audio', roundTripTime: 0.042, fractionLost: 0.02, reportsReceived: 7 },
       { type: 'candidate-pair', nominated: true, state: 'succeeded', currentRoundTripTime: 0.9 },
     ]
     expect(snapshotFromStats(records, 1234)).toEqual({
-      at: 1234, rttMs: 42, jitterMs: 12.5, packetsReceived: 500, packetsLost: 5, packetsSent: 510, remoteFractionLost: 0.02,
+      at: 1234, rttMs: 42, jitterMs: 12.5, packetsReceived: 500, packetsLost: 5, packetsSent: 510, remoteFractionLost: 0.02, remoteReports: 7,
     })
   })
   it('falls back to the ICE pair\'s RTT before the first RTCP report', () => {
@@ -114,7 +142,7 @@ describe('snapshotFromStats', () => {
     expect(snapshot.packetsReceived).toBe(0)
   })
   it('nothing at all: nulls and zeros', () => {
-    expect(snapshotFromStats([], 5)).toEqual({ at: 5, rttMs: null, jitterMs: null, packetsReceived: 0, packetsLost: 0, packetsSent: 0, remoteFractionLost: null })
+    expect(snapshotFromStats([], 5)).toEqual({ at: 5, rttMs: null, jitterMs: null, packetsReceived: 0, packetsLost: 0, packetsSent: 0, remoteFractionLost: null, remoteReports: 0 })
   })
 })
 

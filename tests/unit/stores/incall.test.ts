@@ -33,7 +33,7 @@ async function connected(): Promise<{ h: Harness, call: ReturnType<typeof useCal
 }
 
 function snapshot(at: number, received: number, lost: number, rttMs = 20, jitterMs = 2): StatsSnapshot {
-  return { at, rttMs, jitterMs, packetsReceived: received, packetsLost: lost, packetsSent: received, remoteFractionLost: 0 }
+  return { at, rttMs, jitterMs, packetsReceived: received, packetsLost: lost, packetsSent: received, remoteFractionLost: 0, remoteReports: 0 }
 }
 
 describe('hold', () => {
@@ -294,6 +294,49 @@ describe('call quality', () => {
     h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'hangup', by: 'remote' } })
     await vi.advanceTimersByTimeAsync(QUALITY_SAMPLE_MS * 3)
     expect(reads).toBe(2)
+  })
+
+  it('mute and hold/resume are not loss: the intervals they touch are left out (issue 14)', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await connected()
+    h.sip.stats = snapshot(0, 100, 0)
+    await vi.advanceTimersByTimeAsync(QUALITY_SAMPLE_MS)
+    expect(call.quality).toMatchObject({ level: 'good', loss: 0 })
+
+    // Muted and held, then resumed and unmuted before the next reading: the far end's
+    // stream came back with a sequence jump that getStats counts as 40 % lost.
+    call.toggleMute()
+    await call.toggleHold()
+    expect(call.held).toBe(true)
+    await call.toggleHold()
+    call.toggleMute()
+    expect(call.muted).toBe(false)
+    h.sip.stats = { ...snapshot(2000, 160, 40), remoteFractionLost: 0.4, remoteReports: 1 }
+    await vi.advanceTimersByTimeAsync(QUALITY_SAMPLE_MS)
+    expect(call.quality).toMatchObject({ level: 'good', loss: 0 })
+
+    // The first receiver report after the gap still covers it: its loss does not count.
+    h.sip.stats = { ...snapshot(4000, 260, 40), remoteFractionLost: 0.4, remoteReports: 2 }
+    await vi.advanceTimersByTimeAsync(QUALITY_SAMPLE_MS)
+    expect(call.quality).toMatchObject({ at: 4000, level: 'good', loss: 0 })
+    // The next one describes only the time since: real loss counts again.
+    h.sip.stats = { ...snapshot(6000, 360, 40), remoteFractionLost: 0.2, remoteReports: 3 }
+    await vi.advanceTimersByTimeAsync(QUALITY_SAMPLE_MS)
+    expect(call.quality).toMatchObject({ at: 6000, loss: 0.2, level: 'poor' })
+
+    h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'hangup', by: 'local' } })
+    expect(call.call?.quality).toMatchObject({ samples: 3, poorSamples: 1 })
+  })
+
+  it('a reading taken while held says nothing about the network', async () => {
+    vi.useFakeTimers()
+    const { h, call } = await connected()
+    await call.toggleHold()
+    h.sip.stats = snapshot(0, 100, 50)
+    await vi.advanceTimersByTimeAsync(QUALITY_SAMPLE_MS * 3)
+    expect(call.quality).toBeNull()
+    h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'hangup', by: 'local' } })
+    expect(call.call?.quality).toBeUndefined()
   })
 
   it('no audio yet: no sample, no summary', async () => {
