@@ -205,7 +205,10 @@ describe('in a browser that denies HubSpot\'s iframe its storage (third-party co
   })
 
   it('a wrap-up left by an agent who signed out is never shown to the next agent, and comes back to its owner', async () => {
+    const created = await count(sim, 'CREATE_ENGAGEMENT_SUCCEEDED', 'out')
     await busyCall(sim)
+    // HubSpot's answer reaches this page before the reload below (one sent to a page being reloaded is lost).
+    await sim.page.waitForFunction(n => window.__hostLog.filter(e => e.dir === 'out' && e.type === 'CREATE_ENGAGEMENT_SUCCEEDED').length > n, created)
     await sim.widget.getByLabel(/^Call outcome/).selectOption(BUSY_OUTCOME)
     await sim.widget.getByLabel(/^Notes/).fill('Agent 1001 only')
     await sim.widget.getByRole('button', { name: 'Sign out', exact: true }).click()
