@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, openSimulator, signIn } from './browser'
+import { launchBrowser, openSignedIn } from './browser'
 
 const AGENT = '1009'
 
@@ -16,10 +16,7 @@ let sim: Simulator
 
 beforeAll(async () => {
   browser = await launchBrowser()
-  sim = await openSimulator(browser)
-  await sim.page.evaluate(() => window.__host.setReplyDelay(0))
-  await signIn(sim, AGENT)
-  await sim.widget.getByRole('form', { name: 'Dialer', exact: true }).waitFor()
+  sim = await openSignedIn(browser, AGENT)
 })
 
 afterAll(async () => {

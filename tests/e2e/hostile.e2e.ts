@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { dialedNumbersSince, invitesSince, logBarrier, logMarker, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, openSimulator, saveCall, signIn } from './browser'
+import { launchBrowser, openSignedIn, saveCall } from './browser'
 
 const AGENT = '1008'
 let browser: Browser
@@ -20,10 +20,7 @@ let sim: Simulator
 
 beforeAll(async () => {
   browser = await launchBrowser()
-  sim = await openSimulator(browser)
-  await sim.page.evaluate(() => window.__host.setReplyDelay(0))
-  await signIn(sim, AGENT)
-  await sim.waitForMessage('LOGGED_IN')
+  sim = await openSignedIn(browser, AGENT)
 })
 
 afterAll(async () => {

@@ -375,19 +375,24 @@ export class FakePbx {
 
   /** The caller hangs up the call it placed to the softphone (BYE in the dialog of our 200 OK). */
   sendCallerBye(invite: IncomingInvite): void {
+    this.sendAsCaller(invite, 'BYE', this.byeCseq++)
+  }
+
+  /** A request from the caller in the dialog the softphone's 200 OK to `invite` created (RFC 3261 §12.2.1.1). */
+  private sendAsCaller(invite: IncomingInvite, method: 'ACK' | 'BYE', cseq: number): void {
     const ok = this.responses.find(raw => raw.startsWith('SIP/2.0 200') && raw.includes(invite.callId) && /^CSeq: 1 INVITE/mi.test(raw))
     const to = /^To: (.*)$/mi.exec(ok ?? '')?.[1]?.trim()
     const target = /^Contact: <([^>]+)>/mi.exec(ok ?? '')?.[1]
     if (!to || !target)
       throw new Error('The softphone has not answered this INVITE')
     this.transport.deliver([
-      `BYE ${target} SIP/2.0`,
+      `${method} ${target} SIP/2.0`,
       `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
       'Max-Forwards: 70',
       `From: ${invite.from};tag=${invite.fromTag}`,
       `To: ${to}`,
       `Call-ID: ${invite.callId}`,
-      `CSeq: ${this.byeCseq++} BYE`,
+      `CSeq: ${cseq} ${method}`,
       'Content-Length: 0',
       '',
       '',
@@ -403,23 +408,7 @@ export class FakePbx {
 
   /** ACK the softphone's 2xx to our INVITE (completes the answer). */
   sendAck(invite: IncomingInvite): void {
-    const ok = this.responses.find(raw => raw.startsWith('SIP/2.0 200') && raw.includes(invite.callId) && /^CSeq: 1 INVITE/mi.test(raw))
-    const to = /^To: (.*)$/mi.exec(ok ?? '')?.[1]?.trim()
-    const target = /^Contact: <([^>]+)>/mi.exec(ok ?? '')?.[1]
-    if (!to || !target)
-      throw new Error('The softphone has not answered this INVITE')
-    this.transport.deliver([
-      `ACK ${target} SIP/2.0`,
-      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bK${random()}`,
-      'Max-Forwards: 70',
-      `From: ${invite.from};tag=${invite.fromTag}`,
-      `To: ${to}`,
-      `Call-ID: ${invite.callId}`,
-      'CSeq: 1 ACK',
-      'Content-Length: 0',
-      '',
-      '',
-    ].join('\r\n'))
+    this.sendAsCaller(invite, 'ACK', 1)
   }
 
   /**
