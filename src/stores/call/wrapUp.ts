@@ -74,37 +74,33 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
       storeParked(parkedRecord)
     }
   }
-  hubspot.on('engagementCreated', (answer) => {
+  /** Applies an engagement answer to the call it is for, while that call still waits for one. */
+  function answerFor(answer: { externalCallId?: string }, apply: (record: CallRecord) => void): void {
     const callId = engagements.route(answer)
     if (callId === null)
       return
     updateRecord(callId, (record) => {
-      if (record.engagementId !== null)
-        return
-      record.engagementId = answer.engagementId
-      record.engagementFailure = null
-      if (unattended?.record === record)
-        sendUnattended(answer.engagementId)
+      if (record.engagementId === null)
+        apply(record)
     })
-  })
-  hubspot.on('engagementCreateFailed', (answer) => {
-    const callId = engagements.route(answer)
-    if (callId === null)
-      return
-    updateRecord(callId, (record) => {
-      if (record.engagementId !== null)
-        return
-      record.engagementFailure = answer.message
-      if (unattended?.record === record) {
-        // No engagement, nothing to complete.
-        clearTimeout(unattended.timer)
-        unattended = null
-      }
-      else if (call.value === record && !inWrapUp.value) {
-        ctx.notify('info', `HubSpot could not create the call record (${answer.message}). The call goes on.`)
-      }
-    })
-  })
+  }
+  hubspot.on('engagementCreated', answer => answerFor(answer, (record) => {
+    record.engagementId = answer.engagementId
+    record.engagementFailure = null
+    if (unattended?.record === record)
+      sendUnattended(answer.engagementId)
+  }))
+  hubspot.on('engagementCreateFailed', answer => answerFor(answer, (record) => {
+    record.engagementFailure = answer.message
+    if (unattended?.record === record) {
+      // No engagement, nothing to complete.
+      clearTimeout(unattended.timer)
+      unattended = null
+    }
+    else if (call.value === record && !inWrapUp.value) {
+      ctx.notify('info', `HubSpot could not create the call record (${answer.message}). The call goes on.`)
+    }
+  }))
   // A reloaded widget hears the engagement of the call HubSpot still has open in its SYNC (onReady).
   hubspot.on('ready', ({ engagementId }) => {
     const current = call.value
