@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import type { HostLogEntry } from '../../dev/host/hooks'
 import { chromiumLaunchOptions } from './chromium.mjs'
 
@@ -129,6 +129,28 @@ export async function openSignedIn(browser: Browser | BrowserContext, extension:
   await sim.waitForMessage('LOGGED_IN')
   await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
   return sim
+}
+
+/**
+ * For a test file or describe: a browser from `launch` (default: the browser's real storage default)
+ * with the simulator open and `extension` signed in (`openSignedIn`), closed after. Returns a getter,
+ * since the simulator exists only once its `beforeAll` ran.
+ */
+export function signedInForTests(extension: string, launch: () => Promise<Browser | BrowserContext> = () => launchBrowser()): () => Simulator {
+  let browser: Browser | BrowserContext | undefined
+  let sim: Simulator | undefined
+  beforeAll(async () => {
+    browser = await launch()
+    sim = await openSignedIn(browser, extension)
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => {
+    if (!sim)
+      throw new Error('signedInForTests: the simulator is not open yet (use it inside a test or a later beforeAll)')
+    return sim
+  }
 }
 
 /** Signs in through the softphone's own form, as an agent would. */

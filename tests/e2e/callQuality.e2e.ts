@@ -3,24 +3,17 @@
  * real Asterisk's echo test, 600) is not packet loss. Before the fix the quality read
  * "MOS 1.8 · 40% loss" and the wrap-up "Poor" after exactly this sequence.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, openSignedIn } from './browser'
+import { signedInForTests } from './browser'
 
 const AGENT = '1009'
 
-let browser: Browser
 let sim: Simulator
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-  sim = await openSignedIn(browser, AGENT)
-})
-
-afterAll(async () => {
-  await browser?.close()
+const signedIn = signedInForTests(AGENT)
+beforeAll(() => {
+  sim = signedIn()
 })
 
 it('mute, hold, resume and unmute on a clean call: the wrap-up\'s quality is not Poor', async () => {

@@ -4,24 +4,17 @@
  * as RFC 4733 telephone-events after the pause; Asterisk's collector logs what it received.
  * HubSpot's `toNumber` stays the main number and the call is filed on the dialed record.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { dtmfCollectedSince, invitesSince, logMarker, waitForLog } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, openSignedIn, saveCall } from './browser'
+import { saveCall, signedInForTests } from './browser'
 
 const AGENT = '1002'
 
-let browser: Browser
 let sim: Simulator
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-  sim = await openSignedIn(browser, AGENT)
-})
-
-afterAll(async () => {
-  await browser?.close()
+const signedIn = signedInForTests(AGENT)
+beforeAll(() => {
+  sim = signedIn()
 })
 
 describe('numbers with extensions', () => {

@@ -7,24 +7,17 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { dialedNumbersSince, invitesSince, logBarrier, logMarker, TEST_NUMBERS } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, openSignedIn, saveCall } from './browser'
+import { saveCall, signedInForTests } from './browser'
 
 const AGENT = '1008'
-let browser: Browser
 let sim: Simulator
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-  sim = await openSignedIn(browser, AGENT)
-})
-
-afterAll(async () => {
-  await browser?.close()
+const signedIn = signedInForTests(AGENT)
+beforeAll(() => {
+  sim = signedIn()
 })
 
 const INJECTIONS: string[] = [
@@ -124,6 +117,9 @@ describe('origins', () => {
     })
     await new Promise<void>(resolve => server.listen(0, '127.0.0.2', resolve))
     const { port } = server.address() as AddressInfo
+    const browser = sim.page.context().browser()
+    if (!browser)
+      throw new Error('the simulator runs in a persistent context: no browser to open another one in')
     const context = await browser.newContext()
     try {
       const page = await context.newPage()

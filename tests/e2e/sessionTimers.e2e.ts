@@ -5,24 +5,17 @@
  * (45 s). The call must survive the refresh; this test records which method Asterisk used
  * (the evidence for src/sip/sessionUpdate.ts) and that the agent answered it 200.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { logMarker, logSince, TEST_NUMBERS, waitForLog } from '../../pbx/control'
 import type { Simulator } from './browser'
-import { launchBrowser, openSignedIn, saveCall } from './browser'
+import { saveCall, signedInForTests } from './browser'
 
 const AGENT = '1002'
 
-let browser: Browser
 let sim: Simulator
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-  sim = await openSignedIn(browser, AGENT)
-})
-
-afterAll(async () => {
-  await browser?.close()
+const signedIn = signedInForTests(AGENT)
+beforeAll(() => {
+  sim = signedIn()
 })
 
 describe('session timers', () => {

@@ -3,10 +3,9 @@
  * storage, against the real Asterisk and the real SDK on both sides. HubSpot must never lock the
  * agent out of calling, and nothing typed may be lost where the browser lets anything be kept.
  */
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { HostLogEntry, Simulator } from './browser'
-import { backOnDialer, launchBrowser, launchNoStorageContext, openSignedIn, openSimulator, saveCall, signIn } from './browser'
+import { backOnDialer, launchBrowser, launchNoStorageContext, openSimulator, saveCall, signedInForTests, signIn } from './browser'
 
 const AGENT = '1001'
 const BUSY = '602'
@@ -26,29 +25,12 @@ async function busyCall(sim: Simulator): Promise<HostLogEntry> {
   return end
 }
 
-/**
- * Within a describe: a browser from `launch`, the simulator in it with agent 1001 signed in; closed after.
- * Returns a getter, since the simulator exists only once `beforeAll` ran.
- */
-function signedInBrowser(launch: () => Promise<Browser | BrowserContext>): () => Simulator {
-  let browser: Browser | BrowserContext | undefined
-  let sim: Simulator | undefined
-  beforeAll(async () => {
-    browser = await launch()
-    sim = await openSignedIn(browser, AGENT)
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-  return () => sim!
-}
-
 const storagePolicy = (sim: Simulator): Promise<string | undefined> =>
   sim.widgetFrame().evaluate(() => document.documentElement.dataset.storage)
 
 describe('in the browser\'s default (storage partitioned per HubSpot site)', () => {
   let sim: Simulator
-  const current = signedInBrowser(() => launchBrowser())
+  const current = signedInForTests(AGENT)
   beforeAll(() => {
     sim = current()
   })
@@ -122,7 +104,7 @@ describe('in the browser\'s default (storage partitioned per HubSpot site)', () 
 
 describe('two HubSpot tabs of one browser profile, one wrap-up', () => {
   let sim: Simulator
-  const current = signedInBrowser(() => launchBrowser())
+  const current = signedInForTests(AGENT)
   beforeAll(() => {
     sim = current()
   })
@@ -151,7 +133,7 @@ describe('two HubSpot tabs of one browser profile, one wrap-up', () => {
 describe('in a browser that denies HubSpot\'s iframe its storage (third-party cookies blocked, partitioning off)', () => {
   let sim: Simulator
   // The widget mounts in this browser: the development build (this e2e's Vite server) included.
-  const current = signedInBrowser(() => launchBrowser({ storage: 'denied' }))
+  const current = signedInForTests(AGENT, () => launchBrowser({ storage: 'denied' }))
   beforeAll(() => {
     sim = current()
   })
@@ -232,7 +214,7 @@ describe('in a browser that denies HubSpot\'s iframe its storage (third-party co
 
 describe('in a browser that keeps nothing for HubSpot\'s iframe (all cookies blocked as well)', () => {
   let sim: Simulator
-  const current = signedInBrowser(() => launchNoStorageContext())
+  const current = signedInForTests(AGENT, () => launchNoStorageContext())
   beforeAll(() => {
     sim = current()
   })
