@@ -11,6 +11,8 @@ import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { holdEarlyMessages } from '@/hubspot/earlyMessages'
 import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
 import { providePorts } from '@/ports'
+import { createFrames, prepareFrames } from '@/frames'
+import type { LocalPhone } from '@/frames/framePhone'
 import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
 import { withReconnect } from '@/sip/withReconnect'
 import '@/style.css'
@@ -24,6 +26,8 @@ async function start(): Promise<void> {
   const releaseEarlyMessages = holdEarlyMessages(window)
   // sip.js downloads while the config loads and the first screen paints.
   loadSipPhone().catch(() => {})
+  // This frame's keys and the lock check for the coordination with our other frames, meanwhile too.
+  const framesPrepared = prepareFrames()
   const loaded = await loadConfig(window.location)
   // Only HubSpot (the allowed origins) may embed us and talk to the SDK: checked before
   // the SDK exists, so it never answers a SYNC from anyone else.
@@ -56,9 +60,10 @@ async function start(): Promise<void> {
   const { config } = loaded
   // The port and the app are created in one synchronous block, so no HubSpot
   // message can arrive before the stores subscribe to it.
-  const hubspot = createHubSpotPort({ debug: config.debug })
+  const prepared = await framesPrepared
+  const hubspotHere = createHubSpotPort({ debug: config.debug })
   // A dropped WebSocket is re-REGISTERed on its own, with backoff and jitter.
-  const sip = withReconnect(createLazySipPhone({
+  const createLocal = (): LocalPhone => withReconnect(createLazySipPhone({
     server: config.pbxUrl,
     domain: config.sipDomain,
     iceServers: config.iceServers,
@@ -68,13 +73,23 @@ async function start(): Promise<void> {
     dtmfMode: config.dtmfMode,
     iceTransportPolicy: config.iceTransportPolicy,
   }))
+  // One phone for all of the agent's HubSpot frames in this browser (src/frames/).
+  const frames = createFrames({ prepared, pbxUrl: config.pbxUrl, sipDomain: config.sipDomain, hubspot: hubspotHere, storage: browserStorage(), createLocal })
+  const { sip, hubspot, storage } = frames
   window.addEventListener('online', () => sip.reconnectNow())
-  const storage = browserStorage()
-  // Where the drafts go in this browser (local, cookie, memory): shown to tests and support, never a secret.
-  document.documentElement.dataset.storage = storage.persistence
+  // Where the drafts go in this browser (local, cookie, memory), how the frames elect the phone's owner
+  // and whether this frame holds it: shown to tests and support, never a secret.
+  const root = document.documentElement
+  root.dataset.storage = storage.persistence
+  root.dataset.election = frames.election
+  const showRole = (owns: boolean): void => {
+    root.dataset.phone = owns ? 'owner' : 'mirror'
+  }
+  showRole(frames.ownsPhone())
+  frames.onOwnerChange(showRole)
   const app = createApp(App)
   app.use(createPinia())
-  providePorts(app, { sip, hubspot, config, storage, now: Date.now })
+  providePorts(app, { sip, hubspot, config, storage, now: Date.now, frame: { ownsPhone: frames.ownsPhone, onOwnerChange: frames.onOwnerChange } })
   app.mount('#app')
   releaseEarlyMessages(true)
   window.addEventListener('pagehide', () => {

@@ -18,6 +18,14 @@ export interface Ports {
   storage: AppStorage
   /** Wall clock, injectable for tests. */
   now: () => number
+  /**
+   * Whether this frame holds the agent's phone (src/frames/): only that frame plays the call's
+   * sounds (ringtone, ringback), the others show the same screen silently. Absent = always (one frame).
+   */
+  frame?: {
+    ownsPhone: () => boolean
+    onOwnerChange: (handler: (owns: boolean) => void) => () => void
+  }
 }
 
 export const PortsKey: InjectionKey<Ports> = Symbol('ports')

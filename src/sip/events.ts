@@ -20,7 +20,7 @@ export interface EventHub {
 type Listeners = { [K in SipEventName]: Set<SipEventHandler<K>> }
 
 /** Every event a `SipPhone` emits (a wrapper forwards them all). */
-export const SIP_EVENT_NAMES: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation', 'callReconnecting', 'callReconnected']
+export const SIP_EVENT_NAMES: readonly SipEventName[] = ['registration', 'callStarted', 'callProgress', 'callAnswered', 'callEnded', 'incomingCall', 'consultation', 'callReconnecting', 'callReconnected', 'muted', 'held', 'availability']
 
 export function createEventHub(reportThrow: (event: SipEventName, error: unknown) => void): EventHub {
   const listeners: Listeners = {
@@ -33,6 +33,9 @@ export function createEventHub(reportThrow: (event: SipEventName, error: unknown
     callEnded: new Set(),
     incomingCall: new Set(),
     consultation: new Set(),
+    muted: new Set(),
+    held: new Set(),
+    availability: new Set(),
   }
   function handlers<K extends SipEventName>(event: K): Array<SipEventHandler<K>> {
     return [...listeners[event]]

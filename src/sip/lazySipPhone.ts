@@ -87,7 +87,7 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
         handler({ state: 'unregistered' })
     },
     // Only reachable once registered, i.e. loaded: no extra hop on the dial path.
-    call: target => real ? real.call(target) : phone().then(p => p.call(target)),
+    call: (target, label) => real ? real.call(target, label) : phone().then(p => p.call(target, label)),
     hangup: async () => real?.hangup(),
     setMuted: muted => real?.setMuted(muted),
     setRemoteAudioElement: (element) => {

@@ -10,8 +10,9 @@ import { audioConstraints, newActiveCall } from './phoneContext'
 import type { ActiveCall, PhoneContext } from './phoneContext'
 import type { RemoteAudio } from './remoteAudio'
 import { CallError } from './types'
+import type { CallLabel } from './types'
 
-export function createOutboundCall(ctx: PhoneContext, session: CallSession, audio: RemoteAudio): (target: string) => Promise<{ callId: string }> {
+export function createOutboundCall(ctx: PhoneContext, session: CallSession, audio: RemoteAudio): (target: string, label?: CallLabel) => Promise<{ callId: string }> {
   const { log, options } = ctx
 
   function onInviteSent(call: ActiveCall): void {
@@ -27,7 +28,7 @@ export function createOutboundCall(ctx: PhoneContext, session: CallSession, audi
     }
   }
 
-  return async function placeCall(target: string): Promise<{ callId: string }> {
+  return async function placeCall(target: string, label?: CallLabel): Promise<{ callId: string }> {
     assertTarget(target)
     const reg = ctx.registration
     if (!reg || reg.state !== 'registered')
@@ -101,7 +102,7 @@ export function createOutboundCall(ctx: PhoneContext, session: CallSession, audi
     }
 
     newCall.started = true
-    ctx.emit('callStarted', { callId: newCall.callId, target })
+    ctx.emit('callStarted', label ? { callId: newCall.callId, target, label } : { callId: newCall.callId, target })
     for (const deliver of newCall.backlog.splice(0))
       deliver()
     return { callId: newCall.callId }

@@ -62,22 +62,35 @@ export interface SipPhoneEvents {
    * Registration state changes. Besides register()/unregister(), `failed` also arrives on its own
    * when a registered phone loses the WebSocket (kind 'transport') or a refresh is refused.
    */
-  registration: { state: RegistrationState, failure?: RegistrationFailure, reconnect?: ReconnectInfo }
+  registration: {
+    state: RegistrationState
+    failure?: RegistrationFailure
+    reconnect?: ReconnectInfo
+    /** Who is registered (set on `registered` by the frame phone, so every frame knows the agent). */
+    identity?: { user: string, displayName?: string }
+  }
   /**
    * The INVITE for an outbound call is on the wire. Always the first event of a call and
    * emitted just before `call()` resolves with the same `callId`.
    */
-  callStarted: { callId: string, target: string }
+  callStarted: {
+    callId: string
+    target: string
+    /** The `label` given to `call()`, echoed (a frame that did not dial learns what the call is about). */
+    label?: CallLabel
+    /** When the phone saw it (epoch ms); set on events replayed to a frame that arrived later. */
+    at?: number
+  }
   /** A provisional response arrived for the outbound call (180/183). */
   callProgress: { callId: string, statusCode: number, earlyMedia: boolean }
   /** The call was answered (200 OK received and ACKed). */
-  callAnswered: { callId: string }
+  callAnswered: { callId: string, at?: number }
   /**
    * The call is over, for whatever reason; emitted exactly once per call whose `callStarted`
    * or `incomingCall` was emitted. (When `call()` rejects, no call events are emitted at all.)
    * Inbound: `missed` when the caller gave up (CANCEL) before we answered, `declined` after decline().
    */
-  callEnded: { callId: string, cause: CallEndCause }
+  callEnded: { callId: string, cause: CallEndCause, at?: number }
   /**
    * The WebSocket to the PBX was lost during the answered call: the call is kept (its audio
    * goes on over its own path) while the phone reconnects. Either `callReconnected` or
@@ -110,7 +123,28 @@ export interface SipPhoneEvents {
     fromNumber: string
     /** The SIP display name without control characters, at most 64 characters; `''` when none. */
     displayName: string
+    /** When the phone saw it (epoch ms); set on events replayed to a frame that arrived later. */
+    at?: number
   }
+  /**
+   * The call's microphone was muted or unmuted, held or resumed, and the agent's availability
+   * changed — by any of the agent's frames (see src/frames/): every frame shows the phone's state,
+   * not only the one whose button was pressed. Emitted by the frame phone (`createFramePhone`).
+   */
+  muted: { muted: boolean }
+  held: { held: boolean }
+  availability: { available: boolean }
+}
+
+/**
+ * Application data that travels with an outbound call and comes back on `callStarted` (JSON only,
+ * it crosses between frames): what the dialing screen knew that SIP does not carry.
+ */
+export interface CallLabel {
+  /** The number as the agent saw it, e.g. `+44 20 7946 0700`. */
+  display?: string
+  /** The HubSpot record dialed (HubSpot's `hs_call_callee_object_id` / `_type`). */
+  callee?: { objectId: number, objectType: string }
 }
 
 export type SipEventName = keyof SipPhoneEvents
@@ -133,7 +167,7 @@ export interface SipPhone {
    * before anything is sent; 'media' when the microphone/offer failed; 'canceled' when
    * hangup() came before the INVITE was sent).
    */
-  call: (target: string) => Promise<{ callId: string }>
+  call: (target: string, label?: CallLabel) => Promise<{ callId: string }>
   /** CANCEL before answer, BYE after; a ringing inbound call is declined (603). A no-op when there is no call. */
   hangup: () => Promise<void>
   /** Mute/unmute the microphone of the current call (a no-op without a call; each call starts unmuted). */

@@ -63,18 +63,37 @@ export const useAgentStore = defineStore('agent', () => {
   const remember = (signedOut: boolean): void =>
     storage.setItem(REMEMBERED_KEY, JSON.stringify({ extension: extension.value, displayName: displayName.value, signedOut }))
 
-  sip.on('registration', ({ state, failure: why, reconnect: retry }) => {
+  /** Signed in, and this frame's HubSpot told once. */
+  function markSignedIn(): void {
+    if (signedIn.value)
+      return
+    signedIn.value = true
+    hubspot.userLoggedIn()
+  }
+  function markSignedOut(): void {
+    if (!signedIn.value)
+      return
+    signedIn.value = false
+    hubspot.userLoggedOut()
+  }
+
+  sip.on('registration', ({ state, failure: why, reconnect: retry, identity }) => {
     registration.value = state
     reconnect.value = retry ?? null
     if (state === 'failed' && why)
       failure.value = why.message
     if (state === 'registered')
       failure.value = null
-    // Lost for good (a refused re-REGISTER, e.g. a changed password): back to sign-in, and HubSpot knows.
-    if (state === 'failed' && !retry && signedIn.value) {
-      signedIn.value = false
-      hubspot.userLoggedOut()
+    // Signed in from another of the agent's frames (src/frames/): this one follows.
+    if (state === 'registered' && identity) {
+      extension.value = identity.user
+      displayName.value = identity.displayName ?? ''
+      markSignedIn()
     }
+    // Lost for good (a refused re-REGISTER, e.g. a changed password), or signed out in another
+    // frame: back to sign-in, and HubSpot knows.
+    if ((state === 'failed' && !retry) || state === 'unregistered')
+      markSignedOut()
   })
 
   function validate(form: SignInForm): string | null {
@@ -111,19 +130,17 @@ export const useAgentStore = defineStore('agent', () => {
       return false
     }
     registration.value = 'registered'
-    signedIn.value = true
     remember(false)
-    hubspot.userLoggedIn()
+    markSignedIn()
     return true
   }
 
   async function signOut(): Promise<void> {
     await sip.unregister()
     registration.value = 'unregistered'
-    signedIn.value = false
     failure.value = null
     remember(true)
-    hubspot.userLoggedOut()
+    markSignedOut()
   }
 
   return { registration, failure, extension, displayName, agentId, resumeAtLoad, signedIn, isRegistered, isBusy, reconnect, reconnecting, signIn, signOut }

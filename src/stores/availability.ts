@@ -23,6 +23,11 @@ export const useAvailabilityStore = defineStore('availability', () => {
   /** Incoming calls ring only when both hold. */
   const ringing = computed(() => available.value && inboundSupported.value)
 
+  // Chosen in another of the agent's frames (src/frames/): this one and its HubSpot follow.
+  sip.on('availability', ({ available: value }) => {
+    if (inboundSupported.value && available.value !== value)
+      setAvailable(value)
+  })
   // The adapter starts available; it hears every change.
   watch(ringing, value => sip.setAvailable(value), { flush: 'sync' })
 

@@ -14,7 +14,7 @@ import { isCallActive, transition } from '@/domain/callMachine'
 import { describeEndCause, mapEndCause } from '@/domain/endStatus'
 import { buildEngagementProperties } from '@/domain/engagement'
 import { defaultOutcomeFor } from '@/domain/outcomes'
-import { normalizeDialString } from '@/domain/phoneNumber'
+import { formatPhoneForDisplay, normalizeDialString } from '@/domain/phoneNumber'
 import type { CallEndCause } from '@/domain/types'
 import type { CallCallee, DialRequest } from '@/hubspot/types'
 import { usePorts } from '@/ports'
@@ -137,7 +137,7 @@ export const useCallStore = defineStore('call', () => {
     go({ type: 'dial' })
     let callId: string
     try {
-      ({ callId } = await sip.call(target.target))
+      ({ callId } = await sip.call(target.target, { display: target.display, ...(options.callee ? { callee: options.callee } : {}) }))
     }
     catch (error) {
       phase.value = 'idle'
@@ -248,6 +248,36 @@ export const useCallStore = defineStore('call', () => {
   }
 
   // --- SIP events ------------------------------------------------------------
+  /**
+   * A call placed from another of the agent's frames (src/frames/): this frame follows it. HubSpot
+   * heard of it from the frame that dialed it; nothing to announce here.
+   */
+  sip.on('callStarted', ({ callId, target, label, at }) => {
+    // This frame's own dial learns its Call-ID from `sip.call()` (a callEnded before that is kept for it).
+    if (call.value !== null || phase.value !== 'idle')
+      return
+    startCall({
+      callId,
+      direction: 'OUTBOUND',
+      toNumber: target,
+      display: label?.display ?? formatPhoneForDisplay(target),
+      fromNumber: agent.extension,
+      startedAt: at ?? now(),
+      answeredAt: null,
+      endedAt: null,
+      engagementId: null,
+      endStatus: null,
+      endReason: null,
+      callee: label?.callee ?? null,
+      extension: null,
+    })
+    go({ type: 'dial' })
+  })
+  // Mute is the phone's: pressed in any frame, shown in all.
+  sip.on('muted', ({ muted: value }) => {
+    if (active.value)
+      muted.value = value
+  })
   /** Events of a call that is not ours any more (a late retransmission, an old dialog) are ignored. */
   function isCurrent(callId: string): boolean {
     const current = call.value
@@ -257,12 +287,12 @@ export const useCallStore = defineStore('call', () => {
     if (phase.value === 'calling' && isCurrent(callId))
       go({ type: 'progress' })
   })
-  sip.on('callAnswered', ({ callId }) => {
+  sip.on('callAnswered', ({ callId, at }) => {
     const current = call.value
     if (!current || !isCurrent(callId) || transition(phase.value, { type: 'answered' }) === null)
       return
     // HubSpot hears first; the phase change then runs the in-call set-up (quality sampling, ringback off).
-    current.answeredAt = now()
+    current.answeredAt = at ?? now()
     hubspot.callAnswered({ externalCallId: current.callId ?? callId })
     go({ type: 'answered' })
   })

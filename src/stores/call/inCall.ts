@@ -176,6 +176,11 @@ export function useInCall(ctx: CallContext) {
     }
   }
 
+  // Held or resumed from another of the agent's frames: shown here too.
+  sip.on('held', ({ held: value }) => {
+    if (connected() && !holdPending.value)
+      held.value = value
+  })
   sip.on('consultation', ({ state, cause }) => {
     if (!connected() || transfer.value.stage === 'idle' || transfer.value.stage === 'blind')
       return

@@ -23,13 +23,13 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
   /** Answer was pressed and the 200 OK is on its way: a second press must not answer twice. */
   const answering = ref(false)
 
-  sip.on('incomingCall', ({ callId, fromNumber, displayName }) => {
+  sip.on('incomingCall', ({ callId, fromNumber, displayName, at }) => {
     if (phase.value !== 'idle') {
       // The last call's wrap-up is not saved yet: the caller hears busy, HubSpot hears nothing.
       void sip.decline(486)
       return
     }
-    const startedAt = now()
+    const startedAt = at ?? now()
     startCall({
       callId,
       direction: 'INBOUND',

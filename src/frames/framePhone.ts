@@ -1,0 +1,622 @@
+/**
+ * One phone per agent, whatever the number of our frames HubSpot has open (the calling remote of
+ * every HubSpot tab, the calling window, a record-page widget): the `SipPhone` every frame's stores
+ * get. In the frame that owns the phone (see `election.ts`) it is the local adapter (sip.js, the
+ * microphone, the peer connection); in every other frame it is a remote control of that one,
+ * over the frame channel: methods run on the owner, its events arrive here. The stores cannot
+ * tell the two apart; ownership may move between them at run time (a hand-over), never during a call
+ * — a call lives where its media is.
+ *
+ * Rules (issue "one phone per agent across HubSpot's frames"):
+ * - the calling window owns the phone whenever one exists: it asks (`handover-request`), the owner
+ *   hands over once idle (unREGISTERs, seals the credentials for it, releases the lock);
+ * - the password goes only to the owner (sealed for it, `sealedBox.ts`), and to one standby frame
+ *   as a sealed copy, so that when the owner's frame goes away the next owner REGISTERs without
+ *   asking the agent; it is never stored;
+ * - every event is recorded with when it happened, so a frame that arrives (or reloads) mid-call
+ *   replays the registration and the call so far and shows the same screen, timer included;
+ * - who tells HubSpot about a call (its reporter) is decided when the call starts: the calling
+ *   window when one is open (HubSpot's demo-react-ts `useCti.ts`), else the frame whose HubSpot or
+ *   dialpad asked for the outbound call, else (inbound) the owner.
+ */
+import { createEventHub, SIP_EVENT_NAMES } from '@/sip/events'
+import type { CallLabel, SipCredentials, SipEventName, SipPhone, SipPhoneEvents } from '@/sip/types'
+import { CallError, RegistrationError } from '@/sip/types'
+import type { FrameChannel } from './channel'
+import type { OwnerElection } from './election'
+import type { FrameEnvelope, FrameLocation, PhoneEventRecord, PhoneMethod, WireError } from './protocol'
+import type { FrameKeys, SealedBox } from './sealedBox'
+
+/** The local adapter as main.ts builds it (lazy sip.js + reconnection). */
+export interface LocalPhone extends SipPhone {
+  reconnectNow?: () => void
+}
+
+export interface FramePhoneOptions {
+  channel: FrameChannel
+  election: OwnerElection
+  keys: FrameKeys
+  /** Builds this frame's own phone when it becomes the owner. */
+  createLocal: () => LocalPhone
+  /** Where HubSpot shows this frame (SYNC's iframeLocation), as known now. */
+  location: () => FrameLocation
+  now?: () => number
+  /** How long a frame waits for the owner to answer a command (ms). Default 15 000. */
+  commandTimeoutMs?: number
+  /** How long a new owner waits for the standby's credentials before asking the agent (ms). Default 2 000. */
+  credentialsWaitMs?: number
+}
+
+export interface FramePhone extends SipPhone {
+  readonly frameId: string
+  isOwner: () => boolean
+  /** The frame that tells HubSpot about `callId` (a frame id), when known. */
+  reporterOf: (callId: string) => string | undefined
+  /** True while a frame that just arrived replays what happened before it (HubSpot heard it already). */
+  replaying: () => boolean
+  /** HubSpot told this frame where it is (SYNC): the calling window asks for the phone. */
+  locationChanged: () => void
+  /** `withReconnect`'s "try now" (the browser is back online), on the owner. */
+  reconnectNow: () => void
+}
+
+/** The events that belong to a call (replayed to a frame that arrives mid-call). */
+const CALL_EVENTS: readonly SipEventName[] = ['callProgress', 'callAnswered', 'callReconnecting', 'callReconnected', 'consultation', 'muted', 'held']
+/** Events whose replay carries the original time, so timers agree across frames. */
+const TIMED_EVENTS: readonly SipEventName[] = ['callStarted', 'incomingCall', 'callAnswered', 'callEnded']
+const MAX_REPORTERS = 20
+
+const MOVED = 'The phone moved to another HubSpot window while this was asked. Try again.'
+const NO_OWNER = 'The phone in your other HubSpot window did not answer. Close other HubSpot windows or reload this one.'
+
+function toWireError(error: unknown): WireError {
+  if (error instanceof RegistrationError)
+    return { name: error.name, message: error.message, failure: { ...error.failure } }
+  if (error instanceof CallError)
+    return { name: error.name, message: error.message, kind: error.kind }
+  return { name: 'Error', message: error instanceof Error ? error.message : String(error) }
+}
+
+function fromWireError(error: WireError): Error {
+  if (error.name === 'RegistrationError' && error.failure) {
+    const kind = ['auth', 'transport', 'rejected'].includes(error.failure.kind) ? error.failure.kind as 'auth' | 'transport' | 'rejected' : 'rejected'
+    return new RegistrationError({ kind, message: error.failure.message, statusCode: error.failure.statusCode })
+  }
+  if (error.name === 'CallError' && error.kind)
+    return new CallError(error.kind as CallError['kind'], error.message)
+  return new Error(error.message)
+}
+
+function callIdOf(payload: unknown): string | undefined {
+  return typeof payload === 'object' && payload !== null && 'callId' in payload && typeof payload.callId === 'string' ? payload.callId : undefined
+}
+
+export function createFramePhone(options: FramePhoneOptions): FramePhone {
+  const { channel, election, keys, createLocal, location } = options
+  const now = options.now ?? Date.now
+  const commandTimeoutMs = options.commandTimeoutMs ?? 15_000
+  const credentialsWaitMs = options.credentialsWaitMs ?? 2000
+  const frameId = channel.frameId
+  const hub = createEventHub((event, error) => console.error(`[softphone] A "${event}" handler threw`, error))
+
+  // --- every frame ---------------------------------------------------------------------------
+  const peers = new Map<string, { location: FrameLocation, publicKey: JsonWebKey }>()
+  const reporters = new Map<string, string>()
+  let owner: { id: string, key: JsonWebKey, location: FrameLocation } | null = null
+  let replayingNow = false
+  /** The last registration this frame saw, so a new owner knows whether the agent was signed in. */
+  let wasRegistered = false
+  let audioElement: HTMLAudioElement | null = null
+  let inputDeviceId: string | null = null
+  let disposed = false
+
+  function setReporter(callId: string, reporter: string): void {
+    reporters.delete(callId)
+    reporters.set(callId, reporter)
+    if (reporters.size > MAX_REPORTERS)
+      reporters.delete(reporters.keys().next().value as string)
+  }
+  function deliver(event: SipEventName, payload: unknown): void {
+    if (event === 'registration') {
+      const state = (payload as SipPhoneEvents['registration']).state
+      if (state === 'registered')
+        wasRegistered = true
+      else if (state === 'unregistered' || (state === 'failed' && !(payload as SipPhoneEvents['registration']).reconnect))
+        wasRegistered = false
+      if (!wasRegistered)
+        standbyBox = null
+    }
+    hub.emit(event, payload as never)
+  }
+
+  // --- the owner -----------------------------------------------------------------------------
+  let local: LocalPhone | null = null
+  let localOffs: Array<() => void> = []
+  let credentials: SipCredentials | null = null
+  /** The registration, availability and the current call, as they happened (for arriving frames). */
+  let log: PhoneEventRecord[] = []
+  let callRequester: string | null = null
+  let pendingHandover: { to: string, publicKey: JsonWebKey } | null = null
+  let standbyId: string | null = null
+  let available = true
+
+  const callUp = (): boolean => log.some(r => r.event === 'callStarted' || r.event === 'incomingCall')
+  const windowFrame = (): string | undefined =>
+    location() === 'window' ? frameId : [...peers].find(([, peer]) => peer.location === 'window')?.[0]
+
+  function remember(record: PhoneEventRecord): void {
+    const { event } = record
+    if (event === 'registration' || event === 'availability')
+      log = [...log.filter(r => r.event !== event), record]
+    else if (event === 'callStarted' || event === 'incomingCall')
+      log = [...log.filter(r => r.event === 'registration' || r.event === 'availability'), record]
+    else if (event === 'callEnded')
+      log = log.filter(r => r.event === 'registration' || r.event === 'availability')
+    else if (CALL_EVENTS.includes(event) && callUp())
+      log.push(record)
+  }
+
+  /** An event of the owner's phone: remembered, told to every frame, then to this frame's stores. */
+  function ownerEmit(event: SipEventName, payload: unknown): void {
+    let value = payload
+    if (event === 'registration' && (payload as SipPhoneEvents['registration']).state === 'registered' && credentials)
+      value = { ...(payload as object), identity: { user: credentials.user, displayName: credentials.displayName } }
+    const callId = callIdOf(value)
+    if (callId && event === 'callStarted')
+      setReporter(callId, windowFrame() ?? callRequester ?? frameId)
+    else if (callId && event === 'incomingCall')
+      setReporter(callId, windowFrame() ?? frameId)
+    const record: PhoneEventRecord = { event, payload: value, at: now() }
+    remember(record)
+    channel.post({ type: 'event', record, reporter: callId ? reporters.get(callId) : undefined })
+    deliver(event, value)
+    if (event === 'callEnded')
+      queueMicrotask(() => void maybeHandOver())
+  }
+
+  function localPhone(): LocalPhone {
+    if (local)
+      return local
+    const phone = createLocal()
+    localOffs = SIP_EVENT_NAMES.map(event => phone.on(event, payload => ownerEmit(event, payload)))
+    if (audioElement)
+      phone.setRemoteAudioElement(audioElement)
+    if (inputDeviceId !== null)
+      phone.setInputDevice(inputDeviceId).catch(() => {})
+    if (!available)
+      phone.setAvailable(false)
+    local = phone
+    return phone
+  }
+
+  /** Stops this frame's phone without its stores hearing it (the phone lives on in another frame). */
+  async function stopLocal(): Promise<void> {
+    const phone = local
+    local = null
+    for (const off of localOffs)
+      off()
+    localOffs = []
+    credentials = null
+    log = []
+    if (phone) {
+      await phone.unregister().catch(() => {})
+      await phone.dispose().catch(() => {})
+    }
+  }
+
+  function announce(): void {
+    channel.post({ type: 'owner', location: location(), publicKey: keys.publicKey, idle: !callUp() })
+  }
+
+  async function shareStandby(): Promise<void> {
+    if (!credentials || !election.isOwner)
+      return
+    const candidates = [...peers.keys()]
+    if (standbyId === null || !peers.has(standbyId))
+      standbyId = candidates[0] ?? null
+    const peer = standbyId === null ? undefined : peers.get(standbyId)
+    if (!peer || standbyId === null)
+      return
+    channel.post({ type: 'standby', to: standbyId, credentials: await keys.seal(peer.publicKey, JSON.stringify(credentials)) })
+  }
+
+  const owned: SipPhone = {
+    register: async (creds) => {
+      credentials = creds
+      try {
+        await localPhone().register(creds)
+      }
+      catch (error) {
+        credentials = null
+        throw error
+      }
+      void shareStandby()
+    },
+    unregister: async () => {
+      credentials = null
+      standbyId = null
+      await localPhone().unregister()
+    },
+    call: async (target, label) => localPhone().call(target, label),
+    hangup: async () => local?.hangup(),
+    setMuted: (muted) => {
+      localPhone().setMuted(muted)
+      ownerEmit('muted', { muted })
+    },
+    setRemoteAudioElement: element => local?.setRemoteAudioElement(element),
+    hold: async (held) => {
+      await localPhone().hold(held)
+      ownerEmit('held', { held })
+    },
+    sendDtmf: tones => localPhone().sendDtmf(tones),
+    transfer: target => localPhone().transfer(target),
+    answer: () => localPhone().answer(),
+    decline: async statusCode => local?.decline(statusCode),
+    setAvailable: (value) => {
+      available = value
+      localPhone().setAvailable(value)
+      ownerEmit('availability', { available: value })
+    },
+    startConsultation: target => localPhone().startConsultation(target),
+    completeTransfer: () => localPhone().completeTransfer(),
+    cancelConsultation: async () => local?.cancelConsultation(),
+    setInputDevice: async deviceId => local?.setInputDevice(deviceId),
+    sampleStats: async () => local ? local.sampleStats() : null,
+    on: hub.on,
+    dispose: async () => {},
+  }
+
+  /** Runs a frame's command on this (owner) frame's phone. */
+  async function execute(method: PhoneMethod, args: unknown[], from: string): Promise<unknown> {
+    switch (method) {
+      case 'register': {
+        const creds = JSON.parse(await keys.open(args[0] as SealedBox)) as SipCredentials
+        return owned.register(creds)
+      }
+      case 'call':
+        callRequester = from
+        try {
+          return await owned.call(String(args[0]), args[1] as CallLabel | undefined)
+        }
+        finally {
+          callRequester = null
+        }
+      case 'setMuted': return owned.setMuted(args[0] === true)
+      case 'hold': return owned.hold(args[0] === true)
+      case 'setAvailable': return owned.setAvailable(args[0] !== false)
+      case 'sendDtmf': return owned.sendDtmf(String(args[0]))
+      case 'transfer': return owned.transfer(String(args[0]))
+      case 'startConsultation': return owned.startConsultation(String(args[0]))
+      case 'decline': return owned.decline(args[0] as 480 | 486 | 603 | undefined)
+      case 'unregister': case 'hangup': case 'answer': case 'completeTransfer': case 'cancelConsultation': case 'sampleStats':
+        return owned[method]()
+    }
+  }
+
+  async function maybeHandOver(): Promise<void> {
+    if (!pendingHandover || !election.isOwner || callUp())
+      return
+    const { to, publicKey } = pendingHandover
+    pendingHandover = null
+    const creds = credentials
+    await stopLocal()
+    const sealed = creds ? await keys.seal(publicKey, JSON.stringify(creds)) : undefined
+    channel.post({ type: 'handover-ready', to, credentials: sealed })
+    election.release()
+  }
+
+  // --- a mirror ------------------------------------------------------------------------------
+  const pending = new Map<string, { resolve: (value: unknown) => void, reject: (error: Error) => void, timer: ReturnType<typeof setTimeout> }>()
+  let ownerWaiters: Array<() => void> = []
+  /** The credentials sealed for this frame: as the standby, or handed over. */
+  let standbyBox: SealedBox | null = null
+  let handoverBox: SealedBox | null = null
+  let credentialsArrived: ((box: SealedBox) => void) | null = null
+
+  function rejectPending(message: string): void {
+    for (const [id, call] of pending) {
+      clearTimeout(call.timer)
+      call.reject(new CallError('no-call', message))
+      pending.delete(id)
+    }
+  }
+
+  function whenOwnerKnown(): Promise<void> {
+    if (owner && owner.id !== frameId)
+      return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        ownerWaiters = ownerWaiters.filter(w => w !== done)
+        reject(new CallError('no-call', NO_OWNER))
+      }, commandTimeoutMs)
+      const done = (): void => {
+        clearTimeout(timer)
+        resolve()
+      }
+      ownerWaiters.push(done)
+    })
+  }
+
+  async function command(method: PhoneMethod, args: unknown[] = []): Promise<unknown> {
+    await whenOwnerKnown()
+    const to = owner!.id
+    const id = crypto.randomUUID()
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id)
+        reject(new CallError('no-call', NO_OWNER))
+      }, commandTimeoutMs)
+      pending.set(id, { resolve, reject, timer })
+      channel.post({ type: 'command', id, to, method, args })
+    })
+  }
+
+  const remote: SipPhone = {
+    register: async (creds) => {
+      await whenOwnerKnown()
+      const box = await keys.seal(owner!.key, JSON.stringify(creds))
+      await command('register', [box])
+    },
+    unregister: async () => {
+      await command('unregister').catch(() => {})
+    },
+    call: async (target, label) => command('call', label ? [target, label] : [target]) as Promise<{ callId: string }>,
+    hangup: async () => {
+      await command('hangup')
+    },
+    setMuted: (muted) => {
+      command('setMuted', [muted]).catch(() => {})
+    },
+    setRemoteAudioElement: () => {},
+    hold: async (held) => {
+      await command('hold', [held])
+    },
+    sendDtmf: async (tones) => {
+      await command('sendDtmf', [tones])
+    },
+    transfer: async (target) => {
+      await command('transfer', [target])
+    },
+    answer: async () => {
+      await command('answer')
+    },
+    decline: async (statusCode) => {
+      await command('decline', statusCode === undefined ? [] : [statusCode])
+    },
+    setAvailable: (value) => {
+      available = value
+      command('setAvailable', [value]).catch(() => {})
+    },
+    startConsultation: async target => command('startConsultation', [target]) as Promise<{ callId: string }>,
+    completeTransfer: async () => {
+      await command('completeTransfer')
+    },
+    cancelConsultation: async () => {
+      await command('cancelConsultation')
+    },
+    setInputDevice: async () => {},
+    sampleStats: async () => command('sampleStats') as ReturnType<SipPhone['sampleStats']>,
+    on: hub.on,
+    dispose: async () => {},
+  }
+
+  function replay(records: PhoneEventRecord[], reporter: string | undefined): void {
+    replayingNow = true
+    try {
+      for (const record of records) {
+        const callId = callIdOf(record.payload)
+        if (callId && reporter)
+          setReporter(callId, reporter)
+        const payload = TIMED_EVENTS.includes(record.event) ? { ...(record.payload as object), at: record.at } : record.payload
+        deliver(record.event, payload)
+      }
+    }
+    finally {
+      replayingNow = false
+    }
+  }
+
+  function hello(): void {
+    channel.post({ type: 'hello', location: location(), publicKey: keys.publicKey })
+  }
+
+  function askForThePhone(): void {
+    if (location() === 'window' && !election.isOwner && owner && owner.location !== 'window')
+      channel.post({ type: 'handover-request', publicKey: keys.publicKey })
+  }
+
+  // --- ownership changes ---------------------------------------------------------------------
+  async function becomeOwner(): Promise<void> {
+    owner = { id: frameId, key: keys.publicKey, location: location() }
+    rejectPending(MOVED)
+    localPhone()
+    announce()
+    const box = handoverBox ?? standbyBox
+    handoverBox = null
+    standbyBox = null
+    let creds: SipCredentials | null = null
+    if (box)
+      creds = await keys.open(box).then(text => JSON.parse(text) as SipCredentials, () => null)
+    if (!creds && wasRegistered) {
+      const arrived = await new Promise<SealedBox | null>((resolve) => {
+        const timer = setTimeout(() => resolve(null), credentialsWaitMs)
+        credentialsArrived = (sealed) => {
+          clearTimeout(timer)
+          resolve(sealed)
+        }
+        channel.post({ type: 'credentials-request', publicKey: keys.publicKey })
+      })
+      credentialsArrived = null
+      if (arrived)
+        creds = await keys.open(arrived).then(text => JSON.parse(text) as SipCredentials, () => null)
+    }
+    if (!election.isOwner || disposed)
+      return
+    if (creds) {
+      await owned.register(creds).catch(() => {})
+    }
+    else if (wasRegistered) {
+      // Nobody kept the credentials (the standby went away too): the agent signs in again, here.
+      ownerEmit('registration', { state: 'unregistered' })
+    }
+  }
+
+  election.onChange((isOwner) => {
+    if (isOwner)
+      void becomeOwner()
+    else
+      void stopLocal()
+  })
+
+  channel.on((message: FrameEnvelope) => {
+    switch (message.type) {
+      case 'hello':
+        peers.set(message.from, { location: message.location, publicKey: message.publicKey })
+        if (election.isOwner) {
+          announce()
+          channel.post({ type: 'snapshot', to: message.from, records: log, reporter: [...reporters.values()].at(-1) })
+          if (standbyId === null || !peers.has(standbyId))
+            void shareStandby()
+        }
+        break
+      case 'bye':
+        peers.delete(message.from)
+        if (election.isOwner && message.from === standbyId) {
+          standbyId = null
+          void shareStandby()
+        }
+        break
+      case 'owner': {
+        const changed = owner?.id !== message.from
+        owner = { id: message.from, key: message.publicKey, location: message.location }
+        peers.set(message.from, { location: message.location, publicKey: message.publicKey })
+        for (const waiter of ownerWaiters)
+          waiter()
+        ownerWaiters = []
+        if (changed && !election.isOwner)
+          hello()
+        askForThePhone()
+        break
+      }
+      case 'handover-request':
+        peers.set(message.from, { location: 'window', publicKey: message.publicKey })
+        if (election.isOwner) {
+          pendingHandover = { to: message.from, publicKey: message.publicKey }
+          void maybeHandOver()
+        }
+        break
+      case 'handover-ready':
+        handoverBox = message.credentials ?? null
+        election.take()
+        break
+      case 'command':
+        if (!election.isOwner) {
+          channel.post({ type: 'result', id: message.id, to: message.from, ok: false, error: toWireError(new CallError('no-call', MOVED)) })
+          break
+        }
+        execute(message.method, message.args, message.from).then(
+          value => channel.post({ type: 'result', id: message.id, to: message.from, ok: true, value: value ?? null }),
+          error => channel.post({ type: 'result', id: message.id, to: message.from, ok: false, error: toWireError(error) }),
+        )
+        break
+      case 'result': {
+        const call = pending.get(message.id)
+        if (!call)
+          break
+        pending.delete(message.id)
+        clearTimeout(call.timer)
+        if (message.ok)
+          call.resolve(message.value)
+        else
+          call.reject(fromWireError(message.error))
+        break
+      }
+      case 'event':
+        if (election.isOwner)
+          break
+        if (message.reporter) {
+          const callId = callIdOf(message.record.payload)
+          if (callId)
+            setReporter(callId, message.reporter)
+        }
+        deliver(message.record.event, message.record.payload)
+        break
+      case 'snapshot':
+        if (!election.isOwner)
+          replay(message.records, message.reporter)
+        break
+      case 'standby':
+        standbyBox = message.credentials
+        break
+      case 'credentials-request':
+        if (standbyBox) {
+          const box = standbyBox
+          void keys.open(box).then(text => keys.seal(message.publicKey, text)).then(
+            sealed => channel.post({ type: 'credentials', to: message.from, credentials: sealed }),
+            () => {},
+          )
+        }
+        break
+      case 'credentials':
+        credentialsArrived?.(message.credentials)
+        break
+      default:
+        break
+    }
+  })
+
+  hello()
+
+  const api = (): SipPhone => election.isOwner ? owned : remote
+  return {
+    frameId,
+    isOwner: () => election.isOwner,
+    reporterOf: callId => reporters.get(callId),
+    replaying: () => replayingNow,
+    locationChanged: () => {
+      hello()
+      askForThePhone()
+    },
+    reconnectNow: () => local?.reconnectNow?.(),
+    register: credentials => api().register(credentials),
+    unregister: () => api().unregister(),
+    call: (target, label) => api().call(target, label),
+    hangup: () => api().hangup(),
+    setMuted: muted => api().setMuted(muted),
+    setRemoteAudioElement: (element) => {
+      audioElement = element
+      local?.setRemoteAudioElement(element)
+    },
+    hold: held => api().hold(held),
+    sendDtmf: tones => api().sendDtmf(tones),
+    transfer: target => api().transfer(target),
+    answer: () => api().answer(),
+    decline: statusCode => api().decline(statusCode),
+    setAvailable: value => api().setAvailable(value),
+    startConsultation: target => api().startConsultation(target),
+    completeTransfer: () => api().completeTransfer(),
+    cancelConsultation: () => api().cancelConsultation(),
+    setInputDevice: async (deviceId) => {
+      inputDeviceId = deviceId
+      return local?.setInputDevice(deviceId)
+    },
+    sampleStats: () => api().sampleStats(),
+    on: hub.on,
+    dispose: async () => {
+      if (disposed)
+        return
+      disposed = true
+      channel.post({ type: 'bye' })
+      rejectPending(MOVED)
+      const phone = local
+      local = null
+      for (const off of localOffs)
+        off()
+      election.dispose()
+      if (phone)
+        await phone.dispose()
+      hub.clear()
+      channel.close()
+    },
+  }
+}
