@@ -74,7 +74,7 @@ async function start(): Promise<void> {
     iceTransportPolicy: config.iceTransportPolicy,
   }))
   // One phone for all of the agent's HubSpot frames in this browser (src/frames/).
-  const frames = createFrames({ prepared, pbxUrl: config.pbxUrl, sipDomain: config.sipDomain, hubspot: hubspotHere, storage: browserStorage(), createLocal })
+  const frames = createFrames({ prepared, pbxUrl: config.pbxUrl, sipDomain: config.sipDomain, hubspot: hubspotHere, storage: browserStorage(), createLocal, log: config.debug ? message => console.info(message) : undefined })
   const { sip, hubspot, storage } = frames
   window.addEventListener('online', () => sip.reconnectNow())
   // Where the drafts go in this browser (local, cookie, memory), how the frames elect the phone's owner

@@ -56,6 +56,8 @@ export function webLocksElection(locks: LockManager, name: string): OwnerElectio
   let held: (() => void) | null = null
   let waiting: AbortController | null = null
   let disposed = false
+  /** A take() under way (a second one would steal the lock from the first). */
+  let stealing = false
 
   function set(value: boolean): void {
     if (isOwner === value)
@@ -73,6 +75,7 @@ export function webLocksElection(locks: LockManager, name: string): OwnerElectio
     let granted = false
     locks.request(name, options, () => new Promise<void>((resolve) => {
       granted = true
+      stealing = false
       waiting = null
       held = resolve
       set(true)
@@ -95,8 +98,9 @@ export function webLocksElection(locks: LockManager, name: string): OwnerElectio
     },
     onChange: change.on,
     take() {
-      if (isOwner)
+      if (isOwner || stealing)
         return
+      stealing = true
       waiting?.abort()
       request(true)
     },

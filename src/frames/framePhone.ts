@@ -45,6 +45,8 @@ export interface FramePhoneOptions {
   commandTimeoutMs?: number
   /** How long a new owner waits for the standby's credentials before asking the agent (ms). Default 2 000. */
   credentialsWaitMs?: number
+  /** Debug log of ownership changes and hand-overs (config `debug`). */
+  log?: (message: string) => void
 }
 
 export interface FramePhone extends SipPhone {
@@ -65,6 +67,8 @@ const CALL_EVENTS: readonly SipEventName[] = ['callProgress', 'callAnswered', 'c
 /** Events whose replay carries the original time, so timers agree across frames. */
 const TIMED_EVENTS: readonly SipEventName[] = ['callStarted', 'incomingCall', 'callAnswered', 'callEnded']
 const MAX_REPORTERS = 20
+/** How long an owner that handed over waits for the calling window to take the phone (ms). */
+const HANDOVER_TAKE_MS = 3000
 
 const MOVED = 'The phone moved to another HubSpot window while this was asked. Try again.'
 const NO_OWNER = 'The phone in your other HubSpot window did not answer. Close other HubSpot windows or reload this one.'
@@ -97,6 +101,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   const commandTimeoutMs = options.commandTimeoutMs ?? 15_000
   const credentialsWaitMs = options.credentialsWaitMs ?? 2000
   const frameId = channel.frameId
+  const log_ = options.log ?? (() => {})
   const hub = createEventHub((event, error) => console.error(`[softphone] A "${event}" handler threw`, error))
 
   // --- every frame ---------------------------------------------------------------------------
@@ -270,6 +275,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   async function execute(method: PhoneMethod, args: unknown[], from: string): Promise<unknown> {
     switch (method) {
       case 'register': {
+        log_(`[frames] ${frameId} registers for ${from}`)
         const creds = JSON.parse(await keys.open(args[0] as SealedBox)) as SipCredentials
         return owned.register(creds)
       }
@@ -293,17 +299,39 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     }
   }
 
+  let handingOver = false
+  /**
+   * Hands the phone to the calling window once idle: stops it here (unREGISTER), seals the
+   * credentials for the window and tells it to take the lock (`steal`). The lock stays held here
+   * until then, so no other frame slips in between; if the window does not take it within
+   * HANDOVER_TAKE_MS, this frame starts the phone again.
+   */
   async function maybeHandOver(): Promise<void> {
-    if (!pendingHandover || !election.isOwner || callUp())
+    if (!pendingHandover || !election.isOwner || callUp() || handingOver)
       return
     const { to, publicKey } = pendingHandover
     pendingHandover = null
+    handingOver = true
+    log_(`[frames] ${frameId} hands the phone over to ${to}`)
     const creds = credentials
-    await stopLocal()
-    const sealed = creds ? await keys.seal(publicKey, JSON.stringify(creds)) : undefined
-    channel.post({ type: 'handover-ready', to, credentials: sealed })
-    election.release()
+    try {
+      await stopLocal()
+      const sealed = creds ? await keys.seal(publicKey, JSON.stringify(creds)) : undefined
+      channel.post({ type: 'handover-ready', to, credentials: sealed })
+    }
+    finally {
+      handingOver = false
+    }
+    setTimeout(() => {
+      if (election.isOwner && !local && !disposed) {
+        log_(`[frames] ${frameId}: ${to} did not take the phone; it stays here`)
+        retained = creds
+        void becomeOwner()
+      }
+    }, HANDOVER_TAKE_MS)
   }
+  /** Credentials kept for a hand-over that did not happen. */
+  let retained: SipCredentials | null = null
 
   // --- a mirror ------------------------------------------------------------------------------
   const pending = new Map<string, { resolve: (value: unknown) => void, reject: (error: Error) => void, timer: ReturnType<typeof setTimeout> }>()
@@ -427,6 +455,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
 
   // --- ownership changes ---------------------------------------------------------------------
   async function becomeOwner(): Promise<void> {
+    log_(`[frames] ${frameId} (${location()}) owns the phone`)
     owner = { id: frameId, key: keys.publicKey, location: location() }
     rejectPending(MOVED)
     localPhone()
@@ -434,8 +463,9 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     const box = handoverBox ?? standbyBox
     handoverBox = null
     standbyBox = null
-    let creds: SipCredentials | null = null
-    if (box)
+    let creds: SipCredentials | null = retained
+    retained = null
+    if (!creds && box)
       creds = await keys.open(box).then(text => JSON.parse(text) as SipCredentials, () => null)
     if (!creds && wasRegistered) {
       const arrived = await new Promise<SealedBox | null>((resolve) => {
@@ -453,7 +483,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     if (!election.isOwner || disposed)
       return
     if (creds) {
-      await owned.register(creds).catch(() => {})
+      log_(`[frames] ${frameId} registers with the credentials handed over`)
+      await owned.register(creds).catch((error: unknown) => log_(`[frames] ${frameId} could not register: ${String(error)}`))
     }
     else if (wasRegistered) {
       // Nobody kept the credentials (the standby went away too): the agent signs in again, here.
@@ -462,10 +493,13 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   }
 
   election.onChange((isOwner) => {
-    if (isOwner)
+    if (isOwner) {
       void becomeOwner()
-    else
+    }
+    else {
+      log_(`[frames] ${frameId} (${location()}) gives the phone up`)
       void stopLocal()
+    }
   })
 
   channel.on((message: FrameEnvelope) => {

@@ -50,6 +50,7 @@ export interface FramesOptions {
   hubspot: HubSpotPort
   storage: AppStorage
   createLocal: () => LocalPhone
+  log?: (message: string) => void
   /** Test seams. */
   channel?: FrameChannel
   locks?: LockManager
@@ -64,7 +65,7 @@ export function createFrames(options: FramesOptions): Frames {
   const election: OwnerElection = useLocks && locks
     ? webLocksElection(locks, name)
     : leaseElection(channel, () => (location === 'window' ? 2 : 1))
-  const sip = createFramePhone({ channel, election, keys, createLocal: options.createLocal, location: () => location })
+  const sip = createFramePhone({ channel, election, keys, createLocal: options.createLocal, location: () => location, log: options.log })
   options.hubspot.on('ready', (info) => {
     const next = info.iframeLocation ?? location
     if (next === location)
