@@ -1,8 +1,9 @@
 /**
- * Where the browser gives our frames no `localStorage` (third-party storage denied), the storage
- * has no `storage` event (cookies) or is not shared at all (memory): the frames then tell each other
- * every write over the frame channel, so two HubSpot tabs still follow one wrap-up draft, and a frame
- * that arrives asks the others for what they hold in memory. Storage with its own event is returned as is.
+ * Our frames tell each other every write over the frame channel, so every HubSpot tab follows one
+ * wrap-up draft at once, whatever the storage: `localStorage`'s own `storage` event reaches other
+ * renderers late and out of order with the frames' call events (a stale event could undo what the
+ * agent typed), cookies have no event, and memory is not shared at all — for memory, a frame that
+ * arrives also asks the others for what they hold.
  */
 import type { AppStorage } from '@/storage/types'
 import type { FrameChannel } from './channel'
@@ -10,8 +11,6 @@ import type { FrameChannel } from './channel'
 type Listener = (key: string, oldValue: string | null, newValue: string | null) => void
 
 export function shareStorage(base: AppStorage, channel: FrameChannel): AppStorage {
-  if (base.onChange)
-    return base
   const listeners = new Set<Listener>()
   /** Keys written in this page (memory: what another frame may ask for). */
   const known = new Set<string>()

@@ -194,8 +194,10 @@ export const useCallStore = defineStore('call', () => {
       closeAnsweredElsewhere(current)
       return
     }
-    go({ type: 'ended' })
+    // The form first, then the phase: the draft's first write (and what the agent's other frames
+    // read of it) already has the default outcome.
     wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }
+    go({ type: 'ended' })
     if (cause.type === 'transferred')
       hubspot.callTransferred({ externalCallId: current.callId })
     hubspot.callEnded({

@@ -4,7 +4,7 @@
  */
 import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pbxCli } from '../../pbx/control'
+import { agentAnswersSince, logMarker, pbxCli } from '../../pbx/control'
 import type { Simulator } from './browser'
 import { launchBrowser, openSimulator, signIn } from './browser'
 
@@ -16,6 +16,9 @@ async function contacts(extension: string): Promise<string[]> {
   return [...out.matchAll(new RegExp(`^\\s*Contact:\\s+${extension}/(\\S+)`, 'gm'))].map(m => m[1] ?? '')
 }
 const role = (sim: Simulator): Promise<string | undefined> => sim.widgetFrame().evaluate(() => document.documentElement.dataset.phone)
+const callAgent = (sim: Simulator): Promise<void> =>
+  sim.page.evaluate(agent => window.__host.callAgent('1006', agent), AGENT)
+const timer = (sim: Simulator): Promise<string> => sim.widget.getByRole('timer').innerText()
 const count = async (sim: Simulator, type: string): Promise<number> => (await sim.received()).filter(e => e.type === type).length
 
 describe('two HubSpot tabs and the calling window', () => {
@@ -26,10 +29,9 @@ describe('two HubSpot tabs and the calling window', () => {
   beforeAll(async () => {
     const browser = await launchBrowser()
     context = await browser.newContext()
-    context.on('console', m => m.text().includes('[frames]') && console.log('[console]', m.text()))
-    tab1 = await openSimulator(context, { iframeLocation: 'remote', debug: '1' })
+    tab1 = await openSimulator(context, { iframeLocation: 'remote' })
     await tab1.page.evaluate(() => window.__host.setReplyDelay(0))
-    tab2 = await openSimulator(context, { iframeLocation: 'remote', debug: '1' })
+    tab2 = await openSimulator(context, { iframeLocation: 'remote' })
     await tab2.page.evaluate(() => window.__host.setReplyDelay(0))
   })
   afterAll(async () => {
@@ -47,11 +49,9 @@ describe('two HubSpot tabs and the calling window', () => {
   })
 
   it('the calling window takes the phone over and holds the one registration', async () => {
-    win = await openSimulator(context, { iframeLocation: 'window', debug: '1' })
+    win = await openSimulator(context, { iframeLocation: 'window' })
     await win.page.evaluate(() => window.__host.setReplyDelay(0))
     await expect.poll(() => role(win), { timeout: 10_000 }).toBe('owner')
-    await new Promise(r => setTimeout(r, 3000))
-    console.log('WIN TEXT', await win.widgetFrame().evaluate(() => document.body.innerText))
     await win.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     await win.waitForMessage('LOGGED_IN')
     expect(await contacts(AGENT)).toHaveLength(1)
@@ -78,5 +78,79 @@ describe('two HubSpot tabs and the calling window', () => {
     await tab1.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     expect(await count(tab2, 'CALL_COMPLETED')).toBe(0)
     expect(await count(win, 'CALL_ENDED')).toBe(1)
+  })
+
+  it('an inbound call rings in every frame; Answer in tab 1 is one 200 OK and one INCOMING_CALL', async () => {
+    const marker = await logMarker()
+    await callAgent(tab1)
+    for (const sim of [tab1, tab2, win])
+      await sim.widget.getByRole('button', { name: 'Answer', exact: true }).waitFor()
+    expect(await tab2.widget.getByRole('heading', { name: 'Ada Lovelace', exact: true }).count()).toBe(1)
+    await tab1.widget.getByRole('button', { name: 'Answer', exact: true }).click()
+    await win.waitForMessage('CALL_ANSWERED', 2)
+    for (const sim of [tab1, tab2, win])
+      await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).waitFor()
+    expect(await agentAnswersSince(marker, AGENT)).toEqual([200])
+    expect(await count(win, 'INCOMING_CALL')).toBe(1)
+    expect(await count(tab1, 'INCOMING_CALL') + await count(tab2, 'INCOMING_CALL')).toBe(0)
+    expect(await contacts(AGENT)).toHaveLength(1)
+  })
+
+  it('tab 2 reloaded mid-call mirrors the call again, with the same timer', async () => {
+    await tab2.page.reload()
+    await tab2.page.waitForFunction(() => window.__host?.isReady())
+    await tab2.widget.getByRole('button', { name: 'Hang up', exact: true }).waitFor()
+    const [here, there] = [await timer(win), await timer(tab2)]
+    expect(there).toBe(here)
+    expect(await count(tab2, 'INCOMING_CALL') + await count(tab2, 'CALL_ANSWERED')).toBe(0)
+    // Still one call, controlled from the reloaded tab.
+    await tab2.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await win.waitForMessage('CALL_ENDED', 2)
+    await win.widget.getByRole('button', { name: 'Save call', exact: true }).click()
+    await win.waitForMessage('CALL_COMPLETED', 2)
+    await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+  })
+
+  it('the calling window closed while idle: another frame registers within 5 s, nobody signs in again', async () => {
+    await win.page.close()
+    const closedAt = Date.now()
+    await expect.poll(async () => [await role(tab1), await role(tab2)].includes('owner'), { timeout: 5000, interval: 100 }).toBe(true)
+    await expect.poll(() => contacts(AGENT), { timeout: 5000, interval: 100 }).toHaveLength(1)
+    const owner = await role(tab1) === 'owner' ? tab1 : tab2
+    await expect.poll(() => owner.widget.locator('.status-bar__state').innerText(), { timeout: 5000 - (Date.now() - closedAt), interval: 100 }).toBe('Registered')
+    expect(Date.now() - closedAt).toBeLessThan(5000)
+    await tab1.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+  })
+})
+
+describe('two HubSpot tabs without a calling window (usesCallingWindow false)', () => {
+  let context: BrowserContext
+  let tab1: Simulator
+  let tab2: Simulator
+  beforeAll(async () => {
+    const browser = await launchBrowser()
+    context = await browser.newContext()
+    tab1 = await openSimulator(context, { iframeLocation: 'remote' })
+    tab2 = await openSimulator(context, { iframeLocation: 'remote' })
+    for (const sim of [tab1, tab2])
+      await sim.page.evaluate(() => window.__host.setReplyDelay(0))
+  })
+  afterAll(async () => {
+    await context?.browser()?.close()
+  })
+
+  it('one registration; a call from tab 2 is reported by tab 2 whichever frame holds the phone', async () => {
+    await signIn(tab1, AGENT)
+    await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    expect(await contacts(AGENT)).toHaveLength(1)
+    await tab2.dial('600')
+    await tab2.waitForMessage('CALL_ANSWERED')
+    await tab1.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await tab2.waitForMessage('CALL_ENDED')
+    await tab1.widget.getByRole('button', { name: 'Save call', exact: true }).click()
+    await tab2.waitForMessage('CALL_COMPLETED')
+    expect((await tab1.received()).map(e => e.type).filter(t => t.startsWith('CALL') || t.startsWith('OUTGOING'))).toEqual([])
+    expect(await count(tab2, 'OUTGOING_CALL_STARTED')).toBe(1)
   })
 })

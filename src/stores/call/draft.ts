@@ -36,14 +36,16 @@ export function parseStoredDraft(raw: string | null): StoredDraft | null {
 export type DraftKept = 'kept' | 'too-long' | 'not-kept'
 
 /** Stores the call record first: notes too long for the browser must never cost the engagement id. */
-export function writeDraft(storage: AppStorage, agentId: string, draft: StoredDraft, notes: string): DraftKept {
+export function writeDraft(storage: AppStorage, agentId: string, draft: StoredDraft, notes: string | null): DraftKept {
   const record = JSON.stringify(draft)
   storage.setItem(draftKey(agentId), record)
   if (!storage.isDurable(draftKey(agentId))) {
     storage.removeItem(notesKey(agentId))
     storage.setItem(draftKey(agentId), record)
   }
-  storage.setItem(notesKey(agentId), notes)
+  // null: the notes are not this page's to write (yet): another of the agent's frames may be typing them.
+  if (notes !== null)
+    storage.setItem(notesKey(agentId), notes)
   if (storage.persistence === 'memory')
     return 'not-kept'
   return storage.isDurable(draftKey(agentId)) && storage.isDurable(notesKey(agentId)) ? 'kept' : 'too-long'

@@ -295,11 +295,31 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
 
   // --- the draft -------------------------------------------------------------
   // Every keystroke of the wrap-up is kept until HubSpot confirms the save or the agent closes it.
+  /** The call whose draft this page has written (or adopted) already. */
+  let draftOf: string | null = null
   watch([phase, call, () => wrapUp.value.outcomeId, () => wrapUp.value.notes], () => {
     if (phase.value !== 'ended' || !call.value)
       return
     owner ??= agent.agentId
-    draftKept.value = writeDraft(storage, owner, { call: call.value, outcomeId: wrapUp.value.outcomeId }, wrapUp.value.notes)
+    // Another of the agent's frames wrapped this call up first (they all follow one call,
+    // src/frames/): take its outcome and notes rather than overwrite them with an empty form.
+    const callId = call.value.callId
+    let notes: string | null = wrapUp.value.notes
+    if (callId !== null && draftOf !== callId) {
+      draftOf = callId
+      const theirs = readDraft(storage, owner)
+      if (theirs?.call.callId === callId) {
+        if (theirs.notes !== wrapUp.value.notes || theirs.outcomeId !== wrapUp.value.outcomeId) {
+          wrapUp.value.notes = theirs.notes
+          wrapUp.value.outcomeId = theirs.outcomeId
+        }
+        return
+      }
+      // No draft yet: the empty notes of a new wrap-up must not overwrite what a frame may be typing.
+      if (theirs === null && notes === '')
+        notes = null
+    }
+    draftKept.value = writeDraft(storage, owner, { call: call.value, outcomeId: wrapUp.value.outcomeId }, notes)
   }, { deep: true, flush: 'sync' })
 
   // Another HubSpot tab of this browser changed the same draft: follow it.
