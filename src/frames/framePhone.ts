@@ -71,6 +71,7 @@ const MAX_REPORTERS = 20
 const HANDOVER_TAKE_MS = 3000
 
 const MOVED = 'The phone moved to another HubSpot window while this was asked. Try again.'
+const CALL_LOST = 'The HubSpot window that held the call was closed.'
 const NO_OWNER = 'The phone in your other HubSpot window did not answer. Close other HubSpot windows or reload this one.'
 
 function toWireError(error: unknown): WireError {
@@ -121,7 +122,25 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     if (reporters.size > MAX_REPORTERS)
       reporters.delete(reporters.keys().next().value as string)
   }
+  /** The call this frame's stores follow (from its callStarted/incomingCall to its callEnded). */
+  let followed: string | null = null
+  /**
+   * The frame that held the call's media went away (closed, crashed, reloaded): the call is gone
+   * with it. This frame's stores hear it ended, so nobody is left on a call screen of a call that
+   * no longer exists; the reporter tells HubSpot.
+   */
+  function callLostWithOwner(): void {
+    if (followed === null)
+      return
+    log_(`[frames] ${frameId}: the call ${followed} ended with its frame`)
+    deliver('callEnded', { callId: followed, cause: { type: 'transport-error', message: CALL_LOST } })
+  }
   function deliver(event: SipEventName, payload: unknown): void {
+    const callId = callIdOf(payload)
+    if (callId && (event === 'callStarted' || event === 'incomingCall'))
+      followed = callId
+    else if (callId && event === 'callEnded' && followed === callId)
+      followed = null
     if (event === 'registration') {
       const state = (payload as SipPhoneEvents['registration']).state
       if (state === 'registered')
@@ -265,7 +284,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     startConsultation: target => localPhone().startConsultation(target),
     completeTransfer: () => localPhone().completeTransfer(),
     cancelConsultation: async () => local?.cancelConsultation(),
-    setInputDevice: async deviceId => local?.setInputDevice(deviceId),
+    setInputDevice: async (deviceId) => {
+      inputDeviceId = deviceId
+      return local?.setInputDevice(deviceId)
+    },
     sampleStats: async () => local ? local.sampleStats() : null,
     on: hub.on,
     dispose: async () => {},
@@ -294,6 +316,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       case 'transfer': return owned.transfer(String(args[0]))
       case 'startConsultation': return owned.startConsultation(String(args[0]))
       case 'decline': return owned.decline(args[0] as 480 | 486 | 603 | undefined)
+      case 'setInputDevice': return owned.setInputDevice(typeof args[0] === 'string' ? args[0] : null)
       case 'unregister': case 'hangup': case 'answer': case 'completeTransfer': case 'cancelConsultation': case 'sampleStats':
         return owned[method]()
     }
@@ -350,7 +373,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   }
 
   function whenOwnerKnown(): Promise<void> {
-    if (owner && owner.id !== frameId)
+    if (owner)
       return Promise.resolve()
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -367,6 +390,9 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
 
   async function command(method: PhoneMethod, args: unknown[] = []): Promise<unknown> {
     await whenOwnerKnown()
+    // This frame became the owner while the command waited for one: run it here.
+    if (election.isOwner)
+      return execute(method, args, frameId)
     const to = owner!.id
     const id = crypto.randomUUID()
     return new Promise((resolve, reject) => {
@@ -422,7 +448,11 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     cancelConsultation: async () => {
       await command('cancelConsultation')
     },
-    setInputDevice: async () => {},
+    // The microphone the agent picks in any frame is the phone's (device ids are shared by our frames).
+    setInputDevice: async (deviceId) => {
+      inputDeviceId = deviceId
+      await command('setInputDevice', [deviceId])
+    },
     sampleStats: async () => command('sampleStats') as ReturnType<SipPhone['sampleStats']>,
     on: hub.on,
     dispose: async () => {},
@@ -458,6 +488,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     log_(`[frames] ${frameId} (${location()}) owns the phone`)
     owner = { id: frameId, key: keys.publicKey, location: location() }
     rejectPending(MOVED)
+    callLostWithOwner()
+    for (const waiter of ownerWaiters)
+      waiter()
+    ownerWaiters = []
     localPhone()
     announce()
     const box = handoverBox ?? standbyBox
@@ -522,6 +556,12 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         break
       case 'owner': {
         const changed = owner?.id !== message.from
+        if (changed && owner !== null && owner.id !== frameId) {
+          // The old owner is gone (a hand-over happens only while idle): what it was asked is lost.
+          rejectPending(MOVED)
+          if (message.idle)
+            callLostWithOwner()
+        }
         owner = { id: message.from, key: message.publicKey, location: message.location }
         peers.set(message.from, { location: message.location, publicKey: message.publicKey })
         for (const waiter of ownerWaiters)
@@ -630,10 +670,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     startConsultation: target => api().startConsultation(target),
     completeTransfer: () => api().completeTransfer(),
     cancelConsultation: () => api().cancelConsultation(),
-    setInputDevice: async (deviceId) => {
-      inputDeviceId = deviceId
-      return local?.setInputDevice(deviceId)
-    },
+    setInputDevice: deviceId => api().setInputDevice(deviceId),
     sampleStats: () => api().sampleStats(),
     on: hub.on,
     dispose: async () => {

@@ -20,6 +20,7 @@ export type FrameLocation = 'widget' | 'remote' | 'window' | 'unknown'
 export const PHONE_METHODS = [
   'register', 'unregister', 'call', 'hangup', 'setMuted', 'hold', 'sendDtmf', 'transfer', 'answer',
   'decline', 'setAvailable', 'startConsultation', 'completeTransfer', 'cancelConsultation', 'sampleStats',
+  'setInputDevice',
 ] as const
 export type PhoneMethod = typeof PHONE_METHODS[number]
 

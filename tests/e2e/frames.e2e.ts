@@ -153,4 +153,60 @@ describe('two HubSpot tabs without a calling window (usesCallingWindow false)', 
     expect((await tab1.received()).map(e => e.type).filter(t => t.startsWith('CALL') || t.startsWith('OUTGOING'))).toEqual([])
     expect(await count(tab2, 'OUTGOING_CALL_STARTED')).toBe(1)
   })
+
+  it('Do not disturb chosen in one tab is the phone\'s: every tab shows it and tells its HubSpot', async () => {
+    await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await tab1.widget.getByLabel('Availability', { exact: true }).selectOption('dnd')
+    await expect.poll(() => tab2.widget.locator('.status-bar__state').innerText()).toBe('Do not disturb')
+    await tab1.waitForMessage('USER_UNAVAILABLE')
+    await tab2.waitForMessage('USER_UNAVAILABLE')
+    await tab2.widget.getByLabel('Availability', { exact: true }).selectOption('available')
+    await expect.poll(() => tab1.widget.locator('.status-bar__state').innerText()).toBe('Registered')
+    await tab1.waitForMessage('USER_AVAILABLE')
+  })
+
+  it('signing out in one tab signs every tab out, and the PBX holds no contact', async () => {
+    await tab2.widget.getByRole('button', { name: 'Sign out', exact: true }).click()
+    await tab1.widget.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+    await tab1.waitForMessage('LOGGED_OUT')
+    await tab2.waitForMessage('LOGGED_OUT')
+    await expect.poll(() => contacts(AGENT)).toHaveLength(0)
+  })
+})
+
+describe('in a browser that denies HubSpot\'s iframe Web Locks and storage (third-party cookies blocked)', () => {
+  let context: BrowserContext
+  let tab1: Simulator
+  let tab2: Simulator
+  beforeAll(async () => {
+    const browser = await launchBrowser({ storage: 'denied' })
+    context = await browser.newContext()
+    tab1 = await openSimulator(context, { iframeLocation: 'remote' })
+    tab2 = await openSimulator(context, { iframeLocation: 'remote' })
+    for (const sim of [tab1, tab2])
+      await sim.page.evaluate(() => window.__host.setReplyDelay(0))
+  })
+  afterAll(async () => {
+    await context?.browser()?.close()
+  })
+
+  it('the frames elect the owner over their channel: one registration, a call from the mirror, notes followed', async () => {
+    expect(await tab1.widgetFrame().evaluate(() => document.documentElement.dataset.election)).toBe('lease')
+    await expect.poll(async () => [await role(tab1), await role(tab2)].sort(), { timeout: 10_000, interval: 200 }).toEqual(['mirror', 'owner'])
+    const mirror = await role(tab1) === 'mirror' ? tab1 : tab2
+    const owner = mirror === tab1 ? tab2 : tab1
+    await signIn(mirror, AGENT)
+    await owner.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    expect(await contacts(AGENT)).toHaveLength(1)
+    await mirror.dial('600')
+    await mirror.waitForMessage('CALL_ANSWERED')
+    await owner.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await mirror.waitForMessage('CALL_ENDED')
+    await owner.widget.getByLabel(/^Notes/).fill('Typed in the owner')
+    await expect.poll(() => mirror.widget.getByLabel(/^Notes/).inputValue()).toBe('Typed in the owner')
+    await mirror.widget.getByRole('button', { name: 'Save call', exact: true }).click()
+    const completed = await mirror.waitForMessage('CALL_COMPLETED')
+    expect((completed.data as { engagementProperties: { hs_call_body: string } }).engagementProperties.hs_call_body).toBe('Typed in the owner')
+    expect(await count(owner, 'CALL_COMPLETED') + await count(owner, 'OUTGOING_CALL_STARTED')).toBe(0)
+  })
 })

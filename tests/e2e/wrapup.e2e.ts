@@ -121,10 +121,10 @@ describe('two HubSpot tabs of one browser profile, one wrap-up', () => {
     await other.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ state: 'detached' })
     expect(await count(other, 'CALL_COMPLETED')).toBe(0)
     expect(await count(sim, 'CALL_COMPLETED')).toBe(1)
-    // A reload of either tab brings nothing back.
+    // A reload of either tab brings nothing back; the reloaded tab is still the agent's phone (src/frames/).
     await other.page.reload()
     await other.page.waitForFunction(() => window.__host?.isReady())
-    await other.widget.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+    await other.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     expect(await other.widget.getByRole('heading', { name: 'Call ended', exact: true }).count()).toBe(0)
     await other.page.close()
   })
