@@ -228,13 +228,60 @@ async function waitUntil(check, what, timeoutMs = 15_000) {
 }
 
 /**
+ * Issue 11: HubSpot's DIAL_NUMBER in a tab whose frame does not hold the phone (a mirror, src/frames/)
+ * → the INVITE on the wire from the frame that does, in one browser profile with two HubSpot tabs
+ * (calling remotes). Also 200 OK → CALL_ANSWERED and BYE → CALL_ENDED at the mirror's HubSpot (the
+ * dialing tab reports the call).
+ */
+async function mirrorCalls(browser, extension, count) {
+  const owner = await openWidget(browser, 'app', { iframeLocation: 'remote' })
+  await owner.waitForHost('INITIALIZED', 1)
+  await signIn(owner, extension)
+  const mirror = await openWidget(browser, 'app', { iframeLocation: 'remote' }, owner.context)
+  await mirror.waitForHost('INITIALIZED', 1)
+  await mirror.page.evaluate(() => window.__host.setReplyDelay(0))
+  await mirror.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+  if (await owner.frame.evaluate(() => document.documentElement.dataset.phone) !== 'owner')
+    throw new Error('[bench] the first tab does not hold the phone')
+  const dial = []
+  const answered = []
+  const ended = []
+  for (let i = 1; i <= count; i++) {
+    const mark = owner.frames.length
+    const sentAt = await mirror.page.evaluate((n) => {
+      const t = performance.timeOrigin + performance.now()
+      return window.__host.dial(n) ? t : null
+    }, ECHO)
+    if (sentAt === null)
+      throw new Error('[bench] the mirror\'s host could not send DIAL_NUMBER')
+    const answeredAt = await mirror.waitForHost('CALL_ANSWERED', i)
+    await mirror.page.evaluate(() => window.__host.endCall())
+    const endedAt = await mirror.waitForHost('CALL_ENDED', i)
+    const invite = findFrame(owner.frames, mark, 'sent', d => d.startsWith('INVITE '))
+    const ok = findFrame(owner.frames, mark, 'received', isInvite200)
+    const bye = await waitUntil(() => findFrame(owner.frames, mark, 'sent', d => d.startsWith('BYE ')), 'the BYE frame')
+    if (!invite || !ok)
+      throw new Error(`[bench] mirror call ${i}: no INVITE or no 200 OK on the wire`)
+    dial.push(owner.wall(invite) - sentAt)
+    answered.push(answeredAt - owner.wall(ok))
+    ended.push(endedAt - owner.wall(bye))
+    await mirror.widget.getByRole('button', { name: 'Save call', exact: true }).click()
+    await mirror.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+  }
+  await owner.close()
+  return { dial, answered, ended }
+}
+
+/**
  * Opens a host page (simulator or baseline host) in a fresh context (cold cache), waits for
  * the widget frame and attaches a DevTools session to it (it is an out-of-process iframe:
  * 127.0.0.1 and localhost are different sites) that records every WebSocket frame.
  */
-async function openWidget(browser, kind, query = {}) {
-  const context = await browser.newContext()
-  await context.addInitScript(instrument)
+async function openWidget(browser, kind, query = {}, shared = undefined) {
+  // `shared`: another HubSpot tab in the same browser profile (context) as an open widget.
+  const context = shared ?? await browser.newContext()
+  if (!shared)
+    await context.addInitScript(instrument)
   const page = await context.newPage()
   page.on('pageerror', error => console.error(`[bench:${kind} page error]`, error.message))
   const requests = []
@@ -262,7 +309,7 @@ async function openWidget(browser, kind, query = {}) {
     return (await hostIn()).filter(m => m.type === type)[count - 1].t
   }
   const widget = page.frameLocator('iframe')
-  return { context, page, frame, widget, cdp, frames, wall, hostIn, waitForHost, requests, close: () => context.close() }
+  return { context, page, frame, widget, cdp, frames, wall, hostIn, waitForHost, requests, close: () => shared ? page.close() : context.close() }
 }
 
 function findFrame(frames, from, dir, test) {
@@ -548,6 +595,10 @@ const METHOD = `## Method
   INVITE 200 OK received → \`CALL_ANSWERED\` at the host; BYE sent → \`CALL_ENDED\` at the host. Calls go to the
   echo number ${ECHO} (Asterisk answers at once); the host sends \`END_CALL\` as soon as \`CALL_ANSWERED\`
   arrives; the softphone's wrap-up is saved before the next call.
+- **A mirror tab (issue 11).** Two HubSpot tabs (calling remotes) in one browser profile; the first signs in and
+  holds the phone (\`src/frames/\`), the second's host posts \`DIAL_NUMBER\` (stamped as above) and the INVITE
+  is stamped on the first tab's WebSocket: the cost of carrying the dial to the frame that owns the phone. Its
+  "baseline" columns are the same figure for a \`DIAL_NUMBER\` in the owner's own tab (the row above).
 - **Unreachable STUN.** \`iceServers\` set to a local UDP port that swallows every packet, so ICE gathering
   never completes; the baseline, with sip.js's default 5 s gathering timeout, gets ${BASELINE_STUN_RUNS} runs.
 - **Lost WebSocket mid-call.** ${CUTS} echo calls; in each, a TCP relay between the widget and Asterisk's
@@ -612,6 +663,8 @@ async function main() {
     console.log(`[bench] unreachable STUN (${hole.url}): ${RUNS} calls (softphone), ${BASELINE_STUN_RUNS} (baseline) …`)
     const oursStun = await calls(browser, 'app', EXT.stun, RUNS, { iceServers: hole.url })
     const baseStun = await calls(browser, 'baseline', EXT.stun, BASELINE_STUN_RUNS, { iceServers: hole.url })
+    console.log(`[bench] ${RUNS} calls dialed from a second HubSpot tab (a mirror frame) …`)
+    const mirrored = await mirrorCalls(browser, EXT.app, RUNS)
     console.log(`[bench] ${CUTS} calls with the WebSocket cut for ${CUT_MS} ms mid-call …`)
     const cuts = await reconnections(browser, EXT.app, CUTS, relay)
 
@@ -635,6 +688,7 @@ async function main() {
         figure('sign-in → REGISTER 200', ours.register, base.register),
         figure('DIAL_NUMBER → INVITE sent', oursCalls.dial, baseCalls.dial, '≤ 30 and ≤ 1.1× baseline', 30, 1.1),
         figure('DIAL_NUMBER → INVITE, unreachable STUN', oursStun.dial, baseStun.dial, '≤ 500', 500),
+        figure('DIAL_NUMBER in a mirror tab → INVITE (from the owner\'s frame)', mirrored.dial, oursCalls.dial),
         figure('200 OK → CALL_ANSWERED', oursCalls.answered, baseCalls.answered, '≤ 5', 5),
         figure('BYE → CALL_ENDED', oursCalls.ended, baseCalls.ended),
         figure('WebSocket back → dialog re-bound (re-INVITE 200)', cuts.rebound),
@@ -647,7 +701,7 @@ async function main() {
         met: growthBytes <= 2 * 2 ** 20 && last.openPeerConnections === 0 && last.liveTracks === 0,
       },
       bytes: ours.bytes,
-      raw: { ours, base, oursCalls, baseCalls, oursStun, baseStun, cuts },
+      raw: { ours, base, oursCalls, baseCalls, oursStun, baseStun, cuts, mirrored },
       durationSeconds: Math.round((Date.now() - started) / 1000),
     }
     const table = markdown(results)
