@@ -128,6 +128,8 @@ export function refusalReason(statusCode: number | undefined, known: { iframeLoc
       return 'no frame of the agent took it: not signed in, or unavailable in another frame'
     case 486:
       return 'the agent is on another call or in an unsaved wrap-up'
+    case 403:
+      return 'the agent declined (Asterisk passes the agent\'s 603 Decline on to a caller as 403)'
     case 603:
       return 'the agent declined'
     default:

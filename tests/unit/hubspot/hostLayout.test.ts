@@ -117,6 +117,7 @@ describe('refusalReason', () => {
   it('names busy and declined; says nothing of an answered call', () => {
     expect(refusalReason(486, { iframeLocation: 'remote', agentUnavailable: false })).toMatch(/another call/)
     expect(refusalReason(603, { iframeLocation: 'window', agentUnavailable: false })).toMatch(/declined/)
+    expect(refusalReason(403, { iframeLocation: 'remote', agentUnavailable: false })).toMatch(/declined.*603.*403/)
     expect(refusalReason(200, { iframeLocation: 'remote', agentUnavailable: false })).toBeUndefined()
     expect(refusalReason(undefined, { iframeLocation: 'remote', agentUnavailable: false })).toBeUndefined()
   })
