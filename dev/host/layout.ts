@@ -84,15 +84,16 @@ export interface FrameLayout {
  *   stand-alone page the existing tests use.
  * - `?frame=window`: HubSpot's calling window, `window` / `usesCallingWindow: true`.
  * - otherwise a HubSpot tab: the calling remote when `usesRemote` (with `usesCallingWindow` = the setting),
- *   else the record-page widget.
+ *   else the record-page widget (`usesCallingWindow: false`: the calling window goes with the remote).
  */
 export function frameLayout(settings: CallingSettings, params: URLSearchParams): FrameLayout {
   const pinned = IFRAME_LOCATIONS.find(l => l === params.get('iframeLocation'))
   if (pinned) return { page: 'tab', iframeLocation: pinned, usesCallingWindow: pinned === 'window', pinned: true, usesWindow: false }
   if (params.get('frame') === 'window')
     return { page: 'window', iframeLocation: 'window', usesCallingWindow: true, pinned: false, usesWindow: true }
-  const iframeLocation: IframeLocation = settings.usesRemote ? 'remote' : 'widget'
-  return { page: 'tab', iframeLocation, usesCallingWindow: settings.usesCallingWindow, pinned: false, usesWindow: settings.usesCallingWindow }
+  // The calling window goes with the remote (README's calling settings; scripts/hubspot-settings describeLayout).
+  if (!settings.usesRemote) return { page: 'tab', iframeLocation: 'widget', usesCallingWindow: false, pinned: false, usesWindow: false }
+  return { page: 'tab', iframeLocation: 'remote', usesCallingWindow: settings.usesCallingWindow, pinned: false, usesWindow: settings.usesCallingWindow }
 }
 
 /** `?dialTo=tab|window`; default `tab` (see dev/host/README.md, "Where a tab's dial goes"). */

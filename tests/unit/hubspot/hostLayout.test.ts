@@ -52,6 +52,8 @@ describe('frameLayout', () => {
 
   it('a tab hosts the record-page widget without usesRemote', () => {
     expect(frameLayout(all(false), q(''))).toMatchObject({ page: 'tab', iframeLocation: 'widget', usesCallingWindow: false, usesWindow: false })
+    // The calling window goes with the remote.
+    expect(frameLayout({ ...all(true), usesRemote: false }, q(''))).toMatchObject({ iframeLocation: 'widget', usesCallingWindow: false, usesWindow: false })
   })
 
   it('the calling window hosts `window` with usesCallingWindow true, whatever the switches', () => {
