@@ -638,6 +638,18 @@ ui.callerForm.addEventListener('submit', (event) => {
   const from = CALLERS.find(c => c.extension === ui.callerFrom.value)?.extension ?? CALLERS[0].extension
   void callAgent(from, ui.callerTo.value.trim()).catch(() => {})
 })
+// "Call the agent" calls the agent the softphone signs in as in development (dev/config.json's devLogin,
+// prefilled in its sign-in form), so with npm start's defaults it rings the agent just signed in.
+void fetch('/config.json', { cache: 'no-store' })
+  .then(async response => response.json() as Promise<unknown>)
+  .then((config) => {
+    const login = isRecord(config) && isRecord(config.devLogin) ? config.devLogin : {}
+    if (typeof login.extension === 'string' && /^\d{2,6}$/.test(login.extension) && ui.callerTo.value === ui.callerTo.defaultValue)
+      ui.callerTo.value = login.extension
+  })
+  .catch(() => {
+    // No development config: the field keeps its default.
+  })
 ui.callerHangup.addEventListener('click', () => {
   void caller.hangup()
 })

@@ -12,6 +12,8 @@ import type { HostLogEntry, HubSpotPage, Simulator } from './browser'
 import { dialOpeningCallingWindow, launchBrowser, openAnotherTab, openCallingWindow, openHubSpotTab, signIn } from './browser'
 
 const AGENT = '1002'
+/** dev/config.json's devLogin: the agent the sign-in form is prefilled with in development. */
+const DEV_AGENT = '1001'
 const FAKE_WIDGET = { widget: '/dev/host/fake-widget.html' }
 const NUMBER = '+44 20 7946 0600'
 
@@ -192,29 +194,35 @@ describe('one HubSpot backend', () => {
 })
 
 describe('inbound with the defaults (npm start\'s layout)', () => {
-  it('"Call the agent" rings the calling remote, not 480; a record-page widget\'s 480 is named as such', async () => {
+  it('the prefilled agent signs in, "Call the agent" rings the calling remote (not 480); the caller line says why it ended', async () => {
     const context = await browser.newContext()
     const tab = await openHubSpotTab(context)
     await tab.page.evaluate(() => window.__host.setReplyDelay(0))
-    await signIn(tab, AGENT)
+    // As an integrator would: the development sign-in is prefilled (dev/config.json's devLogin), and the
+    // simulator's Agent extension follows it.
+    await tab.widget.getByRole('button', { name: 'Sign in', exact: true }).click()
     await tab.waitForMessage('LOGGED_IN')
     await tab.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    const agent = tab.page.getByLabel('Agent extension', { exact: true })
+    await expect.poll(() => agent.inputValue()).toBe(DEV_AGENT)
     const mark = await logMarker()
-    await tab.page.evaluate(a => window.__host.callAgent('1006', a), AGENT)
-    expect((await tab.waitForMessage('INCOMING_CALL')).data).toMatchObject({ fromNumber: '1006', toNumber: AGENT })
+    await tab.page.getByRole('button', { name: 'Call the agent', exact: true }).click()
+    expect((await tab.waitForMessage('INCOMING_CALL')).data).toMatchObject({ toNumber: DEV_AGENT })
     await tab.widget.getByRole('button', { name: 'Decline', exact: true }).click()
-    await expect.poll(() => agentAnswersSince(mark, AGENT), { timeout: 10_000 }).toEqual([603])
+    await expect.poll(() => agentAnswersSince(mark, DEV_AGENT), { timeout: 10_000 }).toEqual([603])
     // Asterisk turns the agent's 603 Decline into a 403 for the caller; no 480 anywhere.
     await expect.poll(() => callerLine(tab)).toBe('Caller: ended (403) — the agent declined (Asterisk passes the agent\'s 603 Decline on to a caller as 403)')
     await context.close()
+  })
 
-    const widgetContext = await browser.newContext()
-    const widgetTab = await openHubSpotTab(widgetContext, { usesRemote: '0', usesCallingWindow: '0', supportsInboundCalling: '0' })
-    expect(await widgetTab.location()).toMatchObject({ iframeLocation: 'widget' })
-    await signIn(widgetTab, AGENT)
-    await widgetTab.waitForMessage('LOGGED_IN')
-    await widgetTab.page.evaluate(a => window.__host.callAgent('1007', a), AGENT)
-    await expect.poll(() => callerLine(widgetTab)).toBe('Caller: ended (480) — this page hosts the record-page widget (iframeLocation widget), which takes no inbound calls')
-    await widgetContext.close()
+  it('a record-page widget\'s 480 is named as such, not as Do not disturb', async () => {
+    const context = await browser.newContext()
+    const tab = await openHubSpotTab(context, { usesRemote: '0', usesCallingWindow: '0', supportsInboundCalling: '0' })
+    expect(await tab.location()).toMatchObject({ iframeLocation: 'widget' })
+    await signIn(tab, AGENT)
+    await tab.waitForMessage('LOGGED_IN')
+    await tab.page.evaluate(a => window.__host.callAgent('1007', a), AGENT)
+    await expect.poll(() => callerLine(tab)).toBe('Caller: ended (480) — this page hosts the record-page widget (iframeLocation widget), which takes no inbound calls')
+    await context.close()
   })
 })
