@@ -91,6 +91,7 @@ const dialTo = dialTarget(pageUrl.searchParams)
 const PAGE_NAMES = { widget: 'the record-page widget', remote: 'the calling remote', window: 'HubSpot\'s calling window' } as const
 const pageTitle = layout.page === 'window' ? 'HubSpot calling window' : 'HubSpot tab'
 document.title = `${pageTitle} — HubSpot host simulator`
+document.body.classList.toggle('calling-window', layout.page === 'window')
 /** `?holdSync=1`: HubSpot is slow to load: no SYNC until `__host.releaseSync()` (the SDK host gives up after 30 s). */
 let syncHeld = ['1', 'true'].includes(pageUrl.searchParams.get('holdSync') ?? '')
 
