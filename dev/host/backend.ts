@@ -46,7 +46,14 @@ export function createBackend(): Backend {
   return {
     createEngagement: async (externalCallId) => {
       const locks = (navigator as Navigator & { locks?: LockManager }).locks
-      return locks ? locks.request(LOCK_NAME, () => create(externalCallId)) : create(externalCallId)
+      if (locks) {
+        try {
+          return await locks.request(LOCK_NAME, () => create(externalCallId))
+        } catch {
+          // Denied (SecurityError) where the browser blocks all site data: no lock, no shared storage either.
+        }
+      }
+      return create(externalCallId)
     },
     has: engagementId => parseEngagements(get(ENGAGEMENTS_KEY)).has(engagementId),
   }

@@ -500,6 +500,7 @@ channel?.addEventListener('message', (event: MessageEvent<unknown>) => {
     callingWindow.open = true
     callingWindow.announced = true
     flushWindowDials()
+    watchCallingWindow()
   }
   if (message.kind === 'window-bye') {
     callingWindow.open = false
@@ -508,9 +509,34 @@ channel?.addEventListener('message', (event: MessageEvent<unknown>) => {
   renderWindowState()
 })
 
+/**
+ * The calling window holds a Web Lock for as long as its page lives; a tab that knows of it waits for
+ * that lock, which the browser grants when the window's page is gone however it went (closed by the
+ * agent, by a test's page.close(), crashed), so no tab goes on believing a dead window is open.
+ */
+const WINDOW_LOCK = 'hubspot-simulator:calling-window'
+const locks = (navigator as Navigator & { locks?: LockManager }).locks
+let watchingWindow = false
+function watchCallingWindow(): void {
+  if (!locks || watchingWindow) return
+  watchingWindow = true
+  locks.request(WINDOW_LOCK, () => {
+    watchingWindow = false
+    callingWindow.open = false
+    callingWindow.announced = false
+    renderWindowState()
+  }).catch(() => {
+    // Denied where the browser blocks all site data: the window's goodbye is all there is.
+    watchingWindow = false
+  })
+}
+
 if (!layout.pinned) {
   if (layout.page === 'window') {
-    postHost({ kind: 'window-hello', synced: false })
+    const announce = (): void => postHost({ kind: 'window-hello', synced: host.isReady })
+    // Held until the page goes; announced once held, so a tab's wait queues behind it.
+    if (locks) locks.request(WINDOW_LOCK, () => new Promise<void>(() => announce())).catch(announce)
+    else announce()
     window.addEventListener('pagehide', () => postHost({ kind: 'window-bye' }))
   } else {
     postHost({ kind: 'who-is-window' })

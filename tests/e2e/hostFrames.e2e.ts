@@ -84,8 +84,14 @@ describe('two HubSpot tabs and the calling window in one browser profile (defaul
     await tab1.page.waitForFunction(() => !window.__host.callingWindowOpen())
     await tab2.page.waitForFunction(() => !window.__host.callingWindowOpen())
     await tab1.page.getByText('Calling window: closed', { exact: true }).waitFor()
+    // However the window goes (here as a crash or a test's close would: no goodbye guaranteed), the tabs learn it.
     win = await openCallingWindow(tab2)
     await tab1.page.waitForFunction(() => window.__host.callingWindowOpen())
+    await win.page.close()
+    await tab1.page.waitForFunction(() => !window.__host.callingWindowOpen())
+    await tab2.page.waitForFunction(() => !window.__host.callingWindowOpen())
+    win = await openCallingWindow(tab1)
+    await tab2.page.waitForFunction(() => window.__host.callingWindowOpen())
   })
 
   it('the switches are shared by every tab and change only frames loaded afterwards', async () => {
