@@ -49,7 +49,6 @@ const ui = {
   callerTo: element('#caller-to', HTMLInputElement),
   callerHangup: element('#caller-hangup', HTMLButtonElement),
   callerState: element('#caller-state', HTMLElement),
-  settingsForm: element('#settings', HTMLElement),
   settingsNote: element('#settings-note', HTMLElement),
   openTab: element('#open-tab', HTMLButtonElement),
   openWindow: element('#open-window', HTMLButtonElement),
