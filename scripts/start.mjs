@@ -99,12 +99,19 @@ if (stopRequested) {
 }
 else {
   // Keeps running until a signal: Vite's server holds the event loop open.
+  const host = `http://127.0.0.1:${port}/dev/host/`
   console.log(`
   Softphone + HubSpot simulator + Asterisk are running.
 
-  Open  http://127.0.0.1:${port}/dev/host/
+  Open  ${host}
+        a HubSpot tab with the calling remote (HubSpot's settings: inbound calling, remote,
+        calling window; switch them on the page)
+  Calling window  ${host}?frame=window
+        HubSpot opens it when a call starts in a tab (or press "Open calling window")
+  More tabs       "Open another HubSpot tab", or open ${host} again
 
-  Sign in as 1001 / test1001 (prefilled), then press a contact's Call button.
+  Sign in as 1001 / test1001 (prefilled), then press a contact's Call button;
+  "Call the agent" rings the signed-in agent.
   Ctrl-C (or SIGTERM / SIGHUP to this process or to npm) stops everything.
 `)
 }

@@ -19,6 +19,23 @@ export interface HostLogEntry {
 }
 
 import type { CallerExtension, CallerState } from './caller'
+import type { CallingSettings, DialTarget, IframeLocation, PageKind, SettingName } from './layout'
+
+export type { CallingSettings, DialTarget, IframeLocation, PageKind, SettingName }
+
+/** The frame a simulator page hosts, and how it routes a dial. */
+export interface HostLocation {
+  /** A HubSpot tab, or HubSpot's calling window (`?frame=window`). */
+  page: PageKind
+  /** What SYNC says. */
+  iframeLocation: IframeLocation
+  /** What SYNC says. */
+  usesCallingWindow: boolean
+  /** `?iframeLocation=` pinned the frame: a stand-alone page (no calling window, no host channel). */
+  pinned: boolean
+  /** `?dialTo=`: where a tab's dial goes when the calling window is used (default 'tab'). */
+  dialTo: DialTarget
+}
 
 export interface HostControls {
   /** "Call the agent": the simulator's own SIP phone (caller 1006 or 1007) calls `agent`. Resolves once the INVITE is sent. */
@@ -27,9 +44,27 @@ export interface HostControls {
   callerHangup: () => Promise<void>
   /** What the caller experienced, including the final SIP status of its INVITE. */
   callerState: () => CallerState
-  /** The iframeLocation sent in SYNC (`?iframeLocation=`, default 'widget'). */
-  iframeLocation: () => 'widget' | 'remote' | 'window'
-  /** Send DIAL_NUMBER for a number (a test contact's record ids when it is one). False if the widget is not synced yet. */
+  /** The iframeLocation sent in SYNC. */
+  iframeLocation: () => IframeLocation
+  /** This page's frame kind and dial routing. */
+  location: () => HostLocation
+  /** HubSpot's calling settings: the switches (shared by every tab), what this page's frame was loaded with, and which the query overrode. */
+  settings: () => { stored: CallingSettings, effective: CallingSettings, overridden: SettingName[] }
+  /** Flip switches (the host origin's localStorage); they apply to frames loaded afterwards. Returns the stored settings. */
+  setSettings: (next: Partial<CallingSettings>) => CallingSettings
+  /** A tab: open HubSpot's calling window (window.open, named, so at most one). False if one is open, in a window or pinned page, or blocked. */
+  openCallingWindow: () => boolean
+  /** The calling window closes itself; a tab asks it to over the host channel. False if none is known to be open. */
+  closeCallingWindow: () => boolean
+  /** Whether this page knows of an open calling window (the window page: true). */
+  callingWindowOpen: () => boolean
+  /** "Open another HubSpot tab": window.open(…, '_blank') with this page's query. */
+  openTab: () => boolean
+  /**
+   * A call started on this page, as "Call <name>" / Dial: DIAL_NUMBER for a number (a test contact's record ids when it is one).
+   * In a tab with usesCallingWindow it opens the calling window when none is open; with `?dialTo=window` the DIAL_NUMBER goes
+   * to the window's frame (true at once, delivered once the window's frame is synced), else to this page's frame (false if not synced yet).
+   */
   dial: (phoneNumber: string) => boolean
   /** Send END_CALL. False if the widget is not synced yet. */
   endCall: () => boolean

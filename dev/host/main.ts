@@ -5,7 +5,10 @@
  */
 import { CALLERS, createCaller, type CallerExtension } from './caller'
 import { FREE_TEXT_CONTACT_ID, PORTAL, TEST_CONTACTS, callerIdMatchesFor, contactForNumber, dialNumberPayload, recordExists } from './contacts'
+import { createBackend } from './backend'
 import type { HostControls, HostLogEntry } from './hooks'
+import { CALLING_WINDOW_NAME, HOST_CHANNEL_NAME, anotherTabUrl, callingWindowUrl, parseHostChannelMessage, type HostChannelMessage } from './hostChannel'
+import { SETTINGS_KEY, SETTING_NAMES, dialTarget, effectiveSettings, frameLayout, frameRuleNote, parseStoredSettings, refusalReason, routeDial, type CallingSettings } from './layout'
 import { SimulatedHubSpot, type HostMessage } from './SimulatedHubSpot'
 import { widgetUrl } from './widgetUrl'
 
@@ -46,16 +49,48 @@ const ui = {
   callerTo: element('#caller-to', HTMLInputElement),
   callerHangup: element('#caller-hangup', HTMLButtonElement),
   callerState: element('#caller-state', HTMLElement),
+  settingsNote: element('#settings-note', HTMLElement),
+  openTab: element('#open-tab', HTMLButtonElement),
+  openWindow: element('#open-window', HTMLButtonElement),
+  closeWindow: element('#close-window', HTMLButtonElement),
+  windowState: element('#window-state', HTMLElement),
 }
 
 const pageUrl = new URL(window.location.href)
 const src = widgetUrl(pageUrl.href)
 const widgetOrigin = src.origin
 const debug = ['1', 'true'].includes(pageUrl.searchParams.get('debug') ?? '')
-/** `?iframeLocation=widget|remote|window`: where HubSpot says it shows the widget (SYNC). Default 'widget'. */
-const IFRAME_LOCATIONS = ['widget', 'remote', 'window'] as const
-const requestedLocation = pageUrl.searchParams.get('iframeLocation')
-const iframeLocation = IFRAME_LOCATIONS.find(l => l === requestedLocation) ?? 'widget'
+
+// ---------------------------------------------------------------- where this page's frame is
+
+/** HubSpot's calling settings as the switches left them (the host origin's localStorage, shared by every tab). */
+function readStoredSettings(): CallingSettings {
+  try {
+    return parseStoredSettings(localStorage.getItem(SETTINGS_KEY))
+  } catch {
+    return parseStoredSettings(null)
+  }
+}
+function storeSettings(next: Partial<CallingSettings>): CallingSettings {
+  const merged = { ...readStoredSettings(), ...next }
+  try {
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(merged))
+  } catch {
+    // A browser that blocks all site data: the switches last as long as this page.
+  }
+  return merged
+}
+/** What this page's frame was loaded with: the stored switches, `?usesRemote=0` … laid over them. */
+const { settings, overridden } = effectiveSettings(readStoredSettings(), pageUrl.searchParams)
+/** `?iframeLocation=` pins the frame (the stand-alone page of before); `?frame=window` is HubSpot's calling window; else a tab. */
+const layout = frameLayout(settings, pageUrl.searchParams)
+const iframeLocation = layout.iframeLocation
+/** `?dialTo=tab|window`: which frame gets a tab's dial when the calling window is used (default tab; README). */
+const dialTo = dialTarget(pageUrl.searchParams)
+const PAGE_NAMES = { widget: 'the record-page widget', remote: 'the calling remote', window: 'HubSpot\'s calling window' } as const
+const pageTitle = layout.page === 'window' ? 'HubSpot calling window' : 'HubSpot tab'
+document.title = `${pageTitle} — HubSpot host simulator`
+document.body.classList.toggle('calling-window', layout.page === 'window')
 /** `?holdSync=1`: HubSpot is slow to load: no SYNC until `__host.releaseSync()` (the SDK host gives up after 30 s). */
 let syncHeld = ['1', 'true'].includes(pageUrl.searchParams.get('holdSync') ?? '')
 
@@ -67,33 +102,18 @@ const state = {
   replyDelayMs: 200,
   /** How long HubSpot takes to answer OUTGOING_CALL_STARTED / INCOMING_CALL with the engagement (its API round trip). */
   createDelayMs: 200,
-  nextEngagementId: 5_000_001,
-  /** engagementId → externalCallId, to check what the widget sends back. */
-  engagements: new Map<number, string>(),
 }
 
-// HubSpot's engagements outlive a reload of its tab: keep them in the host page's own (first-party) session storage.
-const ENGAGEMENTS_KEY = 'host-simulator:engagements'
-try {
-  const saved: unknown = JSON.parse(sessionStorage.getItem(ENGAGEMENTS_KEY) ?? '[]')
-  if (Array.isArray(saved)) {
-    for (const entry of saved) {
-      if (Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string')
-        state.engagements.set(entry[0], entry[1])
-    }
-  }
-  state.nextEngagementId = Math.max(state.nextEngagementId, ...[...state.engagements.keys()].map(id => id + 1))
-} catch {
-  // A corrupt entry: start afresh.
-}
-function rememberEngagement(engagementId: number, externalCallId: string): void {
-  state.engagements.set(engagementId, externalCallId)
-  try {
-    sessionStorage.setItem(ENGAGEMENTS_KEY, JSON.stringify([...state.engagements]))
-  } catch {
-    // A browser that blocks all site data: HubSpot's tab forgets its engagements on reload.
-  }
-}
+// One HubSpot backend for every tab and the calling window (engagement ids unique across them).
+const backend = createBackend()
+/** The last availability this page's frame told HubSpot (for the caller line's reading of a 480). */
+let agentUnavailable = false
+/** What this page knows of HubSpot's calling window (told over the host channel). */
+const callingWindow = { open: layout.page === 'window', announced: layout.page === 'window' }
+/** A tab's dials for the calling window, waiting for its page to announce itself (`dialTo=window`). */
+const pendingWindowDials: string[] = []
+/** In the calling window: dials from tabs waiting for its frame's SYNC. */
+const queuedDials: string[] = []
 
 // ---------------------------------------------------------------- timeline
 
@@ -171,7 +191,6 @@ function checkIncoming(type: string, data: unknown): string | undefined {
     case 'INCOMING_CALL':
       problems = missing([['externalCallId', 'string'], ['toNumber', 'string'], ['fromNumber', 'string'], ['callStartTime', 'number']])
       if (d.createEngagement !== true) problems.push('createEngagement: true (else HubSpot creates no engagement)')
-      if (iframeLocation === 'widget') problems.push('inbound calling is not supported in iframeLocation "widget"')
       break
     case 'NAVIGATE_TO_RECORD':
       if (!isRecord(d.objectCoordinates)) problems = ['objectCoordinates (object)']
@@ -191,7 +210,10 @@ function checkIncoming(type: string, data: unknown): string | undefined {
       if (typeof d.message !== 'string' && d.type !== 'UNKNOWN_MESSAGE_TYPE') problems = ['message (string)']
       break
   }
-  return problems.length > 0 ? `missing or mistyped: ${problems.join('; ')}` : undefined
+  const notes = problems.length > 0 ? [`missing or mistyped: ${problems.join('; ')}`] : []
+  const rule = frameRuleNote(type, layout, settings, callingWindow.open)
+  if (rule) notes.push(rule)
+  return notes.length > 0 ? notes.join(' · ') : undefined
 }
 
 // ---------------------------------------------------------------- status
@@ -199,7 +221,7 @@ function checkIncoming(type: string, data: unknown): string | undefined {
 function render(): void {
   const sync = [...hostLog].reverse().find(e => e.type === 'SYNC' && e.dir === 'out')
   const syncs = sync?.count && state.widget === 'syncing' ? ` (SYNC ×${sync.count})` : ''
-  ui.status.textContent = `Widget: ${state.widget}${syncs}${state.call ? ` · Call: ${state.call}` : ''}`
+  ui.status.textContent = `${pageTitle} · ${PAGE_NAMES[iframeLocation]} · Widget: ${state.widget}${syncs}${state.call ? ` · Call: ${state.call}` : ''}`
   const ready = host.isReady
   for (const control of document.querySelectorAll<HTMLButtonElement | HTMLInputElement>('.needs-sync')) {
     control.disabled = !ready
@@ -234,9 +256,11 @@ function answerOutgoingCall(data: UnknownRecord): void {
     later(() => host.post('CREATE_ENGAGEMENT_FAILED', { message: 'Simulated: HubSpot could not create the engagement.', externalCallId }), state.createDelayMs)
     return
   }
-  const engagementId = state.nextEngagementId++
-  rememberEngagement(engagementId, externalCallId ?? '')
-  later(() => host.post('CREATE_ENGAGEMENT_SUCCEEDED', { engagementId, externalCallId }), state.createDelayMs)
+  // The id is taken at once (unique across every tab and the calling window); the answer waits for the API's round trip.
+  const delay = new Promise<void>(resolve => later(resolve, state.createDelayMs))
+  void Promise.all([backend.createEngagement(externalCallId ?? ''), delay]).then(([engagementId]) => {
+    host.post('CREATE_ENGAGEMENT_SUCCEEDED', { engagementId, externalCallId })
+  })
 }
 
 function answerCallCompleted(data: UnknownRecord): void {
@@ -244,7 +268,7 @@ function answerCallCompleted(data: UnknownRecord): void {
   const engagementId = data.engagementId
   if (state.failUpdate) {
     later(() => host.post('UPDATE_ENGAGEMENT_FAILED', { engagementId, message: 'Simulated: HubSpot could not update the engagement.' }))
-  } else if (typeof engagementId !== 'number' || !state.engagements.has(engagementId)) {
+  } else if (typeof engagementId !== 'number' || !backend.has(engagementId)) {
     later(() => host.post('UPDATE_ENGAGEMENT_FAILED', { engagementId, message: `Unknown engagementId ${String(engagementId)}.` }))
   } else {
     later(() => host.post('UPDATE_ENGAGEMENT_SUCCEEDED', { engagementId }))
@@ -276,6 +300,10 @@ function onWidgetMessage(message: unknown): void {
   switch (message.type) {
     case 'READY':
       setWidget('synced, waiting for INITIALIZED')
+      if (layout.page === 'window' && !layout.pinned) {
+        postHost({ kind: 'window-hello', synced: true })
+        for (const phoneNumber of queuedDials.splice(0)) dialOwnFrame(phoneNumber)
+      }
       break
     case 'SYNC_ACK_FAILED':
       setWidget('no SYNC_ACK after 30 s: the widget never created its CallingExtensions')
@@ -307,9 +335,11 @@ function onWidgetMessage(message: unknown): void {
       answerNavigate(data)
       break
     case 'USER_AVAILABLE':
+      agentUnavailable = false
       setWidget('agent available')
       break
     case 'USER_UNAVAILABLE':
+      agentUnavailable = true
       setWidget('agent unavailable (do not disturb)')
       break
     case 'CALL_TRANSFERRED':
@@ -358,7 +388,7 @@ const host: SimulatedHubSpot = new SimulatedHubSpot(
     onMessageHandler: onWidgetMessage,
   },
   {
-    syncInfo: { ...PORTAL, iframeLocation, usesCallingWindow: iframeLocation === 'window' },
+    syncInfo: { ...PORTAL, iframeLocation, usesCallingWindow: layout.usesCallingWindow },
     holdSync: () => syncHeld,
     onSent: (message: HostMessage) => {
       const { type, data, messageId: _messageId, ...rest } = message
@@ -382,11 +412,134 @@ ui.widgetUrl.textContent = `${src.href} (allow="${iframe.allow}")`
 
 // ---------------------------------------------------------------- controls
 
-function dial(phoneNumber: string): boolean {
+/** DIAL_NUMBER to this page's own frame; false until it answered SYNC. */
+function dialOwnFrame(phoneNumber: string): boolean {
   const contact = contactForNumber(phoneNumber)
   const sent = host.post('DIAL_NUMBER', dialNumberPayload(phoneNumber, contact?.contactId ?? FREE_TEXT_CONTACT_ID, Date.now()))
   if (sent) setCall(`dial request for ${phoneNumber}`)
   return sent
+}
+
+/**
+ * A call started on this page ("Call <name>", Dial). In a tab of an app with a calling window, HubSpot
+ * opens the window when none is open; the dial goes to the tab's own frame (`dialTo=tab`, the default)
+ * or to the window's (`dialTo=window`), see dev/host/README.md. True when sent or handed to the window.
+ */
+function dial(phoneNumber: string): boolean {
+  if (layout.page === 'tab' && layout.usesWindow && !callingWindow.open) openCallingWindow()
+  if (routeDial(layout, dialTo) === 'window') {
+    pendingWindowDials.push(phoneNumber)
+    flushWindowDials()
+    setCall(`dial request for ${phoneNumber} handed to the calling window`)
+    return true
+  }
+  return dialOwnFrame(phoneNumber)
+}
+
+// ---------------------------------------------------------- tabs and the calling window
+
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(HOST_CHANNEL_NAME) : undefined
+const postHost = (message: HostChannelMessage): void => channel?.postMessage(message)
+
+function flushWindowDials(): void {
+  if (!callingWindow.announced) return
+  for (const phoneNumber of pendingWindowDials.splice(0)) postHost({ kind: 'dial', phoneNumber })
+}
+
+function renderWindowState(): void {
+  const inWindow = layout.page === 'window'
+  ui.openWindow.hidden = inWindow || layout.pinned
+  ui.openTab.hidden = inWindow
+  ui.closeWindow.hidden = !inWindow
+  ui.windowState.textContent = inWindow
+    ? 'This is HubSpot\'s calling window: it holds the call while the tabs navigate.'
+    : layout.pinned
+      ? 'A stand-alone page (?iframeLocation= pins its frame): no calling window.'
+      : `Calling window: ${callingWindow.open ? 'open' : 'closed'}${layout.usesWindow ? '' : ' (usesCallingWindow is off for this tab)'}`
+}
+
+/** Opens HubSpot's calling window (one, by its window name). False when one is open already, here or the browser blocked it. */
+function openCallingWindow(): boolean {
+  if (layout.page === 'window' || layout.pinned || callingWindow.open) return false
+  const opened = window.open(callingWindowUrl(window.location.href), CALLING_WINDOW_NAME, 'popup,width=460,height=780')
+  if (!opened) {
+    showAlert('The browser blocked HubSpot\'s calling window: allow pop-ups for this site.')
+    return false
+  }
+  callingWindow.open = true
+  callingWindow.announced = false
+  renderWindowState()
+  return true
+}
+
+function closeCallingWindow(): boolean {
+  if (layout.page === 'window') {
+    window.close()
+    return true
+  }
+  if (!callingWindow.open) return false
+  postHost({ kind: 'close-window' })
+  return true
+}
+
+function openTab(): boolean {
+  return window.open(anotherTabUrl(window.location.href), '_blank') !== null
+}
+
+channel?.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = parseHostChannelMessage(event.data)
+  if (!message || layout.pinned) return
+  if (layout.page === 'window') {
+    if (message.kind === 'who-is-window') postHost({ kind: 'window-hello', synced: host.isReady })
+    if (message.kind === 'close-window') window.close()
+    if (message.kind === 'dial' && !dialOwnFrame(message.phoneNumber)) queuedDials.push(message.phoneNumber)
+    return
+  }
+  if (message.kind === 'window-hello') {
+    callingWindow.open = true
+    callingWindow.announced = true
+    flushWindowDials()
+    watchCallingWindow()
+  }
+  if (message.kind === 'window-bye') {
+    callingWindow.open = false
+    callingWindow.announced = false
+  }
+  renderWindowState()
+})
+
+/**
+ * The calling window holds a Web Lock for as long as its page lives; a tab that knows of it waits for
+ * that lock, which the browser grants when the window's page is gone however it went (closed by the
+ * agent, by a test's page.close(), crashed), so no tab goes on believing a dead window is open.
+ */
+const WINDOW_LOCK = 'hubspot-simulator:calling-window'
+const locks = (navigator as Navigator & { locks?: LockManager }).locks
+let watchingWindow = false
+function watchCallingWindow(): void {
+  if (!locks || watchingWindow) return
+  watchingWindow = true
+  locks.request(WINDOW_LOCK, () => {
+    watchingWindow = false
+    callingWindow.open = false
+    callingWindow.announced = false
+    renderWindowState()
+  }).catch(() => {
+    // Denied where the browser blocks all site data: the window's goodbye is all there is.
+    watchingWindow = false
+  })
+}
+
+if (!layout.pinned) {
+  if (layout.page === 'window') {
+    const announce = (): void => postHost({ kind: 'window-hello', synced: host.isReady })
+    // Held until the page goes; announced once held, so a tab's wait queues behind it.
+    if (locks) locks.request(WINDOW_LOCK, () => new Promise<void>(() => announce())).catch(announce)
+    else announce()
+    window.addEventListener('pagehide', () => postHost({ kind: 'window-bye' }))
+  } else {
+    postHost({ kind: 'who-is-window' })
+  }
 }
 
 function setVisibility(visibility: { isMinimized: boolean, isHidden: boolean }): boolean {
@@ -445,6 +598,40 @@ ui.createDelay.addEventListener('change', () => {
 ui.reload.addEventListener('click', () => {
   iframe.src = src.href
 })
+// ---------------------------------------------------------- HubSpot's calling settings
+
+const switches = new Map(SETTING_NAMES.map((name) => {
+  const input = element(`#setting-${name}`, HTMLInputElement)
+  input.addEventListener('change', () => {
+    storeSettings({ [name]: input.checked })
+  })
+  return [name, input] as const
+}))
+function renderSwitches(): void {
+  const stored = readStoredSettings()
+  for (const [name, input] of switches) input.checked = stored[name]
+}
+window.addEventListener('storage', (event) => {
+  if (event.key === SETTINGS_KEY || event.key === null) renderSwitches()
+})
+renderSwitches()
+ui.settingsNote.textContent = [
+  `This page's frame: ${PAGE_NAMES[iframeLocation]} (iframeLocation ${iframeLocation}, usesCallingWindow ${layout.usesCallingWindow}).`,
+  layout.pinned ? 'Pinned by ?iframeLocation=.' : overridden.length > 0 ? `From the page's query: ${overridden.map(n => `${n}=${settings[n]}`).join(', ')}.` : '',
+  'A change applies to frames loaded afterwards (reload a tab, open another, or the calling window).',
+].filter(Boolean).join(' ')
+element('#timeline-title', HTMLElement).textContent = `Messages · ${PAGE_NAMES[iframeLocation]}`
+ui.openTab.addEventListener('click', () => {
+  openTab()
+})
+ui.openWindow.addEventListener('click', () => {
+  openCallingWindow()
+})
+ui.closeWindow.addEventListener('click', () => {
+  closeCallingWindow()
+})
+renderWindowState()
+
 ui.clearLog.addEventListener('click', () => {
   hostLog.length = 0
   ui.timeline.replaceChildren()
@@ -453,7 +640,8 @@ ui.clearLog.addEventListener('click', () => {
 // ---------------------------------------------------------- call the agent
 
 const caller = createCaller((state) => {
-  ui.callerState.textContent = `Caller: ${state.state}${state.statusCode ? ` (${state.statusCode})` : ''}${state.detail ? ` — ${state.detail}` : ''}`
+  const why = state.state === 'ended' ? refusalReason(state.statusCode, { iframeLocation, agentUnavailable }) : undefined
+  ui.callerState.textContent = `Caller: ${state.state}${state.statusCode ? ` (${state.statusCode})` : ''}${why ? ` — ${why}` : ''}${state.detail ? ` — ${state.detail}` : ''}`
 })
 for (const { extension, name } of CALLERS) {
   const option = document.createElement('option')
@@ -476,6 +664,18 @@ ui.callerForm.addEventListener('submit', (event) => {
   const from = CALLERS.find(c => c.extension === ui.callerFrom.value)?.extension ?? CALLERS[0].extension
   void callAgent(from, ui.callerTo.value.trim()).catch(() => {})
 })
+// "Call the agent" calls the agent the softphone signs in as in development (dev/config.json's devLogin,
+// prefilled in its sign-in form), so with npm start's defaults it rings the agent just signed in.
+void fetch('/config.json', { cache: 'no-store' })
+  .then(async response => response.json() as Promise<unknown>)
+  .then((config) => {
+    const login = isRecord(config) && isRecord(config.devLogin) ? config.devLogin : {}
+    if (typeof login.extension === 'string' && /^\d{2,6}$/.test(login.extension) && ui.callerTo.value === ui.callerTo.defaultValue)
+      ui.callerTo.value = login.extension
+  })
+  .catch(() => {
+    // No development config: the field keeps its default.
+  })
 ui.callerHangup.addEventListener('click', () => {
   void caller.hangup()
 })
@@ -485,6 +685,17 @@ const controls: HostControls = {
   callerHangup: () => caller.hangup(),
   callerState: () => caller.state(),
   iframeLocation: () => iframeLocation,
+  location: () => ({ page: layout.page, iframeLocation, usesCallingWindow: layout.usesCallingWindow, pinned: layout.pinned, dialTo }),
+  settings: () => ({ stored: readStoredSettings(), effective: { ...settings }, overridden: [...overridden] }),
+  setSettings: (next) => {
+    const stored = storeSettings(next)
+    renderSwitches()
+    return stored
+  },
+  openCallingWindow,
+  closeCallingWindow,
+  callingWindowOpen: () => callingWindow.open,
+  openTab,
   dial,
   endCall: () => host.post('END_CALL'),
   setFailCreate: (fail) => {

@@ -10,10 +10,10 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, inject } from 'vitest'
-import type { HostLogEntry } from '../../dev/host/hooks'
+import type { CallingSettings, HostLocation, HostLogEntry } from '../../dev/host/hooks'
 import { chromiumLaunchOptions } from './chromium.mjs'
 
-export type { HostLogEntry }
+export type { CallingSettings, HostLocation, HostLogEntry }
 
 /** Chromium with the browser's real storage default, or (`storage: 'denied'`) the iframe denied all storage but partitioned cookies. */
 export async function launchBrowser(options: { storage?: 'partitioned' | 'denied' } = {}): Promise<Browser> {
@@ -71,25 +71,57 @@ export interface Simulator {
 }
 
 /**
- * `browser`: a new context of it, or the given context itself (a second HubSpot tab of the same profile).
- * `config`: fields laid over the development config.json the softphone loads (for what the
- * page URL may not carry, such as TURN credentials).
+ * The simulator as one stand-alone page, as before HubSpot's tabs and calling window were played:
+ * its frame is pinned with `?iframeLocation=` (default `widget`, the record-page widget), no calling
+ * window opens. `browser`: a new context of it, or the given context itself (a second HubSpot tab of
+ * the same profile). `config`: fields laid over the development config.json the softphone loads (for
+ * what the page URL may not carry, such as TURN credentials).
  */
 export async function openSimulator(browser: Browser | BrowserContext, query: Record<string, string> = {}, config?: Record<string, unknown>): Promise<Simulator> {
   const context = 'newContext' in browser ? await browser.newContext() : browser
-  await context.addInitScript(instrumentMedia)
+  await prepareContext(context, config)
+  return openPage(context, { iframeLocation: 'widget', ...query })
+}
+
+const prepared = new WeakSet<BrowserContext>()
+
+/** Once per context: every frame instrumented for media; `config` laid over config.json. */
+async function prepareContext(context: BrowserContext, config?: Record<string, unknown>): Promise<void> {
+  if (!prepared.has(context)) {
+    prepared.add(context)
+    await context.addInitScript(instrumentMedia)
+  }
   if (config) {
     await context.route(url => url.pathname === '/config.json', async (route) => {
       const base = await (await route.fetch()).json() as Record<string, unknown>
       await route.fulfill({ json: { ...base, ...config } })
     })
   }
-  const page = await context.newPage()
+}
+
+const watched = new WeakSet<Page>()
+
+/** A page's uncaught errors go to the test's output. */
+function watchErrors(page: Page): void {
+  if (watched.has(page))
+    return
+  watched.add(page)
   page.on('pageerror', error => console.error('[page error]', error))
+}
+
+async function openPage(context: BrowserContext, query: Record<string, string>): Promise<Simulator> {
+  const page = await context.newPage()
+  watchErrors(page)
   const url = new URL('/dev/host/', inject('baseUrl'))
   for (const [key, value] of Object.entries(query))
     url.searchParams.set(key, value)
   await page.goto(url.toString())
+  return simulatorOn(page)
+}
+
+/** The handle for a simulator page already open (a tab, or the calling window's popup), once its frame is synced. */
+export async function simulatorOn(page: Page): Promise<Simulator> {
+  watchErrors(page)
   await page.waitForFunction(() => window.__host?.isReady(), undefined, { timeout: 30_000 })
   const widget = page.frameLocator('iframe#hubspot-calling-extension-iframe')
 
@@ -116,6 +148,58 @@ export async function openSimulator(browser: Browser | BrowserContext, query: Re
       throw new Error('the host simulator could not send DIAL_NUMBER')
   }
   return { page, widget, widgetFrame, log, received, waitForMessage, dial }
+}
+
+/** One simulator page of the layout HubSpot really runs: a tab (calling remote or record-page widget) or the calling window. */
+export interface HubSpotPage extends Simulator {
+  /** The frame this page hosts (what its SYNC said) and how it routes a dial. */
+  location: () => Promise<HostLocation>
+}
+
+async function hubSpotPage(page: Page): Promise<HubSpotPage> {
+  const sim = await simulatorOn(page)
+  return { ...sim, location: () => page.evaluate(() => window.__host.location()) }
+}
+
+/**
+ * A HubSpot tab in `context` (the agent's browser profile; tabs and the calling window share its
+ * storage): the calling settings come from the switches (defaults: inbound, remote and calling window)
+ * with `query` overrides (`usesRemote: '0'`, `usesCallingWindow: '0'`, `supportsInboundCalling: '0'`,
+ * `dialTo: 'window'`, or any widget parameter). Resolves once its frame answered SYNC.
+ */
+export async function openHubSpotTab(context: BrowserContext, query: Record<string, string> = {}, config?: Record<string, unknown>): Promise<HubSpotPage> {
+  await prepareContext(context, config)
+  const page = await context.newPage()
+  watchErrors(page)
+  const url = new URL('/dev/host/', inject('baseUrl'))
+  for (const [key, value] of Object.entries(query))
+    url.searchParams.set(key, value)
+  await page.goto(url.toString())
+  return hubSpotPage(page)
+}
+
+/** `action` makes `tab` open a page (window.open): resolves to that page's handle once its frame is synced. */
+export async function popupOf(tab: Simulator, action: () => Promise<unknown>): Promise<HubSpotPage> {
+  const [popup] = await Promise.all([tab.page.waitForEvent('popup'), action()])
+  return hubSpotPage(popup)
+}
+
+/** "Open another HubSpot tab" in `tab`: the new tab's handle (same query, same browser profile). */
+export async function openAnotherTab(tab: Simulator): Promise<HubSpotPage> {
+  return popupOf(tab, () => tab.page.getByRole('button', { name: 'Open another HubSpot tab', exact: true }).click())
+}
+
+/** "Open calling window" in `tab` (none may be open yet): the calling window's handle. */
+export async function openCallingWindow(tab: Simulator): Promise<HubSpotPage> {
+  return popupOf(tab, () => tab.page.getByRole('button', { name: 'Open calling window', exact: true }).click())
+}
+
+/** A dial from `tab` while no calling window is open: HubSpot opens the window; resolves to its handle. */
+export async function dialOpeningCallingWindow(tab: Simulator, phoneNumber: string): Promise<HubSpotPage> {
+  return popupOf(tab, async () => {
+    if (!await tab.page.evaluate(n => window.__host.dial(n), phoneNumber))
+      throw new Error('the host simulator could not send DIAL_NUMBER')
+  })
 }
 
 /**
