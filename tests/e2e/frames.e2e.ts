@@ -5,8 +5,8 @@
 import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agentAnswersSince, logMarker, pbxCli } from '../../pbx/control'
-import type { Simulator } from './browser'
-import { launchBrowser, openSimulator, signIn } from './browser'
+import type { HubSpotPage, Simulator } from './browser'
+import { launchBrowser, openAnotherTab, openCallingWindow, openHubSpotTab, signIn } from './browser'
 
 const AGENT = '1001'
 
@@ -24,15 +24,17 @@ const count = async (sim: Simulator, type: string): Promise<number> => (await si
 describe('two HubSpot tabs and the calling window', () => {
   let context: BrowserContext
   let tab1: Simulator
-  let tab2: Simulator
+  let tab2: HubSpotPage
   let win: Simulator
   beforeAll(async () => {
     const browser = await launchBrowser()
     context = await browser.newContext()
-    tab1 = await openSimulator(context, { iframeLocation: 'remote' })
-    await tab1.page.evaluate(() => window.__host.setReplyDelay(0))
-    tab2 = await openSimulator(context, { iframeLocation: 'remote' })
-    await tab2.page.evaluate(() => window.__host.setReplyDelay(0))
+    // HubSpot's layout with the simulator's defaults: inbound calling, the remote, the calling window.
+    tab1 = await openHubSpotTab(context)
+    tab2 = await openAnotherTab(tab1)
+    for (const sim of [tab1, tab2])
+      await sim.page.evaluate(() => window.__host.setReplyDelay(0))
+    expect((await tab2.location()).iframeLocation).toBe('remote')
   })
   afterAll(async () => {
     await context?.browser()?.close()
@@ -49,7 +51,9 @@ describe('two HubSpot tabs and the calling window', () => {
   })
 
   it('the calling window takes the phone over and holds the one registration', async () => {
-    win = await openSimulator(context, { iframeLocation: 'window' })
+    const opened = await openCallingWindow(tab1)
+    win = opened
+    expect(await opened.location()).toMatchObject({ iframeLocation: 'window', usesCallingWindow: true })
     await win.page.evaluate(() => window.__host.setReplyDelay(0))
     await expect.poll(() => role(win), { timeout: 10_000 }).toBe('owner')
     await win.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
@@ -131,8 +135,8 @@ describe('two HubSpot tabs without a calling window (usesCallingWindow false)', 
   beforeAll(async () => {
     const browser = await launchBrowser()
     context = await browser.newContext()
-    tab1 = await openSimulator(context, { iframeLocation: 'remote' })
-    tab2 = await openSimulator(context, { iframeLocation: 'remote' })
+    tab1 = await openHubSpotTab(context, { usesCallingWindow: '0' })
+    tab2 = await openHubSpotTab(context, { usesCallingWindow: '0' })
     for (const sim of [tab1, tab2])
       await sim.page.evaluate(() => window.__host.setReplyDelay(0))
   })
@@ -181,8 +185,8 @@ describe('in a browser that denies HubSpot\'s iframe Web Locks and storage (thir
   beforeAll(async () => {
     const browser = await launchBrowser({ storage: 'denied' })
     context = await browser.newContext()
-    tab1 = await openSimulator(context, { iframeLocation: 'remote' })
-    tab2 = await openSimulator(context, { iframeLocation: 'remote' })
+    tab1 = await openHubSpotTab(context, { usesCallingWindow: '0' })
+    tab2 = await openHubSpotTab(context, { usesCallingWindow: '0' })
     for (const sim of [tab1, tab2])
       await sim.page.evaluate(() => window.__host.setReplyDelay(0))
   })
