@@ -56,7 +56,8 @@ export function createInboundCalls(ctx: PhoneContext, session: CallSession): Inb
       return
     }
     if (!ctx.available) {
-      refuse(invitation, 480, 'do not disturb')
+      // Do not disturb, or a frame where HubSpot takes no inbound calls (the record-page widget).
+      refuse(invitation, 480, 'not taking inbound calls (do not disturb, or the record-page widget)')
       return
     }
     if (ctx.current) {
