@@ -109,14 +109,19 @@ function watchErrors(page: Page): void {
   page.on('pageerror', error => console.error('[page error]', error))
 }
 
-async function openPage(context: BrowserContext, query: Record<string, string>): Promise<Simulator> {
+/** A new simulator page in `context` at `/dev/host/?query`. */
+async function newHostPage(context: BrowserContext, query: Record<string, string>): Promise<Page> {
   const page = await context.newPage()
   watchErrors(page)
   const url = new URL('/dev/host/', inject('baseUrl'))
   for (const [key, value] of Object.entries(query))
     url.searchParams.set(key, value)
   await page.goto(url.toString())
-  return simulatorOn(page)
+  return page
+}
+
+async function openPage(context: BrowserContext, query: Record<string, string>): Promise<Simulator> {
+  return simulatorOn(await newHostPage(context, query))
 }
 
 /** The handle for a simulator page already open (a tab, or the calling window's popup), once its frame is synced. */
@@ -169,13 +174,7 @@ async function hubSpotPage(page: Page): Promise<HubSpotPage> {
  */
 export async function openHubSpotTab(context: BrowserContext, query: Record<string, string> = {}, config?: Record<string, unknown>): Promise<HubSpotPage> {
   await prepareContext(context, config)
-  const page = await context.newPage()
-  watchErrors(page)
-  const url = new URL('/dev/host/', inject('baseUrl'))
-  for (const [key, value] of Object.entries(query))
-    url.searchParams.set(key, value)
-  await page.goto(url.toString())
-  return hubSpotPage(page)
+  return hubSpotPage(await newHostPage(context, query))
 }
 
 /** `action` makes `tab` open a page (window.open): resolves to that page's handle once its frame is synced. */

@@ -2,7 +2,7 @@
  * One phone per agent across HubSpot's frames (the calling remote of every HubSpot tab and the
  * calling window), against the real Asterisk, in one browser profile of the real Chromium.
  */
-import type { BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agentAnswersSince, logMarker, pbxCli } from '../../pbx/control'
 import type { HubSpotPage, Simulator } from './browser'
@@ -20,6 +20,21 @@ const callAgent = (sim: Simulator): Promise<void> =>
   sim.page.evaluate(agent => window.__host.callAgent('1006', agent), AGENT)
 const timer = (sim: Simulator): Promise<string> => sim.widget.getByRole('timer').innerText()
 const count = async (sim: Simulator, type: string): Promise<number> => (await sim.received()).filter(e => e.type === type).length
+
+/** For a describe: two HubSpot tabs (calling remotes, no calling window) in one browser profile, HubSpot answering at once. */
+function twoTabsWithoutWindow(launch: () => Promise<Browser>, opened: (tab1: Simulator, tab2: Simulator) => void): void {
+  let context: BrowserContext | undefined
+  beforeAll(async () => {
+    context = await (await launch()).newContext()
+    const tabs = [await openHubSpotTab(context, { usesCallingWindow: '0' }), await openHubSpotTab(context, { usesCallingWindow: '0' })]
+    for (const sim of tabs)
+      await sim.page.evaluate(() => window.__host.setReplyDelay(0))
+    opened(tabs[0]!, tabs[1]!)
+  })
+  afterAll(async () => {
+    await context?.browser()?.close()
+  })
+}
 
 describe('two HubSpot tabs and the calling window', () => {
   let context: BrowserContext
@@ -129,19 +144,11 @@ describe('two HubSpot tabs and the calling window', () => {
 })
 
 describe('two HubSpot tabs without a calling window (usesCallingWindow false)', () => {
-  let context: BrowserContext
   let tab1: Simulator
   let tab2: Simulator
-  beforeAll(async () => {
-    const browser = await launchBrowser()
-    context = await browser.newContext()
-    tab1 = await openHubSpotTab(context, { usesCallingWindow: '0' })
-    tab2 = await openHubSpotTab(context, { usesCallingWindow: '0' })
-    for (const sim of [tab1, tab2])
-      await sim.page.evaluate(() => window.__host.setReplyDelay(0))
-  })
-  afterAll(async () => {
-    await context?.browser()?.close()
+  twoTabsWithoutWindow(launchBrowser, (one, two) => {
+    tab1 = one
+    tab2 = two
   })
 
   it('one registration; a call from tab 2 is reported by tab 2 whichever frame holds the phone', async () => {
@@ -179,19 +186,11 @@ describe('two HubSpot tabs without a calling window (usesCallingWindow false)', 
 })
 
 describe('in a browser that denies HubSpot\'s iframe Web Locks and storage (third-party cookies blocked)', () => {
-  let context: BrowserContext
   let tab1: Simulator
   let tab2: Simulator
-  beforeAll(async () => {
-    const browser = await launchBrowser({ storage: 'denied' })
-    context = await browser.newContext()
-    tab1 = await openHubSpotTab(context, { usesCallingWindow: '0' })
-    tab2 = await openHubSpotTab(context, { usesCallingWindow: '0' })
-    for (const sim of [tab1, tab2])
-      await sim.page.evaluate(() => window.__host.setReplyDelay(0))
-  })
-  afterAll(async () => {
-    await context?.browser()?.close()
+  twoTabsWithoutWindow(() => launchBrowser({ storage: 'denied' }), (one, two) => {
+    tab1 = one
+    tab2 = two
   })
 
   it('the frames elect the owner over their channel: one registration, a call from the mirror, notes followed', async () => {
