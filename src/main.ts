@@ -10,6 +10,7 @@ import { effectiveAllowedOrigins } from '@/domain/origins'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { holdEarlyMessages } from '@/hubspot/earlyMessages'
 import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
+import { browserNotifier } from '@/notifications/desktopNotifier'
 import { providePorts } from '@/ports'
 import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
 import { withReconnect } from '@/sip/withReconnect'
@@ -74,7 +75,7 @@ async function start(): Promise<void> {
   document.documentElement.dataset.storage = storage.persistence
   const app = createApp(App)
   app.use(createPinia())
-  providePorts(app, { sip, hubspot, config, storage, now: Date.now })
+  providePorts(app, { sip, hubspot, config, storage, notifier: browserNotifier(window), now: Date.now })
   app.mount('#app')
   releaseEarlyMessages(true)
   window.addEventListener('pagehide', () => {
