@@ -29,6 +29,11 @@ export interface DesktopNotifier {
   request: () => Promise<NotificationAccess>
   /** Shows a notification; `onClick` runs after the window was focused. Null when none can be shown. */
   show: (title: string, options: { body: string, tag: string, onClick: () => void }) => DesktopNotice | null
+  /**
+   * Calls `listener` when the browser's answer changes (the agent answered the prompt, or changed the
+   * site's setting): the Permissions API's `change` event. Returns the unsubscribe.
+   */
+  onAccessChange: (listener: () => void) => () => void
   /** Whether the page is hidden (`document.visibilityState`, e.g. another browser tab is in front). */
   pageHidden: () => boolean
   /** Calls `listener` on each `visibilitychange`; returns the unsubscribe. */
@@ -84,6 +89,20 @@ export function browserNotifier(win: Window = window): DesktopNotifier {
       }
       catch {
         return null // e.g. Chrome on Android allows notifications only from a service worker
+      }
+    },
+    onAccessChange(listener) {
+      let status: PermissionStatus | null = null
+      let stopped = false
+      win.navigator?.permissions?.query({ name: 'notifications' }).then((found) => {
+        if (stopped)
+          return
+        status = found
+        status.addEventListener('change', listener)
+      }).catch(() => {})
+      return () => {
+        stopped = true
+        status?.removeEventListener('change', listener)
       }
     },
     pageHidden: () => win.document.visibilityState === 'hidden',

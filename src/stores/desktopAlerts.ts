@@ -29,6 +29,10 @@ export const useDesktopAlertsStore = defineStore('desktopAlerts', () => {
   const { title, number } = useCallerName()
 
   const access = ref(notifier.access())
+  // The agent answered the browser's prompt, or changed the site's setting: the panel follows.
+  notifier.onAccessChange(() => {
+    access.value = notifier.access()
+  })
   const pageHidden = ref(notifier.pageHidden())
   notifier.onVisibilityChange(() => {
     pageHidden.value = notifier.pageHidden()

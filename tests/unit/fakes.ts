@@ -218,6 +218,18 @@ export class FakeNotifier implements DesktopNotifier {
     return { close: () => { notice.closed = true } }
   }
 
+  private readonly accessListeners = new Set<() => void>()
+  onAccessChange = (listener: () => void) => {
+    this.accessListeners.add(listener)
+    return () => this.accessListeners.delete(listener)
+  }
+
+  /** The browser's answer changed outside the page (its settings, a prompt answered later). */
+  setPermission(permission: NotificationAccess): void {
+    this.permission = permission
+    this.accessListeners.forEach(listener => listener())
+  }
+
   pageHidden = () => this.hidden
   onVisibilityChange = (listener: () => void) => {
     this.listeners.add(listener)

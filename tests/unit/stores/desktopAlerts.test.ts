@@ -82,6 +82,13 @@ describe('desktop alerts', () => {
     expect(alerts.access).toBe('granted')
   })
 
+  it('follows the browser when its answer changes outside the page', async () => {
+    const h = await signedIn('default')
+    const alerts = useDesktopAlertsStore()
+    h.notifier.setPermission('granted')
+    expect(alerts.access).toBe('granted')
+  })
+
   it('blocked in HubSpot\'s cross-origin frame: enable() cannot change it, nothing is shown', async () => {
     const h = await signedIn('blocked-in-frame')
     const alerts = useDesktopAlertsStore()
