@@ -131,3 +131,29 @@ describe('call history', () => {
     expect(before).toHaveLength(4)
   })
 })
+
+describe('call history where the browser denies HubSpot\'s iframe its storage (partitioned cookies only)', () => {
+  let browser: Browser | undefined
+  let sim: Simulator | undefined
+  beforeAll(async () => {
+    browser = await launchBrowser({ storage: 'denied' })
+    sim = await openSignedIn(browser, AGENT, { iframeLocation: 'remote' })
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('lists the call, says it will not survive a reload, and leaves the cookie budget to the wrap-up drafts', async () => {
+    const s = sim!
+    expect(await s.widgetFrame().evaluate(() => document.documentElement.dataset.storage)).toBe('cookie')
+    await s.dial(TEST_NUMBERS.busy.short)
+    await callEnded(s).waitFor()
+    await saveCall(s)
+    await openHistory(s)
+    expect((await listed(s)).map(([, result, text]) => [result, text])).toEqual([['not-connected', 'Busy']])
+    expect(await s.widget.getByTestId('history-kept').textContent()).toBe(
+      'This browser gives the softphone only a little storage here, kept for your unsaved call notes: this history will not survive a reload.',
+    )
+    expect(await s.widgetFrame().evaluate(() => document.cookie)).not.toContain('history')
+  })
+})
