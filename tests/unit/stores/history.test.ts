@@ -120,6 +120,21 @@ describe('history store: recording calls', () => {
     expect(parseHistory(h.storage.getItem(historyKey(AGENT))).entries[0]?.outcomeId).toBe(CONNECTED)
   })
 
+  it('a save HubSpot confirms after its agent signed out still lands on that agent\'s history', async () => {
+    const { h } = await signedIn()
+    const call = useCallStore()
+    await outboundCall(h, '600', 'late@pbx', () => h.sip.emit('callEnded', { callId: 'late@pbx', cause: { type: 'canceled' } }))
+    h.hubspot.emit('engagementCreated', { engagementId: 8 })
+    call.wrapUp.outcomeId = CONNECTED
+    call.saveCall()
+    const agent = useAgentStore()
+    await agent.signOut()
+    h.hubspot.emit('engagementUpdated', { engagementId: 8 })
+    expect(parseHistory(h.storage.getItem(historyKey(AGENT))).entries.map(e => [e.callId, e.outcomeId])).toEqual([['late@pbx', CONNECTED]])
+    await agent.signIn({ extension: '1001', password: 'pw', displayName: '' })
+    expect(useHistoryStore().entries[0]?.outcomeId).toBe(CONNECTED)
+  })
+
   it('a wrap-up closed without saving records no outcome', async () => {
     const { h } = await signedIn()
     const call = useCallStore()
