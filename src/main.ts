@@ -10,6 +10,7 @@ import { effectiveAllowedOrigins } from '@/domain/origins'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { holdEarlyMessages } from '@/hubspot/earlyMessages'
 import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
+import { browserNotifier } from '@/notifications/desktopNotifier'
 import { providePorts } from '@/ports'
 import { createFrames, prepareFrames } from '@/frames'
 import type { LocalPhone } from '@/frames/framePhone'
@@ -89,7 +90,7 @@ async function start(): Promise<void> {
   frames.onOwnerChange(showRole)
   const app = createApp(App)
   app.use(createPinia())
-  providePorts(app, { sip, hubspot, config, storage, now: Date.now, frame: { ownsPhone: frames.ownsPhone, onOwnerChange: frames.onOwnerChange } })
+  providePorts(app, { sip, hubspot, config, storage, notifier: browserNotifier(window), now: Date.now, frame: { ownsPhone: frames.ownsPhone, onOwnerChange: frames.onOwnerChange } })
   app.mount('#app')
   releaseEarlyMessages(true)
   window.addEventListener('pagehide', () => {

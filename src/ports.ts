@@ -7,6 +7,7 @@ import type { App, InjectionKey } from 'vue'
 import { inject } from 'vue'
 import type { AppConfig } from '@/domain/config'
 import type { HubSpotPort } from '@/hubspot/types'
+import type { DesktopNotifier } from '@/notifications/desktopNotifier'
 import type { SipPhone } from '@/sip/types'
 import type { AppStorage } from '@/storage/types'
 
@@ -16,6 +17,8 @@ export interface Ports {
   config: AppConfig
   /** Small key/value storage that survives a reload where the browser allows (see `browserStorage`). */
   storage: AppStorage
+  /** Desktop notifications and the page's visibility (the Notifications API; see `browserNotifier`). */
+  notifier: DesktopNotifier
   /** Wall clock, injectable for tests. */
   now: () => number
   /**

@@ -30,7 +30,7 @@ import type { CallRecord, Notice, WrapUp } from './call/types'
 import { readDraft } from './call/draft'
 import { emptyWrapUp, useWrapUp } from './call/wrapUp'
 
-export type { CallRecord, InboundCaller, Notice, TransferState, WrapUp } from './call/types'
+export type { CallRecord, InboundCaller, Notice, SavedCall, TransferState, WrapUp } from './call/types'
 export { QUALITY_SAMPLE_MS } from './call/inCall'
 
 /**
@@ -337,7 +337,7 @@ export const useCallStore = defineStore('call', () => {
   })
 
   const ctx: CallContext = { ports, agent, phase, call, wrapUp, muted, active, inWrapUp, go, notify }
-  const { saveCall, requestClose, confirmClose, cancelClose, completeWithoutWrapUp, noRecord, draftKept } = useWrapUp(ctx, draft ? agent.agentId : null)
+  const { saveCall, requestClose, confirmClose, cancelClose, completeWithoutWrapUp, noRecord, draftKept, onCallSaved } = useWrapUp(ctx, draft ? agent.agentId : null)
   const inbound = useInbound(ctx, startCall)
   const inCall = useInCall(ctx)
   const { postDial } = usePostDial(ctx)
@@ -345,7 +345,7 @@ export const useCallStore = defineStore('call', () => {
 
   return {
     phase, call, wrapUp, muted, notices, active, inWrapUp, postDial,
-    dial, hangup, toggleMute, saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept, dismissNotice, notify,
+    dial, hangup, toggleMute, saveCall, requestClose, confirmClose, cancelClose, noRecord, draftKept, onCallSaved, dismissNotice, notify,
     ...inbound,
     ...inCall,
     reconnecting: reconnect.reconnecting,

@@ -2,7 +2,8 @@
  * WCAG 2.2 AA on every screen of the softphone, checked by axe-core in the real Chromium against
  * the real Asterisk (agent 1009): sign-in, dialer (and Do not disturb, audio devices), ringing
  * out, in call, held, keypad, transfer, the wrap-up (with HubSpot's save error, "no record" and
- * the close confirmation), inbound ringing and answered, and the setup screen. Any violation
+ * the close confirmation), inbound ringing and answered, the dialer with missed calls, the call
+ * history, the desktop-notification setting, and the setup screen. Any violation
  * fails the run with the rule, the element and what is wrong. Along the way: what the agent can
  * see (Do not disturb, the open keypad, the caller's name once answered, the focus on "Call
  * ended") and the widget keeping within the height registered with HubSpot.
@@ -169,6 +170,26 @@ describe('every screen passes axe-core (WCAG 2.2 AA and best practices)', () => 
     await callEnded().waitFor()
     await saveCall(sim)
     expect(Math.max(...await requestedHeights())).toBeLessThanOrEqual(REGISTERED_HEIGHT)
+  })
+
+  it('a missed call on the dialer, the call history, the desktop-notification setting', async () => {
+    await sim.page.evaluate(([from, agent]) => window.__host.callAgent(from, agent), ['1007', AGENT] as const)
+    await button('Answer').waitFor()
+    await sim.page.evaluate(() => window.__host.callerHangup())
+    await callEnded().waitFor()
+    await saveCall(sim)
+    await sim.widget.getByTestId('missed-count').filter({ hasText: /^1 missed$/ }).waitFor()
+    await checkScreen('dialer, missed calls')
+    await sim.widget.getByTestId('open-history').click()
+    await sim.widget.getByRole('heading', { name: 'Call history', exact: true }).waitFor()
+    expect(await sim.widget.getByTestId('call-history').locator('li').count()).toBeGreaterThanOrEqual(4)
+    await checkScreen('call history')
+    expect(Math.max(...await requestedHeights())).toBeLessThanOrEqual(REGISTERED_HEIGHT)
+    await button('Back to dialer').click()
+    await sim.widget.getByText('Audio devices', { exact: true }).click()
+    await sim.widget.getByTestId('desktop-alerts').waitFor()
+    await checkScreen('audio devices, desktop notifications')
+    await sim.widget.getByText('Audio devices', { exact: true }).click()
   })
 
   it('the setup screen', async () => {

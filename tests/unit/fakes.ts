@@ -9,6 +9,7 @@ import { createApp } from 'vue'
 import { MemoryStorage } from '@/storage/browserStorage'
 import type { AppConfig } from '@/domain/config'
 import type { StatsSnapshot } from '@/domain/quality'
+import type { DesktopNotifier, NotificationAccess } from '@/notifications/desktopNotifier'
 import type { HubSpotEventHandler, HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
 import type { Ports } from '@/ports'
 import { providePorts } from '@/ports'
@@ -193,6 +194,54 @@ export class FakeSip implements SipPhone {
   }
 }
 
+/** The desktop-notification port: records what was shown and closed; the page's visibility is set by the test. */
+export class FakeNotifier implements DesktopNotifier {
+  permission: NotificationAccess = 'default'
+  /** What `request()` turns `default` into (the agent's answer to the browser's prompt). */
+  answer: NotificationAccess = 'granted'
+  hidden = false
+  readonly shown: { title: string, body: string, tag: string, onClick: () => void, closed: boolean }[] = []
+  private readonly listeners = new Set<() => void>()
+
+  access = () => this.permission
+  request = async () => {
+    if (this.permission === 'default')
+      this.permission = this.answer
+    return this.permission
+  }
+
+  show = (title: string, options: { body: string, tag: string, onClick: () => void }) => {
+    if (this.permission !== 'granted')
+      return null
+    const notice = { title, ...options, closed: false }
+    this.shown.push(notice)
+    return { close: () => { notice.closed = true } }
+  }
+
+  private readonly accessListeners = new Set<() => void>()
+  onAccessChange = (listener: () => void) => {
+    this.accessListeners.add(listener)
+    return () => this.accessListeners.delete(listener)
+  }
+
+  /** The browser's answer changed outside the page (its settings, a prompt answered later). */
+  setPermission(permission: NotificationAccess): void {
+    this.permission = permission
+    this.accessListeners.forEach(listener => listener())
+  }
+
+  pageHidden = () => this.hidden
+  onVisibilityChange = (listener: () => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  setHidden(hidden: boolean): void {
+    this.hidden = hidden
+    this.listeners.forEach(listener => listener())
+  }
+}
+
 export const testConfig: AppConfig = {
   pbxUrl: 'ws://127.0.0.1:8088/ws',
   sipDomain: 'pbx.test',
@@ -207,6 +256,7 @@ export interface Harness extends Ports {
   sip: FakeSip
   hubspot: FakeHubSpot
   storage: MemoryStorage
+  notifier: FakeNotifier
   app: App
   clock: { now: number }
 }
@@ -219,6 +269,7 @@ export function createHarness(overrides: { config?: Partial<AppConfig>, storage?
     hubspot: new FakeHubSpot(),
     storage: overrides.storage ?? new MemoryStorage('local'),
     config: { ...testConfig, ...overrides.config },
+    notifier: new FakeNotifier(),
     now: () => clock.now,
   }
   const app = createApp({ render: () => null })

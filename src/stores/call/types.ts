@@ -61,6 +61,13 @@ export interface WrapUp {
   confirmingClose: boolean
 }
 
+/** A call HubSpot confirmed saving (`onUpdateEngagementSucceeded`): whose it was and the outcome saved ('' for none). */
+export interface SavedCall {
+  agentId: string
+  callId: string
+  outcomeId: string
+}
+
 export interface Notice {
   id: number
   kind: 'error' | 'info'

@@ -23,7 +23,7 @@ import type { CallCompletedPayload } from '@/hubspot/types'
 import type { CallContext } from './context'
 import type { DraftKept } from './draft'
 import { draftKey, notesKey, parseStoredDraft, readDraft, removeDraft, writeDraft } from './draft'
-import type { CallRecord, WrapUp } from './types'
+import type { CallRecord, SavedCall, WrapUp } from './types'
 
 /**
  * How long to wait for HubSpot's answer to callCompleted. The SDK drops what is sent before
@@ -224,11 +224,27 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     draftKept.value = 'kept'
   }
 
+  // Who wants to know that HubSpot saved a call (the call history records its outcome).
+  const savedListeners = new Set<(saved: SavedCall) => void>()
+  /** Calls `listener` each time HubSpot confirms a call's save; returns the unsubscribe. */
+  function onCallSaved(listener: (saved: SavedCall) => void): () => void {
+    savedListeners.add(listener)
+    return () => savedListeners.delete(listener)
+  }
+  const announceSaved = (saved: SavedCall): void => savedListeners.forEach(listener => listener(saved))
+
   hubspot.on('engagementUpdated', () => {
-    if (inWrapUp.value && wrapUp.value.saving && !wrapUp.value.waitingForEngagement)
+    if (inWrapUp.value && wrapUp.value.saving && !wrapUp.value.waitingForEngagement) {
+      const callId = call.value?.callId
+      if (callId)
+        announceSaved({ agentId: owner ?? agent.agentId, callId, outcomeId: wrapUp.value.outcomeId })
       finishWrapUp()
+    }
     else if (!inWrapUp.value && parked?.saving) {
       // Saved while its agent signed out: nothing is left to bring back.
+      const draft = readDraft(storage, parked.owner)
+      if (draft?.call.callId)
+        announceSaved({ agentId: parked.owner, callId: draft.call.callId, outcomeId: draft.outcomeId })
       removeDraft(storage, parked.owner)
       parked = null
     }
@@ -394,5 +410,5 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     }
   })
 
-  return { saveCall, requestClose, confirmClose, cancelClose, completeWithoutWrapUp, noRecord, draftKept }
+  return { saveCall, requestClose, confirmClose, cancelClose, completeWithoutWrapUp, noRecord, draftKept, onCallSaved }
 }

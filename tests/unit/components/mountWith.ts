@@ -4,7 +4,7 @@ import { mount } from '@vue/test-utils'
 import type { Component } from 'vue'
 import { vi } from 'vitest'
 import { PortsKey } from '@/ports'
-import { FakeHubSpot, FakeSip, MemoryStorage, testConfig } from '../fakes'
+import { FakeHubSpot, FakeNotifier, FakeSip, MemoryStorage, testConfig } from '../fakes'
 
 /**
  * Mounts a component with a testing Pinia (actions stubbed, state set from
@@ -21,6 +21,7 @@ export function mountWith(component: Component, options: {
     hubspot: new FakeHubSpot(),
     storage: new MemoryStorage('local'),
     config: { ...testConfig },
+    notifier: new FakeNotifier(),
     now: () => 1_700_000_000_000,
   }
   const pinia = createTestingPinia({
