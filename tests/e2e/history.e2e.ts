@@ -93,7 +93,7 @@ describe('call history', () => {
     const other = await openSimulator(sim.page.context(), { iframeLocation: 'remote' })
     try {
       await other.page.evaluate(() => window.__host.setReplyDelay(0))
-      await signIn(other, AGENT)
+      // Already the agent's phone: the tabs of one profile share it (src/frames/).
       await other.waitForMessage('LOGGED_IN')
       await openHistory(other)
       await openHistory(sim)
@@ -109,7 +109,7 @@ describe('call history', () => {
       await openHistory(other)
       const after = [[redialId!, 'not-connected', 'Busy'], ...before]
       await expect.poll(() => listed(other)).toEqual(after)
-      // The first tab, still showing its history, follows through the browser's storage event.
+      // The first tab, still showing its history, follows (the frames tell each other every write).
       await expect.poll(() => listed(sim)).toEqual(after)
     }
     finally {
