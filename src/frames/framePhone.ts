@@ -109,6 +109,13 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   const reporters = new Map<string, string>()
   let owner: { id: string, key: JsonWebKey, location: FrameLocation } | null = null
   let replayingNow = false
+  /**
+   * The owner whose snapshot this frame replayed (null until one, and again when the owner changes):
+   * the owner answers every `hello` with a snapshot, and a frame says hello more than once (on load,
+   * on learning the owner, on learning its location), but the stores must hear the call so far once —
+   * a second `incomingCall` finds the call ringing and would decline it 486.
+   */
+  let replayedFrom: string | null = null
   /** The last registration this frame saw, so a new owner knows whether the agent was signed in. */
   let wasRegistered = false
   let audioElement: HTMLAudioElement | null = null
@@ -522,6 +529,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         break
       case 'owner': {
         const changed = owner?.id !== message.from
+        if (changed)
+          replayedFrom = null
         owner = { id: message.from, key: message.publicKey, location: message.location }
         peers.set(message.from, { location: message.location, publicKey: message.publicKey })
         for (const waiter of ownerWaiters)
@@ -576,8 +585,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         deliver(message.record.event, message.record.payload)
         break
       case 'snapshot':
-        if (!election.isOwner)
+        if (!election.isOwner && replayedFrom !== message.from) {
+          replayedFrom = message.from
           replay(message.records, message.reporter)
+        }
         break
       case 'standby':
         standbyBox = message.credentials
