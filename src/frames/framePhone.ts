@@ -505,6 +505,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     }
     else {
       log_(`[frames] ${frameId} (${location()}) gives the phone up`)
+      // A hand-over asked of this frame is over (done, or for an ownership it no longer has).
+      pendingHandover = null
       void stopLocal()
     }
   })
@@ -522,6 +524,9 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         break
       case 'bye':
         peers.delete(message.from)
+        // The calling window that asked for the phone (during a call) is gone: nobody to hand it to.
+        if (pendingHandover?.to === message.from)
+          pendingHandover = null
         if (election.isOwner && message.from === standbyId) {
           standbyId = null
           void shareStandby()
