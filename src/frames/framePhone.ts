@@ -374,6 +374,9 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
 
   async function command(method: PhoneMethod, args: unknown[] = []): Promise<unknown> {
     await whenOwnerKnown()
+    // This frame became the owner while the command waited for one: it runs here.
+    if (election.isOwner)
+      return execute(method, args, frameId)
     const to = owner!.id
     const id = crypto.randomUUID()
     return new Promise((resolve, reject) => {
@@ -389,6 +392,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   const remote: SipPhone = {
     register: async (creds) => {
       await whenOwnerKnown()
+      if (election.isOwner)
+        return owned.register(creds)
       const box = await keys.seal(owner!.key, JSON.stringify(creds))
       await command('register', [box])
     },
@@ -465,6 +470,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     log_(`[frames] ${frameId} (${location()}) owns the phone`)
     owner = { id: frameId, key: keys.publicKey, location: location() }
     rejectPending(MOVED)
+    // Commands asked before any owner was known run here now (see command()).
+    for (const waiter of ownerWaiters)
+      waiter()
+    ownerWaiters = []
     localPhone()
     announce()
     const box = handoverBox ?? standbyBox
