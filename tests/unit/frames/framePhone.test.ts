@@ -356,6 +356,24 @@ describe('failures across the channel', () => {
     expect(a.local.actions).toEqual([])
   })
 
+  it('a command asked while no owner is known runs here when this frame becomes the owner', async () => {
+    // The lock is still held by a page that is going away (a reload); this frame waits for it.
+    let release!: () => void
+    void profile.locks.manager('old-page').request(LOCK, () => new Promise<void>((resolve) => {
+      release = resolve
+    }))
+    const b = await profile.frame('b', { commandTimeoutMs: 2000 })
+    await vi.waitFor(() => expect(release).toBeDefined())
+    const signIn = b.phone.register(AGENT)
+    const started = Date.now()
+    await profile.bus.flush()
+    release()
+    await signIn
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(b.local.actions).toEqual(['register:1001'])
+    expect(b.heardOf('registration').map(h => h.payload.state)).toEqual(['registered'])
+  })
+
   it('a command with no owner anywhere fails the same way, after the timeout', async () => {
     // Another page holds the lock and says nothing.
     void profile.locks.manager('x').request(LOCK, () => new Promise(() => {}))
