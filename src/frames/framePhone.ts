@@ -70,6 +70,7 @@ const MAX_REPORTERS = 20
 /** How long an owner that handed over waits for the calling window to take the phone (ms). */
 const HANDOVER_TAKE_MS = 3000
 
+const LOST = 'The HubSpot window that held the call was closed.'
 const MOVED = 'The phone moved to another HubSpot window while this was asked. Try again.'
 const NO_OWNER = 'The phone in your other HubSpot window did not answer. Close other HubSpot windows or reload this one.'
 
@@ -118,6 +119,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   let replayedFrom: string | null = null
   /** The last registration this frame saw, so a new owner knows whether the agent was signed in. */
   let wasRegistered = false
+  /** The call this frame's stores were told of and not told the end of (its SIP Call-ID). */
+  let shownCall: string | null = null
   let audioElement: HTMLAudioElement | null = null
   let inputDeviceId: string | null = null
   let disposed = false
@@ -138,6 +141,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       if (!wasRegistered)
         standbyBox = null
     }
+    if (event === 'callStarted' || event === 'incomingCall')
+      shownCall = callIdOf(payload) ?? null
+    else if (event === 'callEnded' && callIdOf(payload) === shownCall)
+      shownCall = null
     hub.emit(event, payload as never)
   }
 
@@ -476,6 +483,11 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     ownerWaiters = []
     localPhone()
     announce()
+    if (shownCall !== null) {
+      // The call lived in the frame that went away (its media with it; a call never moves between
+      // frames): every frame ends it, or it would show a call nobody can hang up, and no dialer.
+      ownerEmit('callEnded', { callId: shownCall, cause: { type: 'transport-error', message: LOST } })
+    }
     const box = handoverBox ?? standbyBox
     handoverBox = null
     standbyBox = null
