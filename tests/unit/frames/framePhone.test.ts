@@ -104,7 +104,7 @@ describe('one phone for every frame', () => {
     await b.phone.answer()
     expect(a.local.actions).toContain('answer')
     a.local.emit('callAnswered', { callId: 'in-1' })
-    a.local.emit('callEnded', { callId: 'in-1', cause: 'bye-remote' as never })
+    a.local.emit('callEnded', { callId: 'in-1', cause: { type: 'hangup', by: 'remote' } })
     await vi.waitFor(() => expect(b.heard.slice(-2).map(h => h.event)).toEqual(['callAnswered', 'callEnded']))
     expect(b.heard.every(h => !h.replaying)).toBe(true)
   })
@@ -147,7 +147,7 @@ describe('a frame that arrives mid-call', () => {
     ])
     expect(c.phone.reporterOf(callId)).toBe('a')
     expect(c.phone.replaying()).toBe(false)
-    a.local.emit('callEnded', { callId, cause: 'bye-local' as never })
+    a.local.emit('callEnded', { callId, cause: { type: 'hangup', by: 'local' } })
     await vi.waitFor(() => expect(c.heardOf('callEnded').map(h => h.replaying)).toEqual([false]))
   })
 
@@ -167,7 +167,7 @@ describe('a frame that arrives mid-call', () => {
   it('after the call ended, a new frame gets the registration only', async () => {
     const { a } = await signedInFromMirror()
     const { callId } = await a.phone.call(NUMBER)
-    a.local.emit('callEnded', { callId, cause: 'bye-local' as never })
+    a.local.emit('callEnded', { callId, cause: { type: 'hangup', by: 'local' } })
     const c = await profile.frame('c')
     await vi.waitFor(() => expect(c.heardOf('registration')).toHaveLength(1))
     await profile.bus.flush()
@@ -210,7 +210,7 @@ describe('the calling window takes the phone over', () => {
     expect(a.local.actions).not.toContain('unregister')
     // The window mirrors the call meanwhile.
     expect(w.heardOf('callAnswered')).toHaveLength(1)
-    a.local.emit('callEnded', { callId, cause: 'bye-remote' as never })
+    a.local.emit('callEnded', { callId, cause: { type: 'hangup', by: 'remote' } })
     await owner(w)
     await vi.waitFor(() => expect(w.local.actions).toEqual(['register:1001']))
   })
@@ -225,7 +225,7 @@ describe('a hand-over that did not happen', () => {
     await profile.bus.flush()
     await w.phone.dispose()
     await profile.bus.flush()
-    a.local.emit('callEnded', { callId, cause: 'bye-remote' as never })
+    a.local.emit('callEnded', { callId, cause: { type: 'hangup', by: 'remote' } })
     await profile.bus.flush()
     await new Promise(resolve => setTimeout(resolve, 50))
     expect(a.phone.isOwner()).toBe(true)
@@ -246,11 +246,45 @@ describe('a hand-over that did not happen', () => {
     await owner(a)
     await vi.waitFor(() => expect(a.local.actions).toEqual(['register:1001']))
     const { callId } = await a.phone.call(NUMBER)
-    a.local.emit('callEnded', { callId, cause: 'bye-remote' as never })
+    a.local.emit('callEnded', { callId, cause: { type: 'hangup', by: 'remote' } })
     await profile.bus.flush()
     await new Promise(resolve => setTimeout(resolve, 50))
     expect(a.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
     expect(profile.bus.posted.filter(m => m.type === 'handover-ready')).toHaveLength(1)
+  })
+})
+
+describe('the owner\'s frame goes away during a call', () => {
+  it('the call went with it: the new owner ends it in every frame, so no frame is stuck in a call that is gone', async () => {
+    const { a, b } = await signedInFromMirror()
+    const c = await profile.frame('c')
+    await profile.bus.flush()
+    const { callId } = await b.phone.call(NUMBER)
+    a.local.emit('callAnswered', { callId })
+    await vi.waitFor(() => expect(c.heardOf('callAnswered')).toHaveLength(1))
+    await a.phone.dispose()
+    await owner(b)
+    for (const frame of [b, c]) {
+      await vi.waitFor(() => expect(frame.heardOf('callEnded').map(h => h.payload)).toEqual([
+        { callId, cause: { type: 'transport-error', message: expect.stringMatching(/closed/) } },
+      ]))
+    }
+    // The agent can call again, from the new owner's phone.
+    await vi.waitFor(() => expect(b.local.actions).toEqual(['register:1001']))
+    b.local.nextCallId = 'call-2@test'
+    await c.phone.call(NUMBER)
+    expect(b.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
+  })
+
+  it('a new owner after an idle owner ends nothing', async () => {
+    const { a, b } = await signedInFromMirror()
+    const { callId } = await b.phone.call(NUMBER)
+    a.local.emit('callEnded', { callId, cause: { type: 'hangup', by: 'remote' } })
+    await vi.waitFor(() => expect(b.heardOf('callEnded')).toHaveLength(1))
+    await a.phone.dispose()
+    await owner(b)
+    await vi.waitFor(() => expect(b.local.actions).toEqual(['register:1001']))
+    expect(b.heardOf('callEnded')).toHaveLength(1)
   })
 })
 
