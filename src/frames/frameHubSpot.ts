@@ -12,6 +12,7 @@
  * HubSpot's answers about a call (engagement created/updated, caller-id matches) reach only the
  * reporter; it passes them to every frame, naming the call (`externalCallId`) when HubSpot did not.
  */
+import { createEngagementQueue } from '@/domain/engagementQueue'
 import type { HubSpotEventHandler, HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
 import type { FrameChannel } from './channel'
 
@@ -48,8 +49,8 @@ function parseShared(event: string, payload: unknown): HubSpotEvents[Shared] | n
 
 export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, channel: FrameChannel): HubSpotPort {
   const sent = new Set<string>()
-  /** Calls announced to this frame's HubSpot and not answered yet, oldest first (HubSpot answers in order). */
-  const awaiting: string[] = []
+  /** Calls announced to this frame's HubSpot and not answered yet (HubSpot answers in order; at most 20 kept). */
+  const awaiting = createEngagementQueue()
   const extra = new Map<HubSpotEventName, Set<(payload: never) => void>>()
 
   function sendHere(method: Routed, payload: { externalCallId: string }): void {
@@ -62,7 +63,7 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
         sent.delete(sent.values().next().value as string)
     }
     if (method === 'outgoingCall' || method === 'incomingCall')
-      awaiting.push(payload.externalCallId)
+      awaiting.announced(payload.externalCallId)
     ;(port[method] as (p: unknown) => void)(payload)
   }
 
@@ -93,11 +94,8 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
       let shared: HubSpotEvents[Shared] = payload
       if (event === 'engagementCreated' || event === 'engagementCreateFailed') {
         const named = (payload as { externalCallId?: string }).externalCallId
-        const callId = named ?? awaiting[0]
-        const at = callId === undefined ? -1 : awaiting.indexOf(callId)
-        if (at >= 0)
-          awaiting.splice(at, 1)
-        if (named === undefined && callId !== undefined)
+        const callId = awaiting.route({ externalCallId: named })
+        if (named === undefined && callId !== null)
           shared = { ...payload, externalCallId: callId }
       }
       channel.post({ type: 'hubspot-answer', event, payload: shared })
