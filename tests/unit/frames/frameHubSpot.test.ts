@@ -185,6 +185,17 @@ describe('HubSpot\'s answers about a call reach every frame', () => {
     expect(inM).toEqual([{ engagementId: 22, externalCallId: 'c2' }, { engagementId: 11, externalCallId: 'c1' }])
   })
 
+  it('an answer with no call waiting for one is passed on as HubSpot gave it', async () => {
+    const [r, m] = [frame('r'), frame('m')]
+    reporters.set('c1', 'r')
+    const inM = heard(m, 'engagementCreated')
+    r.port.outgoingCall(outgoing('c1'))
+    r.hubspot.emit('engagementCreated', { engagementId: 11 })
+    r.hubspot.emit('engagementCreated', { engagementId: 12 })
+    await bus.flush()
+    expect(inM).toEqual([{ engagementId: 11, externalCallId: 'c1' }, { engagementId: 12 }])
+  })
+
   it('updates and caller-id matches reach the other frames; a removed handler hears nothing more', async () => {
     const [r, m] = [frame('r'), frame('m')]
     const updated = heard(m, 'engagementUpdated')
