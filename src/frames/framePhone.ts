@@ -548,6 +548,11 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         // The calling window that asked for the phone (during a call) is gone: nobody to hand it to.
         if (pendingHandover?.to === message.from)
           pendingHandover = null
+        // The owner is gone: what it was asked will not be answered; new commands wait for the next owner.
+        if (owner?.id === message.from && !election.isOwner) {
+          owner = null
+          rejectPending(MOVED)
+        }
         if (election.isOwner && message.from === standbyId) {
           standbyId = null
           void shareStandby()
