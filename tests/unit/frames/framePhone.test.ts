@@ -408,6 +408,28 @@ describe('failures across the channel', () => {
     expect(b.heardOf('registration').map(h => h.payload.state)).toEqual(['registered'])
   })
 
+  it('a command in flight when the owner\'s frame goes away fails at once: the phone moved', async () => {
+    const a = await profile.frame('a')
+    await owner(a)
+    // The next owner is c, not b.
+    const electionC = profile.electionFor('c')
+    const b = await profile.frame('b', { commandTimeoutMs: 3000 })
+    await profile.frame('c', { election: electionC })
+    await profile.bus.flush()
+    // The owner receives the command and goes away before it answers.
+    a.local.transfer = () => new Promise(() => {})
+    const transfer = b.phone.transfer('+15550100').catch((e: unknown) => e)
+    await vi.waitFor(() => expect(a.local.actions).toEqual([]))
+    await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'command' && m.method === 'transfer')).toBe(true))
+    await profile.bus.flush()
+    const started = Date.now()
+    await a.phone.dispose()
+    const error = await transfer
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(error).toBeInstanceOf(CallError)
+    expect((error as Error).message).toMatch(/moved to another HubSpot window/)
+  })
+
   it('a command with no owner anywhere fails the same way, after the timeout', async () => {
     // Another page holds the lock and says nothing.
     void profile.locks.manager('x').request(LOCK, () => new Promise(() => {}))
