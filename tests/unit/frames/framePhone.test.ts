@@ -288,6 +288,33 @@ describe('the owner\'s frame goes away during a call', () => {
   })
 })
 
+describe('a hand-over the calling window does not take', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('the owner starts its phone again with the credentials it kept', async () => {
+    const { a, b } = await signedInFromMirror()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    // The window asks for the phone, then vanishes without a bye (it crashed): the hand-over is lost.
+    profile.bus.drop((message) => {
+      if (message.type === 'handover-request')
+        profile.bus.cut('w')
+      return false
+    })
+    await profile.frame('w', { location: 'window' })
+    await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'handover-ready')).toBe(true))
+    expect(a.local.actions).toEqual(['register:1001', 'unregister', 'dispose'])
+    expect(a.phone.isOwner()).toBe(true) // the lock stays here meanwhile
+    await vi.advanceTimersByTimeAsync(3000)
+    await vi.waitFor(() => expect(a.locals).toHaveLength(2))
+    await vi.waitFor(() => expect(a.local.actions).toEqual(['register:1001']))
+    expect(a.local.credentials).toEqual(AGENT)
+    await vi.waitFor(() => expect(lastState(b)).toBe('registered'))
+    expect(profile.locks.grants).toEqual([`${LOCK}:a`])
+  })
+})
+
 describe('a new owner without the agent', () => {
   it('gets the credentials from the standby frame and registers', async () => {
     const a = await profile.frame('a')
