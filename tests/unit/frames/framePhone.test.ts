@@ -423,14 +423,13 @@ describe('failures across the channel', () => {
     void profile.locks.manager('old-page').request(LOCK, () => new Promise<void>((resolve) => {
       release = resolve
     }))
-    const b = await profile.frame('b', { commandTimeoutMs: 2000 })
+    // Longer than the test's own timeout: only an answer from this frame's own phone lets it pass.
+    const b = await profile.frame('b', { commandTimeoutMs: 60_000 })
     await vi.waitFor(() => expect(release).toBeDefined())
     const signIn = b.phone.register(AGENT)
-    const started = Date.now()
     await profile.bus.flush()
     release()
     await signIn
-    expect(Date.now() - started).toBeLessThan(1000)
     expect(b.local.actions).toEqual(['register:1001'])
     expect(b.heardOf('registration').map(h => h.payload.state)).toEqual(['registered'])
   })
@@ -440,7 +439,8 @@ describe('failures across the channel', () => {
     await owner(a)
     // The next owner is c, not b.
     const electionC = profile.electionFor('c')
-    const b = await profile.frame('b', { commandTimeoutMs: 3000 })
+    // Longer than the test's own timeout: only the bye can fail the command in time.
+    const b = await profile.frame('b', { commandTimeoutMs: 60_000 })
     await profile.frame('c', { election: electionC })
     await profile.bus.flush()
     // The owner receives the command and goes away before it answers.
@@ -449,10 +449,8 @@ describe('failures across the channel', () => {
     await vi.waitFor(() => expect(a.local.actions).toEqual([]))
     await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'command' && m.method === 'transfer')).toBe(true))
     await profile.bus.flush()
-    const started = Date.now()
     await a.phone.dispose()
     const error = await transfer
-    expect(Date.now() - started).toBeLessThan(1000)
     expect(error).toBeInstanceOf(CallError)
     expect((error as Error).message).toMatch(/moved to another HubSpot window/)
   })
