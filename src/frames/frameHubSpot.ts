@@ -5,7 +5,7 @@
  * - `outgoingCall`, `incomingCall`, `callAnswered`, `callEnded`, `callTransferred`: sent once per call
  *   (SIP Call-ID) by the reporter; another frame hands its copy to the reporter, which drops repeats;
  * - `callCompleted` (the agent's Save, in whichever frame): handed to the reporter, which has the
- *   engagement in its HubSpot;
+ *   engagement in its HubSpot; once the reporter's page has closed, sent to this frame's HubSpot;
  * - nothing while a frame replays what happened before it arrived;
  * - everything else (`initialized`, log-in/availability, errors, size, navigation) goes to this
  *   frame's own HubSpot: each HubSpot page keeps its own state (HubSpot's demo-react-ts `useCti.ts`).
@@ -29,6 +29,8 @@ const SHARED = ['engagementCreated', 'engagementCreateFailed', 'engagementUpdate
 type Shared = typeof SHARED[number]
 /** Calls remembered for dropping repeats. */
 const MAX_SENT = 200
+/** Frames remembered as gone (their page closed). */
+const MAX_GONE = 50
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
@@ -52,6 +54,8 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
   /** Calls announced to this frame's HubSpot and not answered yet (HubSpot answers in order; at most 20 kept). */
   const awaiting = createEngagementQueue()
   const extra = new Map<HubSpotEventName, Set<(payload: never) => void>>()
+  /** Frames whose page closed (their `bye`): nothing handed to them would reach a HubSpot. */
+  const gone = new Set<string>()
 
   function sendHere(method: Routed, payload: { externalCallId: string }): void {
     if ((ONCE as readonly string[]).includes(method)) {
@@ -71,7 +75,9 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
     if (calls.replaying())
       return
     const reporter = calls.reporterOf(payload.externalCallId)
-    if (reporter === undefined || reporter === calls.frameId)
+    // The agent's Save must not vanish with the reporter's tab: HubSpot finds the engagement by its id
+    // from any of its pages.
+    if (reporter === undefined || reporter === calls.frameId || (method === 'callCompleted' && gone.has(reporter)))
       sendHere(method, payload)
     else
       channel.post({ type: 'hubspot-send', to: reporter, method, payload })
@@ -103,7 +109,12 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
   }
 
   channel.on((message) => {
-    if (message.type === 'hubspot-send' && (ROUTED as readonly string[]).includes(message.method)
+    if (message.type === 'bye') {
+      gone.add(message.from)
+      if (gone.size > MAX_GONE)
+        gone.delete(gone.values().next().value as string)
+    }
+    else if (message.type === 'hubspot-send' && (ROUTED as readonly string[]).includes(message.method)
       && isObject(message.payload) && typeof message.payload.externalCallId === 'string') {
       sendHere(message.method as Routed, message.payload as { externalCallId: string })
     }
