@@ -5,7 +5,7 @@ import type { CallCompletedPayload, CallEndedPayload, HubSpotEvents, HubSpotPort
 import type { FrameLocation } from '@/frames/protocol'
 import { FRAME_PROTOCOL_VERSION } from '@/frames/protocol'
 import { FakeHubSpot } from '../fakes'
-import type { Bus } from './bus'
+import type { Bus, TestChannel } from './bus'
 import { createBus } from './bus'
 import type { Profile, TestFrame } from './frames'
 import { createProfile } from './frames'
@@ -16,6 +16,7 @@ interface Frame {
   hubspot: FakeHubSpot
   /** The port this frame's stores use. */
   port: HubSpotPort
+  channel: TestChannel
   replaying: boolean
 }
 
@@ -25,8 +26,8 @@ let reporters: Map<string, string>
 
 function frame(id: string): Frame {
   const hubspot = new FakeHubSpot()
-  const f: Frame = { id, hubspot, port: undefined as never, replaying: false }
-  f.port = createFrameHubSpot(hubspot, { frameId: id, reporterOf: callId => reporters.get(callId), replaying: () => f.replaying }, bus.channel(id))
+  const f: Frame = { id, hubspot, port: undefined as never, channel: bus.channel(id), replaying: false }
+  f.port = createFrameHubSpot(hubspot, { frameId: id, reporterOf: callId => reporters.get(callId), replaying: () => f.replaying }, f.channel)
   return f
 }
 
@@ -92,6 +93,18 @@ describe('HubSpot hears each call fact once, from the call\'s reporter', () => {
       { type: 'callCompleted', data: completed('c1', 'Notes typed in m') },
     ])
     expect(m.hubspot.sent).toEqual([])
+  })
+
+  it('the agent\'s Save after the reporter\'s tab closed goes to this frame\'s HubSpot, not to the frame that is gone', async () => {
+    const [r, m] = [frame('r'), frame('m')]
+    reporters.set('c1', 'r')
+    // The reporter's page closes (the frame phone says bye on pagehide).
+    r.channel.post({ type: 'bye' })
+    await bus.flush()
+    m.port.callCompleted(completed('c1', 'Notes'))
+    await bus.flush()
+    expect(m.hubspot.sent).toEqual([{ type: 'callCompleted', data: completed('c1', 'Notes') }])
+    expect(r.hubspot.sent).toEqual([])
   })
 
   it('a call whose reporter this frame does not know (no frames, or before the phone said) is told to this frame\'s HubSpot', () => {
