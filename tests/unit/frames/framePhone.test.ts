@@ -120,6 +120,49 @@ describe('one phone for every frame', () => {
   })
 })
 
+describe('every control of a mirror runs on the owner', () => {
+  it('keys, transfers, consultation, decline, hang up and statistics', async () => {
+    const { a, b } = await signedInFromMirror()
+    const stats = { at: 1, rttMs: 20, jitterMs: 3, packetsReceived: 10, packetsLost: 0, packetsSent: 9, remoteFractionLost: null, remoteReports: 1 }
+    a.local.stats = stats
+    await b.phone.sendDtmf('12#')
+    await b.phone.transfer('+15550100')
+    expect(await b.phone.startConsultation('+15550101')).toEqual({ callId: 'consult-1@test' })
+    await b.phone.completeTransfer()
+    await b.phone.cancelConsultation()
+    await b.phone.decline(486)
+    await b.phone.decline()
+    await b.phone.hangup()
+    expect(await b.phone.sampleStats()).toEqual(stats)
+    await b.phone.unregister()
+    expect(a.local.actions).toEqual([
+      'register:1001', 'dtmf:12#', 'transfer:+15550100', 'consult:+15550101', 'completeTransfer', 'cancelConsultation',
+      'decline:486', 'decline:603', 'hangup', 'unregister',
+    ])
+    await vi.waitFor(() => expect(lastState(b)).toBe('unregistered'))
+  })
+
+  it('the audio element, microphone and Do not disturb chosen in a frame apply to its phone when it becomes the owner', async () => {
+    const a = await profile.frame('a')
+    await owner(a)
+    const b = await profile.frame('b')
+    await profile.bus.flush()
+    const audio = { tagName: 'AUDIO' } as unknown as HTMLAudioElement
+    b.phone.setRemoteAudioElement(audio)
+    await b.phone.setInputDevice('usb-headset')
+    b.phone.setAvailable(false)
+    await vi.waitFor(() => expect(a.local.actions).toContain('available:false'))
+    // The mirror's own choices stay with it: the owner's phone plays in the owner's frame.
+    expect(a.local.audio).toBeNull()
+    expect(a.local.inputDevice).toBeNull()
+    await a.phone.dispose()
+    await owner(b)
+    expect(b.local.audio).toBe(audio)
+    expect(b.local.inputDevice).toBe('usb-headset')
+    expect(b.local.actions).toContain('available:false')
+  })
+})
+
 describe('a frame that arrives mid-call', () => {
   it('replays the registration and the call so far, with their times, as a replay; then follows live', async () => {
     let clock = 1_700_000_000_000
