@@ -407,6 +407,19 @@ describe('a new owner without the agent', () => {
     expect(c.local.actions).toEqual([])
   })
 
+  it('after the agent signed out, nobody keeps the password: the next owner does not register', async () => {
+    const { a, b } = await signedInFromMirror()
+    await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'standby' && m.to === 'b')).toBe(true))
+    await b.phone.unregister()
+    await vi.waitFor(() => expect(lastState(b)).toBe('unregistered'))
+    await a.phone.dispose()
+    await owner(b)
+    await profile.bus.flush()
+    expect(b.local.actions).toEqual([])
+    expect(b.local.credentials).toBeNull()
+    expect(profile.bus.posted.some(m => m.type === 'credentials-request')).toBe(false)
+  })
+
   it('a frame that never saw a registration does not ask for credentials', async () => {
     const a = await profile.frame('a')
     await owner(a)
