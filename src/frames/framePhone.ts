@@ -227,16 +227,35 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     channel.post({ type: 'owner', location: location(), publicKey: keys.publicKey, idle: !callUp() })
   }
 
+  /** Peers whose public key cannot be sealed for (a frame of another build): never the standby. */
+  const unusable = new Set<string>()
+
+  /** Seals the credentials for the standby frame (the one kept, else the first peer whose key works). */
   async function shareStandby(): Promise<void> {
-    if (!credentials || !election.isOwner)
+    const creds = credentials
+    if (!creds || !election.isOwner)
       return
-    const candidates = [...peers.keys()]
-    if (standbyId === null || !peers.has(standbyId))
-      standbyId = candidates[0] ?? null
-    const peer = standbyId === null ? undefined : peers.get(standbyId)
-    if (!peer || standbyId === null)
+    const kept = standbyId !== null && peers.has(standbyId) ? [standbyId] : []
+    const candidates = [...kept, ...[...peers.keys()].filter(id => id !== standbyId && !unusable.has(id))]
+    for (const id of candidates) {
+      const peer = peers.get(id)
+      if (!peer)
+        continue
+      let sealed: SealedBox
+      try {
+        sealed = await keys.seal(peer.publicKey, JSON.stringify(creds))
+      }
+      catch {
+        unusable.add(id)
+        continue
+      }
+      if (credentials !== creds || !election.isOwner)
+        return
+      standbyId = id
+      channel.post({ type: 'standby', to: id, credentials: sealed })
       return
-    channel.post({ type: 'standby', to: standbyId, credentials: await keys.seal(peer.publicKey, JSON.stringify(credentials)) })
+    }
+    standbyId = null
   }
 
   const owned: SipPhone = {
@@ -328,9 +347,25 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     handingOver = true
     log_(`[frames] ${frameId} hands the phone over to ${to}`)
     const creds = credentials
+    // Sealed before the phone stops: a window whose key this build cannot use does not leave the agent without one.
+    let sealed: SealedBox | undefined
+    try {
+      sealed = creds ? await keys.seal(publicKey, JSON.stringify(creds)) : undefined
+    }
+    catch (error) {
+      handingOver = false
+      log_(`[frames] ${frameId} cannot seal the credentials for ${to} (${String(error)}); the phone stays here`)
+      return
+    }
+    if (!election.isOwner || disposed || callUp()) {
+      // A call started meanwhile: the hand-over waits for its end.
+      if (election.isOwner && !disposed)
+        pendingHandover ??= { to, publicKey }
+      handingOver = false
+      return
+    }
     try {
       await stopLocal()
-      const sealed = creds ? await keys.seal(publicKey, JSON.stringify(creds)) : undefined
       channel.post({ type: 'handover-ready', to, credentials: sealed })
     }
     finally {
