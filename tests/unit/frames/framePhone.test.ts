@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { FRAME_PROTOCOL_VERSION } from '@/frames/protocol'
 import { CallError, RegistrationError } from '@/sip/types'
 import type { SipCredentials } from '@/sip/types'
 import type { Profile, TestFrame } from './frames'
@@ -459,6 +460,30 @@ describe('failures across the channel', () => {
     expect(other).toBeInstanceOf(Error)
     expect(other).not.toBeInstanceOf(CallError)
     expect((other as Error).message).toBe('boom')
+  })
+
+  it('a frame with an unusable key (another build) cannot break the sign-in or the standby', async () => {
+    const a = await profile.frame('a')
+    await owner(a)
+    profile.bus.inject({ v: FRAME_PROTOCOL_VERSION, from: 'odd-build', type: 'hello', location: 'remote', publicKey: { kty: 'EC' } })
+    await profile.bus.flush()
+    const b = await profile.frame('b')
+    await profile.bus.flush()
+    await b.phone.register(AGENT)
+    expect(a.local.actions).toEqual(['register:1001'])
+    await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'standby' && m.to === 'b')).toBe(true))
+  })
+
+  it('a calling window with an unusable key (another build) does not get the phone stopped for it', async () => {
+    const a = await profile.frame('a')
+    await owner(a)
+    await a.phone.register(AGENT)
+    profile.bus.inject({ v: FRAME_PROTOCOL_VERSION, from: 'odd-window', type: 'handover-request', publicKey: { kty: 'EC' } })
+    await profile.bus.flush()
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(a.local.actions).toEqual(['register:1001'])
+    expect(a.phone.isOwner()).toBe(true)
+    expect(profile.bus.posted.some(m => m.type === 'handover-ready')).toBe(false)
   })
 
   it('a command to an owner that does not answer fails with a message the agent can act on', async () => {
