@@ -546,3 +546,40 @@ describe('failures across the channel', () => {
     expect(b.locals).toEqual([])
   })
 })
+
+describe('where the browser denies Web Locks (the lease over the channel)', () => {
+  it('one owner, and the calling window takes the phone over from it', async () => {
+    const a = await profile.frame('a', { lease: true })
+    const b = await profile.frame('b', { lease: true })
+    await vi.waitFor(() => expect(a.phone.isOwner() || b.phone.isOwner()).toBe(true), { timeout: 3000 })
+    const first = a.phone.isOwner() ? a : b
+    const other = first === a ? b : a
+    await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'owner' && m.from === first.id)).toBe(true))
+    await profile.bus.flush()
+    await other.phone.register(AGENT)
+    expect(first.local.actions).toEqual(['register:1001'])
+    expect(other.locals).toEqual([])
+    const w = await profile.frame('w', { lease: true, location: 'window' })
+    await vi.waitFor(() => expect(w.phone.isOwner()).toBe(true), { timeout: 3000 })
+    await vi.waitFor(() => expect(w.local.actions).toEqual(['register:1001']))
+    await vi.waitFor(() => expect(first.phone.isOwner()).toBe(false))
+    expect(first.locals[0]!.actions).toEqual(['register:1001', 'unregister', 'dispose'])
+    expect(other.phone.isOwner()).toBe(false)
+    // Commands go to the window now.
+    await other.phone.call(NUMBER)
+    expect(w.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
+  })
+
+  it('the owner\'s frame closes: another frame claims the phone and registers with the standby\'s copy', async () => {
+    const a = await profile.frame('a', { lease: true })
+    await vi.waitFor(() => expect(a.phone.isOwner()).toBe(true), { timeout: 3000 })
+    const b = await profile.frame('b', { lease: true })
+    // The sign-in waits until b has heard of the owner.
+    await b.phone.register(AGENT)
+    await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'standby' && m.to === 'b')).toBe(true))
+    await profile.bus.flush()
+    await a.phone.dispose()
+    await vi.waitFor(() => expect(b.phone.isOwner()).toBe(true), { timeout: 3000 })
+    await vi.waitFor(() => expect(b.local.actions).toEqual(['register:1001']))
+  })
+})

@@ -5,7 +5,7 @@
  * real code; only the browser (BroadcastChannel, navigator.locks) and sip.js are stood in for.
  */
 import type { OwnerElection } from '@/frames/election'
-import { webLocksElection } from '@/frames/election'
+import { leaseElection, webLocksElection } from '@/frames/election'
 import type { FramePhone } from '@/frames/framePhone'
 import { createFramePhone } from '@/frames/framePhone'
 import type { FrameLocation } from '@/frames/protocol'
@@ -58,6 +58,8 @@ export interface FrameOptions {
   location?: FrameLocation
   /** An election made earlier (to order the lock queue apart from the frames' arrival). */
   election?: OwnerElection
+  /** Elect with the lease over the channel (where the browser denies Web Locks), the calling window first. */
+  lease?: boolean
   commandTimeoutMs?: number
   credentialsWaitMs?: number
   now?: () => number
@@ -86,7 +88,8 @@ export function createProfile(): Profile {
     async frame(id, options = {}) {
       const keys = await createFrameKeys()
       const channel = bus.channel(id)
-      const election = options.election ?? electionFor(id)
+      const election = options.election
+        ?? (options.lease ? leaseElection(channel, () => (frame.location === 'window' ? 2 : 1)) : electionFor(id))
       const locals: LocalSip[] = []
       const heard: HeardEvent[] = []
       const frame = {
