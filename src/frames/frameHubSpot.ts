@@ -5,13 +5,14 @@
  * - `outgoingCall`, `incomingCall`, `callAnswered`, `callEnded`, `callTransferred`: sent once per call
  *   (SIP Call-ID) by the reporter; another frame hands its copy to the reporter, which drops repeats;
  * - `callCompleted` (the agent's Save, in whichever frame): handed to the reporter, which has the
- *   engagement in its HubSpot;
+ *   engagement in its HubSpot; once the reporter's page has closed, sent to this frame's HubSpot;
  * - nothing while a frame replays what happened before it arrived;
  * - everything else (`initialized`, log-in/availability, errors, size, navigation) goes to this
  *   frame's own HubSpot: each HubSpot page keeps its own state (HubSpot's demo-react-ts `useCti.ts`).
  * HubSpot's answers about a call (engagement created/updated, caller-id matches) reach only the
  * reporter; it passes them to every frame, naming the call (`externalCallId`) when HubSpot did not.
  */
+import { createEngagementQueue } from '@/domain/engagementQueue'
 import type { HubSpotEventHandler, HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
 import type { FrameChannel } from './channel'
 
@@ -28,6 +29,8 @@ const SHARED = ['engagementCreated', 'engagementCreateFailed', 'engagementUpdate
 type Shared = typeof SHARED[number]
 /** Calls remembered for dropping repeats. */
 const MAX_SENT = 200
+/** Frames remembered as gone (their page closed). */
+const MAX_GONE = 50
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
@@ -48,9 +51,11 @@ function parseShared(event: string, payload: unknown): HubSpotEvents[Shared] | n
 
 export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, channel: FrameChannel): HubSpotPort {
   const sent = new Set<string>()
-  /** Calls announced to this frame's HubSpot and not answered yet, oldest first (HubSpot answers in order). */
-  const awaiting: string[] = []
+  /** Calls announced to this frame's HubSpot and not answered yet (HubSpot answers in order; at most 20 kept). */
+  const awaiting = createEngagementQueue()
   const extra = new Map<HubSpotEventName, Set<(payload: never) => void>>()
+  /** Frames whose page closed (their `bye`): nothing handed to them would reach a HubSpot. */
+  const gone = new Set<string>()
 
   function sendHere(method: Routed, payload: { externalCallId: string }): void {
     if ((ONCE as readonly string[]).includes(method)) {
@@ -62,7 +67,7 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
         sent.delete(sent.values().next().value as string)
     }
     if (method === 'outgoingCall' || method === 'incomingCall')
-      awaiting.push(payload.externalCallId)
+      awaiting.announced(payload.externalCallId)
     ;(port[method] as (p: unknown) => void)(payload)
   }
 
@@ -70,7 +75,9 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
     if (calls.replaying())
       return
     const reporter = calls.reporterOf(payload.externalCallId)
-    if (reporter === undefined || reporter === calls.frameId)
+    // The agent's Save must not vanish with the reporter's tab: HubSpot finds the engagement by its id
+    // from any of its pages.
+    if (reporter === undefined || reporter === calls.frameId || (method === 'callCompleted' && gone.has(reporter)))
       sendHere(method, payload)
     else
       channel.post({ type: 'hubspot-send', to: reporter, method, payload })
@@ -93,11 +100,8 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
       let shared: HubSpotEvents[Shared] = payload
       if (event === 'engagementCreated' || event === 'engagementCreateFailed') {
         const named = (payload as { externalCallId?: string }).externalCallId
-        const callId = named ?? awaiting[0]
-        const at = callId === undefined ? -1 : awaiting.indexOf(callId)
-        if (at >= 0)
-          awaiting.splice(at, 1)
-        if (named === undefined && callId !== undefined)
+        const callId = awaiting.route({ externalCallId: named })
+        if (named === undefined && callId !== null)
           shared = { ...payload, externalCallId: callId }
       }
       channel.post({ type: 'hubspot-answer', event, payload: shared })
@@ -105,7 +109,12 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
   }
 
   channel.on((message) => {
-    if (message.type === 'hubspot-send' && (ROUTED as readonly string[]).includes(message.method)
+    if (message.type === 'bye') {
+      gone.add(message.from)
+      if (gone.size > MAX_GONE)
+        gone.delete(gone.values().next().value as string)
+    }
+    else if (message.type === 'hubspot-send' && (ROUTED as readonly string[]).includes(message.method)
       && isObject(message.payload) && typeof message.payload.externalCallId === 'string') {
       sendHere(message.method as Routed, message.payload as { externalCallId: string })
     }

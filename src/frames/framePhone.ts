@@ -70,8 +70,8 @@ const MAX_REPORTERS = 20
 /** How long an owner that handed over waits for the calling window to take the phone (ms). */
 const HANDOVER_TAKE_MS = 3000
 
+const LOST = 'The HubSpot window that held the call was closed.'
 const MOVED = 'The phone moved to another HubSpot window while this was asked. Try again.'
-const CALL_LOST = 'The HubSpot window that held the call was closed.'
 const NO_OWNER = 'The phone in your other HubSpot window did not answer. Close other HubSpot windows or reload this one.'
 
 function toWireError(error: unknown): WireError {
@@ -110,8 +110,17 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   const reporters = new Map<string, string>()
   let owner: { id: string, key: JsonWebKey, location: FrameLocation } | null = null
   let replayingNow = false
+  /**
+   * The owner whose snapshot this frame replayed (null until one, and again when the owner changes):
+   * the owner answers every `hello` with a snapshot, and a frame says hello more than once (on load,
+   * on learning the owner, on learning its location), but the stores must hear the call so far once —
+   * a second `incomingCall` finds the call ringing and would decline it 486.
+   */
+  let replayedFrom: string | null = null
   /** The last registration this frame saw, so a new owner knows whether the agent was signed in. */
   let wasRegistered = false
+  /** The call this frame's stores were told of and not told the end of (its SIP Call-ID). */
+  let shownCall: string | null = null
   let audioElement: HTMLAudioElement | null = null
   let inputDeviceId: string | null = null
   let disposed = false
@@ -122,25 +131,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     if (reporters.size > MAX_REPORTERS)
       reporters.delete(reporters.keys().next().value as string)
   }
-  /** The call this frame's stores follow (from its callStarted/incomingCall to its callEnded). */
-  let followed: string | null = null
-  /**
-   * The frame that held the call's media went away (closed, crashed, reloaded): the call is gone
-   * with it. This frame's stores hear it ended, so nobody is left on a call screen of a call that
-   * no longer exists; the reporter tells HubSpot.
-   */
-  function callLostWithOwner(): void {
-    if (followed === null)
-      return
-    log_(`[frames] ${frameId}: the call ${followed} ended with its frame`)
-    deliver('callEnded', { callId: followed, cause: { type: 'transport-error', message: CALL_LOST } })
-  }
   function deliver(event: SipEventName, payload: unknown): void {
-    const callId = callIdOf(payload)
-    if (callId && (event === 'callStarted' || event === 'incomingCall'))
-      followed = callId
-    else if (callId && event === 'callEnded' && followed === callId)
-      followed = null
     if (event === 'registration') {
       const state = (payload as SipPhoneEvents['registration']).state
       if (state === 'registered')
@@ -150,6 +141,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       if (!wasRegistered)
         standbyBox = null
     }
+    if (event === 'callStarted' || event === 'incomingCall')
+      shownCall = callIdOf(payload) ?? null
+    else if (event === 'callEnded' && callIdOf(payload) === shownCall)
+      shownCall = null
     hub.emit(event, payload as never)
   }
 
@@ -232,16 +227,35 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     channel.post({ type: 'owner', location: location(), publicKey: keys.publicKey, idle: !callUp() })
   }
 
+  /** Peers whose public key cannot be sealed for (a frame of another build): never the standby. */
+  const unusable = new Set<string>()
+
+  /** Seals the credentials for the standby frame (the one kept, else the first peer whose key works). */
   async function shareStandby(): Promise<void> {
-    if (!credentials || !election.isOwner)
+    const creds = credentials
+    if (!creds || !election.isOwner)
       return
-    const candidates = [...peers.keys()]
-    if (standbyId === null || !peers.has(standbyId))
-      standbyId = candidates[0] ?? null
-    const peer = standbyId === null ? undefined : peers.get(standbyId)
-    if (!peer || standbyId === null)
+    const kept = standbyId !== null && peers.has(standbyId) ? [standbyId] : []
+    const candidates = [...kept, ...[...peers.keys()].filter(id => id !== standbyId && !unusable.has(id))]
+    for (const id of candidates) {
+      const peer = peers.get(id)
+      if (!peer)
+        continue
+      let sealed: SealedBox
+      try {
+        sealed = await keys.seal(peer.publicKey, JSON.stringify(creds))
+      }
+      catch {
+        unusable.add(id)
+        continue
+      }
+      if (credentials !== creds || !election.isOwner)
+        return
+      standbyId = id
+      channel.post({ type: 'standby', to: id, credentials: sealed })
       return
-    channel.post({ type: 'standby', to: standbyId, credentials: await keys.seal(peer.publicKey, JSON.stringify(credentials)) })
+    }
+    standbyId = null
   }
 
   const owned: SipPhone = {
@@ -337,9 +351,25 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     handingOver = true
     log_(`[frames] ${frameId} hands the phone over to ${to}`)
     const creds = credentials
+    // Sealed before the phone stops: a window whose key this build cannot use does not leave the agent without one.
+    let sealed: SealedBox | undefined
+    try {
+      sealed = creds ? await keys.seal(publicKey, JSON.stringify(creds)) : undefined
+    }
+    catch (error) {
+      handingOver = false
+      log_(`[frames] ${frameId} cannot seal the credentials for ${to} (${String(error)}); the phone stays here`)
+      return
+    }
+    if (!election.isOwner || disposed || callUp()) {
+      // A call started meanwhile: the hand-over waits for its end.
+      if (election.isOwner && !disposed)
+        pendingHandover ??= { to, publicKey }
+      handingOver = false
+      return
+    }
     try {
       await stopLocal()
-      const sealed = creds ? await keys.seal(publicKey, JSON.stringify(creds)) : undefined
       channel.post({ type: 'handover-ready', to, credentials: sealed })
     }
     finally {
@@ -390,7 +420,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
 
   async function command(method: PhoneMethod, args: unknown[] = []): Promise<unknown> {
     await whenOwnerKnown()
-    // This frame became the owner while the command waited for one: run it here.
+    // This frame became the owner while the command waited for one: it runs here.
     if (election.isOwner)
       return execute(method, args, frameId)
     const to = owner!.id
@@ -408,6 +438,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   const remote: SipPhone = {
     register: async (creds) => {
       await whenOwnerKnown()
+      if (election.isOwner)
+        return owned.register(creds)
       const box = await keys.seal(owner!.key, JSON.stringify(creds))
       await command('register', [box])
     },
@@ -488,12 +520,17 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     log_(`[frames] ${frameId} (${location()}) owns the phone`)
     owner = { id: frameId, key: keys.publicKey, location: location() }
     rejectPending(MOVED)
-    callLostWithOwner()
+    // Commands asked before any owner was known run here now (see command()).
     for (const waiter of ownerWaiters)
       waiter()
     ownerWaiters = []
     localPhone()
     announce()
+    if (shownCall !== null) {
+      // The call lived in the frame that went away (its media with it; a call never moves between
+      // frames): every frame ends it, or it would show a call nobody can hang up, and no dialer.
+      ownerEmit('callEnded', { callId: shownCall, cause: { type: 'transport-error', message: LOST } })
+    }
     const box = handoverBox ?? standbyBox
     handoverBox = null
     standbyBox = null
@@ -532,6 +569,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     }
     else {
       log_(`[frames] ${frameId} (${location()}) gives the phone up`)
+      // A hand-over asked of this frame is over (done, or for an ownership it no longer has).
+      pendingHandover = null
       void stopLocal()
     }
   })
@@ -549,6 +588,14 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         break
       case 'bye':
         peers.delete(message.from)
+        // The calling window that asked for the phone (during a call) is gone: nobody to hand it to.
+        if (pendingHandover?.to === message.from)
+          pendingHandover = null
+        // The owner is gone: what it was asked will not be answered; new commands wait for the next owner.
+        if (owner?.id === message.from && !election.isOwner) {
+          owner = null
+          rejectPending(MOVED)
+        }
         if (election.isOwner && message.from === standbyId) {
           standbyId = null
           void shareStandby()
@@ -556,12 +603,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         break
       case 'owner': {
         const changed = owner?.id !== message.from
-        if (changed && owner !== null && owner.id !== frameId) {
-          // The old owner is gone (a hand-over happens only while idle): what it was asked is lost.
-          rejectPending(MOVED)
-          if (message.idle)
-            callLostWithOwner()
-        }
+        if (changed)
+          replayedFrom = null
         owner = { id: message.from, key: message.publicKey, location: message.location }
         peers.set(message.from, { location: message.location, publicKey: message.publicKey })
         for (const waiter of ownerWaiters)
@@ -616,8 +659,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         deliver(message.record.event, message.record.payload)
         break
       case 'snapshot':
-        if (!election.isOwner)
+        if (!election.isOwner && replayedFrom !== message.from) {
+          replayedFrom = message.from
           replay(message.records, message.reporter)
+        }
         break
       case 'standby':
         standbyBox = message.credentials
