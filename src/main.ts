@@ -10,21 +10,26 @@ import { effectiveAllowedOrigins } from '@/domain/origins'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { holdEarlyMessages } from '@/hubspot/earlyMessages'
 import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
+import { chooseLocale, i18n, setLocale, t } from '@/i18n'
 import { providePorts } from '@/ports'
 import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
 import { withReconnect } from '@/sip/withReconnect'
 import '@/style.css'
 
 function showSetupScreen(errors: { field: string, message: string }[], sources: string): void {
-  createApp(ConfigErrorScreen, { errors, sources }).mount('#app')
+  createApp(ConfigErrorScreen, { errors, sources }).use(i18n).mount('#app')
 }
 
 async function start(): Promise<void> {
+  // The browser's language until the configuration (which may set `locale`) is read.
+  setLocale(chooseLocale(undefined, navigator.languages))
   // HubSpot's first SYNC arrives while config.json loads: hold it for the SDK.
   const releaseEarlyMessages = holdEarlyMessages(window)
   // sip.js downloads while the config loads and the first screen paints.
   loadSipPhone().catch(() => {})
   const loaded = await loadConfig(window.location)
+  if (loaded.ok)
+    setLocale(chooseLocale(loaded.config.locale, navigator.languages))
   // Only HubSpot (the allowed origins) may embed us and talk to the SDK: checked before
   // the SDK exists, so it never answers a SYNC from anyone else.
   const allowedOrigins = effectiveAllowedOrigins(loaded.ok ? loaded.config.allowedOrigins : undefined, window.location.hostname)
@@ -47,7 +52,7 @@ async function start(): Promise<void> {
     const hubspot = createHubSpotPort({ debug: false })
     hubspot.on('ready', () => {
       hubspot.initialized({ isLoggedIn: false })
-      hubspot.sendError({ message: `The softphone is not configured: ${loaded.errors.map(e => `${e.field}: ${e.message}`).join(' ')}` })
+      hubspot.sendError({ message: t('setup.notConfigured', { errors: loaded.errors.map(e => `${e.field}: ${e.message}`).join(' ') }) })
     })
     showSetupScreen(loaded.errors, describeSources(loaded.sources))
     releaseEarlyMessages(true)
@@ -74,6 +79,7 @@ async function start(): Promise<void> {
   document.documentElement.dataset.storage = storage.persistence
   const app = createApp(App)
   app.use(createPinia())
+  app.use(i18n)
   providePorts(app, { sip, hubspot, config, storage, now: Date.now })
   app.mount('#app')
   releaseEarlyMessages(true)

@@ -7,6 +7,7 @@
  * the field in each message: whoever deploys reads them on a setup screen,
  * and fixing five mistakes should not take five reloads.
  */
+import { type AppLocale, SUPPORTED_LOCALES, supportedLocaleOf } from '@/domain/locale'
 import { parseOriginPattern } from '@/domain/origins'
 import { toRegion } from '@/domain/phoneNumber'
 
@@ -57,6 +58,11 @@ export interface AppConfig {
    * (see `effectiveAllowedOrigins` in `@/domain/origins`).
    */
   allowedOrigins?: string[]
+  /**
+   * The language of every screen (`en`, `de`, `fr`, `es`; a regional tag such as `de-AT` means
+   * its language). Unset = the best match for the browser's languages, else English.
+   */
+  locale?: AppLocale
 }
 
 export interface ConfigError {
@@ -295,6 +301,13 @@ function parseDtmfMode(v: Value | undefined, errors: Errors): DtmfMode | undefin
   return add(errors, 'dtmfMode', `must be "rfc4733" (RTP telephone-events) or "info" (SIP INFO), not ${show(v.value)}${where(v.source)}.`)
 }
 
+function parseLocale(v: Value | undefined, errors: Errors): AppLocale | undefined {
+  if (v === undefined) return undefined
+  const locale = typeof v.value === 'string' ? supportedLocaleOf(v.value) : null
+  if (locale !== null) return locale
+  return add(errors, 'locale', `${show(v.value)} is not a language the softphone speaks${where(v.source)}; use one of ${SUPPORTED_LOCALES.join(', ')} (or a regional tag such as de-AT), or leave it out to follow the browser.`)
+}
+
 function parseIceTransportPolicy(v: Value | undefined, errors: Errors): 'all' | 'relay' | undefined {
   if (v === undefined) return undefined
   const text = typeof v.value === 'string' ? v.value.trim().toLowerCase() : undefined
@@ -367,6 +380,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   const debug = parseDebug(pick(source, query, 'debug'), errors)
   const dtmfMode = parseDtmfMode(pick(source, query, 'dtmfMode'), errors)
   const iceTransportPolicy = parseIceTransportPolicy(pick(source, query, 'iceTransportPolicy'), errors)
+  const locale = parseLocale(pick(source, query, 'locale'), errors)
   const devLogin = parseDevLogin(source.devLogin, location, errors)
   const allowedOrigins = parseAllowedOrigins(source.allowedOrigins, query, errors)
 
@@ -379,5 +393,6 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   if (iceTransportPolicy !== undefined) config.iceTransportPolicy = iceTransportPolicy
   if (devLogin !== undefined) config.devLogin = devLogin
   if (allowedOrigins !== undefined) config.allowedOrigins = allowedOrigins
+  if (locale !== undefined) config.locale = locale
   return { ok: true, config }
 }
