@@ -57,18 +57,18 @@ export async function loadConfig(
         }
         catch {
           fileState = 'broken'
-          fileError = 'config.json is not valid JSON.'
+          fileError = t('config.notJson')
         }
       }
     }
     else if (response.status !== 404) {
       fileState = 'broken'
-      fileError = `config.json could not be loaded (HTTP ${response.status}).`
+      fileError = t('config.httpError', { status: response.status })
     }
   }
   catch {
     fileState = 'broken'
-    fileError = 'config.json could not be loaded.'
+    fileError = t('config.notLoaded')
   }
   const sources: ConfigSources = { file: fileState, query: queryFields }
   const parsed = parseConfig(file, query, { hostname: location.hostname })

@@ -26,6 +26,7 @@ import SignInScreen from '@/components/SignInScreen.vue'
 import StatusBar from '@/components/StatusBar.vue'
 import TransferPanel from '@/components/TransferPanel.vue'
 import WrapUpScreen from '@/components/WrapUpScreen.vue'
+import { parseConfig } from '@/domain/config'
 import { describeEndCause } from '@/domain/endStatus'
 import type { AppLocale } from '@/domain/locale'
 import { summarize } from '@/domain/quality'
@@ -185,7 +186,13 @@ const SCREENS: Screen[] = [
   {
     name: 'setup screen',
     component: ConfigErrorScreen,
-    props: () => ({ errors: [{ field: 'allowedOrigins', message: t('setup.notHubSpot', { origin: 'https://evil.example' }) }], sources: t('setup.nothing', { file: t('setup.fileAbsent') }) }),
+    props: () => {
+      const broken = parseConfig({ pbxUrl: 'ftp://pbx.example.com', sipDomain: 'sip:pbx', ringTimeoutSeconds: 'soon', iceServers: [{}] }, new URLSearchParams('locale=it'), { hostname: 'softphone.example.com' })
+      return {
+        errors: [{ field: 'allowedOrigins', message: t('setup.notHubSpot', { origin: 'https://evil.example' }) }, ...(broken.ok ? [] : broken.errors)],
+        sources: t('setup.nothing', { file: t('setup.fileAbsent') }),
+      }
+    },
   },
 ]
 
@@ -207,7 +214,7 @@ describe('every string on every screen comes from the catalogue', () => {
     mounted = wrapper
     // The screen rendered something in the pseudo-locale (not an empty shell that passes by saying nothing).
     expect(wrapper.text()).toContain('⟦')
-    expect(rawStrings(wrapper.element as Element, [...DATA, 'https://evil.example'], intlWords(PSEUDO))).toEqual([])
+    expect(rawStrings(wrapper.element as Element, [...DATA, 'https://evil.example', '"ftp://pbx.example.com"', '"sip:pbx"', '"soon"', '"it"', 'ftp://', 'en, de, fr, es'], intlWords(PSEUDO))).toEqual([])
   })
 
   it('would catch a string that is not in the catalogue, in text, in an attribute or in a parameter', () => {
