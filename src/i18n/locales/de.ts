@@ -304,6 +304,11 @@ const de: MessageSchema = {
     impossible: '{number} ist keine mögliche Telefonnummer{where}: Prüfen Sie die Anzahl der Ziffern.',
     where: ' für {country}',
   },
+  hubspot: {
+    noEngagementId: 'HubSpot hat den Anrufdatensatz angelegt, aber keine gültige engagementId gesendet (erhalten: {got}).',
+    noMatchList: 'HubSpot hat keine callerIdMatches-Liste gesendet (erhalten: {got}).',
+    noUsableMatch: 'HubSpot hat keinen verwendbaren Kontakt und kein Unternehmen gefunden.',
+  },
   sip: {
     wrongPassword: 'Falsche Nebenstelle oder falsches Passwort.',
     cannotReach: 'Die Telefonanlage unter {server} ist nicht erreichbar.',
@@ -362,6 +367,7 @@ const de: MessageSchema = {
     iceDtlsFailedWhy: 'Die Audioverbindung ist fehlgeschlagen (ICE/DTLS); {why}.',
     iceConnectionFailed: 'Die Audioverbindung ist fehlgeschlagen (ICE).',
     iceFailedWhy: 'Die Audioverbindung ist fehlgeschlagen (ICE); {why}.',
+    answerNotUsable: 'die Antwort war für das Audio nicht verwendbar',
     notMoved: 'Der Anruf konnte nicht auf die neue Verbindung zur Telefonanlage übertragen werden ({why}).',
     notReconnected: '{lost} Der Anruf konnte nicht innerhalb von {seconds} wiederverbunden werden.',
   },

@@ -306,6 +306,11 @@ const en = {
     impossible: '{number} is not a possible phone number{where}: check the number of digits.',
     where: ' for {country}',
   },
+  hubspot: {
+    noEngagementId: 'HubSpot created the engagement but sent no valid engagementId (got {got}).',
+    noMatchList: 'HubSpot sent no callerIdMatches list (got {got}).',
+    noUsableMatch: 'HubSpot matched no usable contact or company.',
+  },
   sip: {
     wrongPassword: 'Wrong extension or password.',
     cannotReach: 'Cannot reach the PBX at {server}.',
@@ -364,6 +369,7 @@ const en = {
     iceDtlsFailedWhy: 'The audio connection failed (ICE/DTLS); {why}.',
     iceConnectionFailed: 'The audio connection failed (ICE).',
     iceFailedWhy: 'The audio connection failed (ICE); {why}.',
+    answerNotUsable: 'the answer could not be used for audio',
     notMoved: 'The call could not be moved to the new connection to the PBX ({why}).',
     notReconnected: '{lost} The call could not be reconnected within {seconds}.',
   },

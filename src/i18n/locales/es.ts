@@ -304,6 +304,11 @@ const es: MessageSchema = {
     impossible: '{number} no es un número posible{where}: compruebe el número de dígitos.',
     where: ' para {country}',
   },
+  hubspot: {
+    noEngagementId: 'HubSpot creó el registro de la llamada pero no envió un engagementId válido (recibido: {got}).',
+    noMatchList: 'HubSpot no envió ninguna lista callerIdMatches (recibido: {got}).',
+    noUsableMatch: 'HubSpot no encontró ningún contacto ni empresa utilizable.',
+  },
   sip: {
     wrongPassword: 'Extensión o contraseña incorrecta.',
     cannotReach: 'No se puede conectar con la centralita en {server}.',
@@ -362,6 +367,7 @@ const es: MessageSchema = {
     iceDtlsFailedWhy: 'La conexión de audio falló (ICE/DTLS); {why}.',
     iceConnectionFailed: 'La conexión de audio falló (ICE).',
     iceFailedWhy: 'La conexión de audio falló (ICE); {why}.',
+    answerNotUsable: 'la respuesta no se pudo usar para el audio',
     notMoved: 'No se pudo pasar la llamada a la nueva conexión con la centralita ({why}).',
     notReconnected: '{lost} No se pudo reconectar la llamada en {seconds}.',
   },

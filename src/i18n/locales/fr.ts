@@ -304,6 +304,11 @@ const fr: MessageSchema = {
     impossible: '{number} n’est pas un numéro possible{where} : vérifiez le nombre de chiffres.',
     where: ' pour {country}',
   },
+  hubspot: {
+    noEngagementId: 'HubSpot a créé l’appel mais n’a pas envoyé d’engagementId valide (reçu : {got}).',
+    noMatchList: 'HubSpot n’a pas envoyé de liste callerIdMatches (reçu : {got}).',
+    noUsableMatch: 'HubSpot n’a trouvé aucun contact ni aucune entreprise exploitable.',
+  },
   sip: {
     wrongPassword: 'Poste ou mot de passe incorrect.',
     cannotReach: 'Impossible de joindre le standard à {server}.',
@@ -362,6 +367,7 @@ const fr: MessageSchema = {
     iceDtlsFailedWhy: 'La connexion audio a échoué (ICE/DTLS) ; {why}.',
     iceConnectionFailed: 'La connexion audio a échoué (ICE).',
     iceFailedWhy: 'La connexion audio a échoué (ICE) ; {why}.',
+    answerNotUsable: 'la réponse n’a pas pu être utilisée pour l’audio',
     notMoved: 'L’appel n’a pas pu être basculé sur la nouvelle connexion au standard ({why}).',
     notReconnected: '{lost} L’appel n’a pas pu être rétabli en moins de {seconds}.',
   },
