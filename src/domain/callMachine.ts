@@ -52,4 +52,3 @@ export function transition(phase: CallPhase, event: CallEvent): CallPhase | null
 export function isCallActive(phase: CallPhase): boolean {
   return phase === 'calling' || phase === 'ringing' || phase === 'connected' || phase === 'incoming'
 }
-
