@@ -10,7 +10,7 @@ import { effectiveAllowedOrigins } from '@/domain/origins'
 import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { holdEarlyMessages } from '@/hubspot/earlyMessages'
 import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
-import { chooseLocale, i18n, setLocale, t } from '@/i18n'
+import { chooseLocale, i18n, t, useLocale } from '@/i18n'
 import { providePorts } from '@/ports'
 import { createLazySipPhone, loadSipPhone } from '@/sip/lazySipPhone'
 import { withReconnect } from '@/sip/withReconnect'
@@ -21,15 +21,17 @@ function showSetupScreen(errors: { field: string, message: string }[], sources: 
 }
 
 async function start(): Promise<void> {
-  // The browser's language until the configuration (which may set `locale`) is read.
-  setLocale(chooseLocale(undefined, navigator.languages))
   // HubSpot's first SYNC arrives while config.json loads: hold it for the SDK.
   const releaseEarlyMessages = holdEarlyMessages(window)
   // sip.js downloads while the config loads and the first screen paints.
   loadSipPhone().catch(() => {})
+  // The browser's language first: the configuration's own errors (the setup screen) are
+  // written in it. Then the `locale` setting, if it names another.
+  const browserLocale = chooseLocale(undefined, navigator.languages)
+  await useLocale(browserLocale)
   const loaded = await loadConfig(window.location)
-  if (loaded.ok)
-    setLocale(chooseLocale(loaded.config.locale, navigator.languages))
+  if (loaded.ok && loaded.config.locale && loaded.config.locale !== browserLocale)
+    await useLocale(loaded.config.locale)
   // Only HubSpot (the allowed origins) may embed us and talk to the SDK: checked before
   // the SDK exists, so it never answers a SYNC from anyone else.
   const allowedOrigins = effectiveAllowedOrigins(loaded.ok ? loaded.config.allowedOrigins : undefined, window.location.hostname)

@@ -6,8 +6,13 @@
  */
 import { compile } from '@intlify/core-base'
 import { describe, expect, it } from 'vitest'
-import { CATALOGUES } from '@/i18n'
 import { SUPPORTED_LOCALES } from '@/domain/locale'
+import de from '@/i18n/locales/de'
+import en_ from '@/i18n/locales/en'
+import es from '@/i18n/locales/es'
+import fr from '@/i18n/locales/fr'
+
+const CATALOGUES = { en: en_, de, fr, es }
 
 type Tree = { readonly [key: string]: string | Tree }
 

@@ -31,7 +31,8 @@ import { describeEndCause } from '@/domain/endStatus'
 import type { AppLocale } from '@/domain/locale'
 import { summarize } from '@/domain/quality'
 import type { QualitySample } from '@/domain/quality'
-import { CATALOGUES, i18n, t } from '@/i18n'
+import { i18n, t } from '@/i18n'
+import en from '@/i18n/locales/en'
 import { mountWith } from '../components/mountWith'
 
 type Tree = { readonly [key: string]: string | Tree }
@@ -197,7 +198,7 @@ const SCREENS: Screen[] = [
 ]
 
 beforeEach(() => {
-  i18n.global.setLocaleMessage(PSEUDO, pseudo(CATALOGUES.en as unknown as Tree) as never)
+  i18n.global.setLocaleMessage(PSEUDO, pseudo(en as unknown as Tree) as never)
   i18n.global.locale.value = PSEUDO
 })
 
