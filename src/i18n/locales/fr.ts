@@ -60,8 +60,8 @@ const fr: MessageSchema = {
   call: {
     from: 'Appel de',
     to: 'Appel vers',
-    mute: 'Micro coupé',
-    unmute: 'Micro actif',
+    mute: 'Muet',
+    unmute: 'Rétablir',
     hold: 'Attente',
     resume: 'Reprendre',
     keypad: 'Clavier',
