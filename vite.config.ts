@@ -30,6 +30,12 @@ function devConfig(): Plugin {
 
 export default defineConfig({
   plugins: [vue(), devConfig()],
+  // vue-i18n's esm-bundler build: Composition API only, no devtools hooks in production.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

@@ -11,6 +11,7 @@ import { createHubSpotPort } from '@/hubspot/createHubSpotPort'
 import { holdEarlyMessages } from '@/hubspot/earlyMessages'
 import { checkEmbedding, installMessageGuard } from '@/hubspot/originGuard'
 import { browserNotifier } from '@/notifications/desktopNotifier'
+import { chooseLocale, i18n, t, useLocale } from '@/i18n'
 import { providePorts } from '@/ports'
 import { createFrames, prepareFrames } from '@/frames'
 import type { LocalPhone } from '@/frames/framePhone'
@@ -19,7 +20,7 @@ import { withReconnect } from '@/sip/withReconnect'
 import '@/style.css'
 
 function showSetupScreen(errors: { field: string, message: string }[], sources: string): void {
-  createApp(ConfigErrorScreen, { errors, sources }).mount('#app')
+  createApp(ConfigErrorScreen, { errors, sources }).use(i18n).mount('#app')
 }
 
 async function start(): Promise<void> {
@@ -29,7 +30,13 @@ async function start(): Promise<void> {
   loadSipPhone().catch(() => {})
   // This frame's keys and the lock check for the coordination with our other frames, meanwhile too.
   const framesPrepared = prepareFrames()
+  // The browser's language first: the configuration's own errors (the setup screen) are
+  // written in it. Then the `locale` setting, if it names another.
+  const browserLocale = chooseLocale(undefined, navigator.languages)
+  await useLocale(browserLocale)
   const loaded = await loadConfig(window.location)
+  if (loaded.ok && loaded.config.locale && loaded.config.locale !== browserLocale)
+    await useLocale(loaded.config.locale)
   // Only HubSpot (the allowed origins) may embed us and talk to the SDK: checked before
   // the SDK exists, so it never answers a SYNC from anyone else.
   const allowedOrigins = effectiveAllowedOrigins(loaded.ok ? loaded.config.allowedOrigins : undefined, window.location.hostname)
@@ -52,7 +59,7 @@ async function start(): Promise<void> {
     const hubspot = createHubSpotPort({ debug: false })
     hubspot.on('ready', () => {
       hubspot.initialized({ isLoggedIn: false })
-      hubspot.sendError({ message: `The softphone is not configured: ${loaded.errors.map(e => `${e.field}: ${e.message}`).join(' ')}` })
+      hubspot.sendError({ message: t('setup.notConfigured', { errors: loaded.errors.map(e => `${e.field}: ${e.message}`).join(' ') }) })
     })
     showSetupScreen(loaded.errors, describeSources(loaded.sources))
     releaseEarlyMessages(true)
@@ -90,6 +97,7 @@ async function start(): Promise<void> {
   frames.onOwnerChange(showRole)
   const app = createApp(App)
   app.use(createPinia())
+  app.use(i18n)
   providePorts(app, { sip, hubspot, config, storage, notifier: browserNotifier(window), now: Date.now, frame: { ownsPhone: frames.ownsPhone, onOwnerChange: frames.onOwnerChange } })
   app.mount('#app')
   releaseEarlyMessages(true)

@@ -4,17 +4,18 @@
  * is closed on stop() and when the component goes away.
  */
 import { onScopeDispose, ref } from 'vue'
+import { t } from '@/i18n'
 
 /** Why the microphone did not open, in the agent's words (kept here: src/sip would pull in sip.js). */
 function describeMicError(error: unknown): string {
   const name = error instanceof Error ? error.name : ''
   if (name === 'NotAllowedError' || name === 'SecurityError')
-    return 'Microphone access was denied. Allow the microphone for this page and try again.'
+    return t('devices.denied')
   if (name === 'NotFoundError' || name === 'OverconstrainedError')
-    return 'This microphone was not found. Choose another one.'
+    return t('devices.notFound')
   if (name === 'NotReadableError' || name === 'AbortError')
-    return 'The microphone is in use by another application or could not be started.'
-  return `The microphone could not be opened (${error instanceof Error ? error.message : String(error)}).`
+    return t('devices.busy')
+  return t('devices.notOpened', { why: error instanceof Error ? error.message : String(error) })
 }
 
 export function useMicLevel(deviceId: () => string, onOpened: () => void = () => {}) {
@@ -44,7 +45,7 @@ export function useMicLevel(deviceId: () => string, onOpened: () => void = () =>
     error.value = null
     const devices = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices
     if (!devices?.getUserMedia || typeof window === 'undefined' || !window.AudioContext) {
-      error.value = 'This browser cannot test the microphone.'
+      error.value = t('devices.unsupported')
       return
     }
     const id = deviceId()
@@ -85,7 +86,7 @@ export function useMicLevel(deviceId: () => string, onOpened: () => void = () =>
     }
     catch {
       stop()
-      error.value = 'The microphone level could not be measured.'
+      error.value = t('devices.notMeasured')
     }
   }
 

@@ -9,9 +9,10 @@
  */
 import type { AppConfig } from '@/domain/config'
 import { parseConfig } from '@/domain/config'
+import { t } from '@/i18n'
 
 /** The query parameters a widget URL may set (README, "Configuration"). */
-export const QUERY_FIELDS = ['pbxUrl', 'sipDomain', 'iceServers', 'defaultCountry', 'ringTimeoutSeconds', 'debug', 'dtmfMode'] as const
+export const QUERY_FIELDS = ['pbxUrl', 'sipDomain', 'iceServers', 'defaultCountry', 'ringTimeoutSeconds', 'debug', 'dtmfMode', 'locale'] as const
 
 /**
  * Where the settings came from, for the setup screen.
@@ -56,18 +57,18 @@ export async function loadConfig(
         }
         catch {
           fileState = 'broken'
-          fileError = 'config.json is not valid JSON.'
+          fileError = t('config.notJson')
         }
       }
     }
     else if (response.status !== 404) {
       fileState = 'broken'
-      fileError = `config.json could not be loaded (HTTP ${response.status}).`
+      fileError = t('config.httpError', { status: response.status })
     }
   }
   catch {
     fileState = 'broken'
-    fileError = 'config.json could not be loaded.'
+    fileError = t('config.notLoaded')
   }
   const sources: ConfigSources = { file: fileState, query: queryFields }
   const parsed = parseConfig(file, query, { hostname: location.hostname })
@@ -80,18 +81,16 @@ export async function loadConfig(
 
 /** One sentence for the setup screen: which source the settings were read from. */
 export function describeSources(sources: ConfigSources): string {
-  const query = sources.query.length > 0 ? `the widget URL's query (${sources.query.join(', ')})` : null
+  const query = sources.query.length > 0 ? t('setup.query', { fields: sources.query.join(', ') }) : null
   switch (sources.file) {
     case 'loaded':
-      return query ? `Settings read from config.json, overridden by ${query}.` : 'Settings read from config.json; the widget URL\'s query sets none.'
+      return query ? t('setup.fileOverridden', { query }) : t('setup.fileOnly')
     case 'broken':
-      return query ? `config.json could not be used; ${query} was read.` : 'config.json could not be used, and the widget URL\'s query sets nothing.'
+      return query ? t('setup.brokenWithQuery', { query }) : t('setup.brokenNoQuery')
     case 'absent':
     case 'html': {
-      const file = sources.file === 'html'
-        ? 'config.json counts as absent: the server answered with a web page (its fallback for a missing file)'
-        : 'there is no config.json (not found)'
-      return query ? `Settings read from ${query}; ${file}.` : `No settings found: ${file}, and the widget URL's query sets none.`
+      const file = sources.file === 'html' ? t('setup.fileHtml') : t('setup.fileAbsent')
+      return query ? t('setup.queryOnly', { query, file }) : t('setup.nothing', { file })
     }
   }
 }

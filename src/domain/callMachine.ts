@@ -52,16 +52,3 @@ export function transition(phase: CallPhase, event: CallEvent): CallPhase | null
 export function isCallActive(phase: CallPhase): boolean {
   return phase === 'calling' || phase === 'ringing' || phase === 'connected' || phase === 'incoming'
 }
-
-const LABELS: Readonly<Record<CallPhase, string>> = {
-  idle: 'Ready',
-  calling: 'Calling',
-  ringing: 'Ringing',
-  connected: 'Connected',
-  ended: 'Ended',
-  incoming: 'Incoming call',
-}
-
-export function phaseLabel(phase: CallPhase): string {
-  return LABELS[phase]
-}

@@ -7,8 +7,10 @@
  * the field in each message: whoever deploys reads them on a setup screen,
  * and fixing five mistakes should not take five reloads.
  */
+import { type AppLocale, SUPPORTED_LOCALES, supportedLocaleOf } from '@/domain/locale'
 import { parseOriginPattern } from '@/domain/origins'
 import { toRegion } from '@/domain/phoneNumber'
+import { t } from '@/i18n'
 
 export interface IceServerConfig {
   urls: string | string[]
@@ -57,6 +59,11 @@ export interface AppConfig {
    * (see `effectiveAllowedOrigins` in `@/domain/origins`).
    */
   allowedOrigins?: string[]
+  /**
+   * The language of every screen (`en`, `de`, `fr`, `es`; a regional tag such as `de-AT` means
+   * its language). Unset = the best match for the browser's languages, else English.
+   */
+  locale?: AppLocale
 }
 
 export interface ConfigError {
@@ -93,7 +100,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function where(source: Source): string {
-  return source === 'query' ? ' (from the page URL)' : ''
+  return source === 'query' ? t('config.fromUrl') : ''
 }
 
 /** Short, one-line rendering of a bad value for messages. */
@@ -122,22 +129,22 @@ function add(errors: Errors, field: string, message: string): undefined {
 
 function parsePbxUrl(v: Value | undefined, errors: Errors): string | undefined {
   const field = 'pbxUrl'
-  if (v === undefined) return add(errors, field, 'is required: the WebSocket address of the phone system, e.g. wss://pbx.example.com:8089/ws.')
-  if (typeof v.value !== 'string') return add(errors, field, `must be a text value, not ${show(v.value)}.`)
+  if (v === undefined) return add(errors, field, t('config.pbxUrlRequired'))
+  if (typeof v.value !== 'string') return add(errors, field, t('config.notText', { value: show(v.value) }))
   let url: URL
   try {
     url = new URL(v.value)
   } catch {
-    return add(errors, field, `${show(v.value)} is not a URL${where(v.source)}; expected e.g. wss://pbx.example.com:8089/ws.`)
+    return add(errors, field, t('config.notUrl', { value: show(v.value), where: where(v.source) }))
   }
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:') {
-    return add(errors, field, `must be a WebSocket URL starting with wss://, not ${url.protocol}//${where(v.source)}.`)
+    return add(errors, field, t('config.notWebSocket', { scheme: `${url.protocol}//`, where: where(v.source) }))
   }
   if (url.protocol === 'ws:' && !isLocalHost(url.hostname)) {
-    return add(errors, field, `must use wss:// (unencrypted ws:// is only allowed for localhost)${where(v.source)}.`)
+    return add(errors, field, t('config.notSecure', { where: where(v.source) }))
   }
   if (url.username !== '' || url.password !== '') {
-    return add(errors, field, `must not contain a user name or password${where(v.source)}.`)
+    return add(errors, field, t('config.credentialsInUrl', { where: where(v.source) }))
   }
   return v.value
 }
@@ -164,15 +171,15 @@ export function isValidSipDomain(domain: string): boolean {
 
 function parseSipDomain(v: Value | undefined, errors: Errors): string | undefined {
   const field = 'sipDomain'
-  if (v === undefined) return add(errors, field, 'is required: the SIP domain of your extensions, e.g. pbx.example.com.')
-  if (typeof v.value !== 'string') return add(errors, field, `must be a text value, not ${show(v.value)}.`)
+  if (v === undefined) return add(errors, field, t('config.sipDomainRequired'))
+  if (typeof v.value !== 'string') return add(errors, field, t('config.notText', { value: show(v.value) }))
   const domain = v.value.trim().toLowerCase()
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(domain) || domain.startsWith('sip:') || domain.startsWith('sips:')) {
-    return add(errors, field, `must be just the domain, without a scheme such as sip: or wss://${where(v.source)}; e.g. pbx.example.com.`)
+    return add(errors, field, t('config.domainScheme', { where: where(v.source) }))
   }
-  if (domain.includes('@')) return add(errors, field, `must be just the domain, without a user name${where(v.source)}; e.g. pbx.example.com.`)
+  if (domain.includes('@')) return add(errors, field, t('config.domainUser', { where: where(v.source) }))
   if (!isValidSipDomain(domain)) {
-    return add(errors, field, `${show(v.value)} is not a host name or IP address${where(v.source)} (no port, path or spaces); e.g. pbx.example.com.`)
+    return add(errors, field, t('config.notHost', { value: show(v.value), where: where(v.source) }))
   }
   return domain
 }
@@ -180,19 +187,19 @@ function parseSipDomain(v: Value | undefined, errors: Errors): string | undefine
 const ICE_SCHEME = /^(stuns?|turns?):/i
 
 function parseIceUrl(url: unknown, field: string, errors: Errors): string | undefined {
-  if (typeof url !== 'string' || url.trim() === '') return add(errors, field, `must be a stun:, stuns:, turn: or turns: URL, not ${show(url)}.`)
+  if (typeof url !== 'string' || url.trim() === '') return add(errors, field, t('config.iceUrlType', { value: show(url) }))
   const trimmed = url.trim()
   if (!ICE_SCHEME.test(trimmed)) {
-    return add(errors, field, `${show(trimmed)} must start with stun:, stuns:, turn: or turns:.`)
+    return add(errors, field, t('config.iceUrlScheme', { value: show(trimmed) }))
   }
-  if (/\s/.test(trimmed)) return add(errors, field, `${show(trimmed)} must not contain spaces.`)
+  if (/\s/.test(trimmed)) return add(errors, field, t('config.iceUrlSpaces', { value: show(trimmed) }))
   return trimmed
 }
 
 const isTurn = (url: string): boolean => /^turns?:/i.test(url)
 
 function parseIceServer(raw: unknown, field: string, errors: Errors): IceServerConfig | undefined {
-  if (!isRecord(raw)) return add(errors, field, 'must be an object like {"urls": "stun:stun.example.com:3478"}.')
+  if (!isRecord(raw)) return add(errors, field, t('config.iceServerObject', { example: '{"urls": "stun:stun.example.com:3478"}' }))
   const before = errors.length
   let urls: string | string[] | undefined
   if (typeof raw.urls === 'string') {
@@ -201,18 +208,18 @@ function parseIceServer(raw: unknown, field: string, errors: Errors): IceServerC
     const parsed = raw.urls.map((u, i) => parseIceUrl(u, `${field}.urls[${i}]`, errors))
     urls = parsed.filter((u): u is string => u !== undefined)
   } else {
-    add(errors, `${field}.urls`, 'is required: a stun:/turn: URL or a non-empty list of them.')
+    add(errors, `${field}.urls`, t('config.iceUrlsRequired'))
   }
   const server: IceServerConfig = { urls: urls ?? [] }
   for (const key of ['username', 'credential'] as const) {
     const value = raw[key]
     if (value === undefined) continue
-    if (typeof value !== 'string') add(errors, `${field}.${key}`, 'must be a text value.')
+    if (typeof value !== 'string') add(errors, `${field}.${key}`, t('config.textValue'))
     else server[key] = value
   }
   const needsCredentials = [server.urls].flat().some(isTurn)
   if (needsCredentials && (server.username === undefined || server.credential === undefined)) {
-    add(errors, field, 'a TURN server needs both "username" and "credential".')
+    add(errors, field, t('config.turnCredentials'))
   }
   return errors.length === before ? server : undefined
 }
@@ -227,14 +234,14 @@ function parseIceServers(v: Value | undefined, errors: Errors): IceServerConfig[
       const url = parseIceUrl(u, `${field}[${i}]`, errors)
       if (url === undefined) return
       if (isTurn(url)) {
-        add(errors, `${field}[${i}]`, `${show(url)}: TURN servers need credentials, which cannot be given in the page URL; put them in config.json.`)
+        add(errors, `${field}[${i}]`, t('config.turnInUrl', { value: show(url) }))
         return
       }
       servers.push({ urls: url })
     })
     return servers
   }
-  if (!Array.isArray(v.value)) return add(errors, field, 'must be a list of ICE servers, e.g. [{"urls": "stun:stun.example.com:3478"}].') ?? []
+  if (!Array.isArray(v.value)) return add(errors, field, t('config.iceServersList', { example: '[{"urls": "stun:stun.example.com:3478"}]' })) ?? []
   return v.value
     .map((raw, i) => parseIceServer(raw, `${field}[${i}]`, errors))
     .filter((s): s is IceServerConfig => s !== undefined)
@@ -244,7 +251,7 @@ function parseDefaultCountry(v: Value | undefined, errors: Errors): string | und
   if (v === undefined) return undefined
   const region = typeof v.value === 'string' ? toRegion(v.value) : undefined
   if (region === undefined) {
-    return add(errors, 'defaultCountry', `${show(v.value)} is not a two-letter country code such as GB or US${where(v.source)}.`)
+    return add(errors, 'defaultCountry', t('config.country', { value: show(v.value), where: where(v.source) }))
   }
   return region
 }
@@ -256,12 +263,11 @@ function parseSeconds(field: string, v: Value | undefined, bounds: { min: number
   let n: number | undefined
   if (typeof v.value === 'number') n = v.value
   else if (v.source === 'query' && typeof v.value === 'string' && /^[0-9]+$/.test(v.value)) n = Number(v.value)
-  const range = `${min} to ${max}`
   if (n === undefined || !Number.isInteger(n)) {
-    return add(errors, field, `must be a whole number of seconds (${range}), not ${show(v.value)}${where(v.source)}.`) ?? fallback
+    return add(errors, field, t('config.seconds', { min, max, value: show(v.value), where: where(v.source) })) ?? fallback
   }
   if (n < min || n > max) {
-    return add(errors, field, `must be from ${range} seconds, not ${n}${where(v.source)}.`) ?? fallback
+    return add(errors, field, t('config.secondsRange', { min, max, value: n, where: where(v.source) })) ?? fallback
   }
   return n
 }
@@ -281,9 +287,9 @@ function parseDebug(v: Value | undefined, errors: Errors): boolean {
     const text = v.value.toLowerCase()
     if (text === '1' || text === 'true') return true
     if (text === '0' || text === 'false') return false
-    return add(errors, 'debug', `must be 1, true, 0 or false, not ${show(v.value)}${where(v.source)}.`) ?? false
+    return add(errors, 'debug', t('config.debugQuery', { value: show(v.value), where: where(v.source) })) ?? false
   }
-  return add(errors, 'debug', `must be true or false, not ${show(v.value)}.`) ?? false
+  return add(errors, 'debug', t('config.debugFile', { value: show(v.value) })) ?? false
 }
 
 export type DtmfMode = 'rfc4733' | 'info'
@@ -292,28 +298,35 @@ function parseDtmfMode(v: Value | undefined, errors: Errors): DtmfMode | undefin
   if (v === undefined) return undefined
   const text = typeof v.value === 'string' ? v.value.trim().toLowerCase() : undefined
   if (text === 'rfc4733' || text === 'info') return text
-  return add(errors, 'dtmfMode', `must be "rfc4733" (RTP telephone-events) or "info" (SIP INFO), not ${show(v.value)}${where(v.source)}.`)
+  return add(errors, 'dtmfMode', t('config.dtmfMode', { value: show(v.value), where: where(v.source) }))
+}
+
+function parseLocale(v: Value | undefined, errors: Errors): AppLocale | undefined {
+  if (v === undefined) return undefined
+  const locale = typeof v.value === 'string' ? supportedLocaleOf(v.value) : null
+  if (locale !== null) return locale
+  return add(errors, 'locale', t('config.locale', { value: show(v.value), where: where(v.source), supported: SUPPORTED_LOCALES.join(', ') }))
 }
 
 function parseIceTransportPolicy(v: Value | undefined, errors: Errors): 'all' | 'relay' | undefined {
   if (v === undefined) return undefined
   const text = typeof v.value === 'string' ? v.value.trim().toLowerCase() : undefined
   if (text === 'all' || text === 'relay') return text
-  return add(errors, 'iceTransportPolicy', `must be "all" (the default) or "relay" (test only: TURN relays only), not ${show(v.value)}${where(v.source)}.`)
+  return add(errors, 'iceTransportPolicy', t('config.iceTransportPolicy', { value: show(v.value), where: where(v.source) }))
 }
 
 function parseDevLogin(raw: unknown, location: { hostname: string }, errors: Errors): DevLogin | undefined {
   const field = 'devLogin'
   if (raw === undefined || raw === null) return undefined
-  if (!isRecord(raw)) return add(errors, field, 'must be an object like {"extension": "1001", "password": "…"}.')
+  if (!isRecord(raw)) return add(errors, field, t('config.devLoginObject', { example: '{"extension": "1001", "password": "…"}' }))
   const before = errors.length
   const { extension, password, displayName } = raw
   let ext: string | undefined
   if (typeof extension === 'number' && Number.isInteger(extension) && extension >= 0) ext = String(extension)
   else if (typeof extension === 'string' && extension.trim() !== '') ext = extension.trim()
-  else add(errors, `${field}.extension`, 'is required: the SIP user, e.g. "1001".')
-  if (typeof password !== 'string' || password === '') add(errors, `${field}.password`, 'is required and must be text.')
-  if (displayName !== undefined && typeof displayName !== 'string') add(errors, `${field}.displayName`, 'must be text.')
+  else add(errors, `${field}.extension`, t('config.devLoginExtension'))
+  if (typeof password !== 'string' || password === '') add(errors, `${field}.password`, t('config.devLoginPassword'))
+  if (displayName !== undefined && typeof displayName !== 'string') add(errors, `${field}.displayName`, t('config.textValue'))
   if (errors.length !== before || ext === undefined || typeof password !== 'string') return undefined
   // Only honoured when the app itself runs on this machine: a deployed
   // config.json should not hold a password, and if it does we do not use it.
@@ -327,16 +340,16 @@ function parseDevLogin(raw: unknown, location: { hostname: string }, errors: Err
  */
 function parseAllowedOrigins(raw: unknown, query: URLSearchParams, errors: Errors): string[] | undefined {
   const field = 'allowedOrigins'
-  if (query.has(field)) add(errors, field, 'can only be set in config.json, not in the page URL.')
+  if (query.has(field)) add(errors, field, t('config.fileOnly'))
   if (raw === undefined || raw === null) return undefined
   if (!Array.isArray(raw) || raw.length === 0) {
-    return add(errors, field, 'must be a non-empty list of origins, e.g. ["https://app.hubspot.com", "https://app-eu1.hubspot.com"].')
+    return add(errors, field, t('config.originsList', { example: '["https://app.hubspot.com", "https://app-eu1.hubspot.com"]' }))
   }
   const out: string[] = []
   raw.forEach((entry, i) => {
     const origin = typeof entry === 'string' ? parseOriginPattern(entry) : null
     if (origin === null) {
-      add(errors, `${field}[${i}]`, `${show(entry)} is not an origin such as https://app.hubspot.com (scheme and host, optional port or :*, no path).`)
+      add(errors, `${field}[${i}]`, t('config.origin', { value: show(entry) }))
       return
     }
     if (!out.includes(origin)) out.push(origin)
@@ -352,7 +365,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   const errors: Errors = []
   let source: Record<string, unknown> = {}
   if (isRecord(file)) source = file
-  else if (file !== null && file !== undefined) add(errors, 'config.json', `must be a JSON object, not ${show(file)}.`)
+  else if (file !== null && file !== undefined) add(errors, 'config.json', t('config.jsonObject', { value: show(file) }))
 
   const pbxUrl = parsePbxUrl(pick(source, query, 'pbxUrl'), errors)
   const sipDomain = parseSipDomain(pick(source, query, 'sipDomain'), errors)
@@ -367,6 +380,7 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   const debug = parseDebug(pick(source, query, 'debug'), errors)
   const dtmfMode = parseDtmfMode(pick(source, query, 'dtmfMode'), errors)
   const iceTransportPolicy = parseIceTransportPolicy(pick(source, query, 'iceTransportPolicy'), errors)
+  const locale = parseLocale(pick(source, query, 'locale'), errors)
   const devLogin = parseDevLogin(source.devLogin, location, errors)
   const allowedOrigins = parseAllowedOrigins(source.allowedOrigins, query, errors)
 
@@ -379,5 +393,6 @@ export function parseConfig(file: unknown, query: URLSearchParams, location: { h
   if (iceTransportPolicy !== undefined) config.iceTransportPolicy = iceTransportPolicy
   if (devLogin !== undefined) config.devLogin = devLogin
   if (allowedOrigins !== undefined) config.allowedOrigins = allowedOrigins
+  if (locale !== undefined) config.locale = locale
   return { ok: true, config }
 }

@@ -1,15 +1,46 @@
 /**
- * Call timer text. Lives here rather than in a component so the running timer
- * and the wrap-up summary can never disagree about rounding.
+ * Call durations as text, formatted by `Intl` in the locale the caller passes (a BCP 47 tag).
+ * Lives here rather than in a component so the running timer and the wrap-up summary can
+ * never disagree about rounding. Whole seconds, rounded down; garbage counts as 0.
  */
 
-/** `ms` as m:ss, or h:mm:ss from one hour. Whole seconds, rounded down; garbage shows as 0:00. */
-export function formatDuration(ms: number): string {
+interface Parts { hours: number, minutes: number, seconds: number }
+
+function parts(ms: number): Parts {
   const totalSeconds = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0
-  const hours = Math.floor(totalSeconds / 3600)
-  const minutes = Math.floor((totalSeconds % 3600) / 60)
-  const seconds = totalSeconds % 60
-  const ss = String(seconds).padStart(2, '0')
-  if (hours > 0) return `${hours}:${String(minutes).padStart(2, '0')}:${ss}`
-  return `${minutes}:${ss}`
+  return {
+    hours: Math.floor(totalSeconds / 3600),
+    minutes: Math.floor((totalSeconds % 3600) / 60),
+    seconds: totalSeconds % 60,
+  }
+}
+
+/**
+ * The timer's digital form: m:ss, or h:mm:ss from one hour, the digits in the locale's
+ * numbering system (`Intl.NumberFormat`). The colon is the time separator of every locale
+ * the softphone speaks (en, de, fr, es).
+ */
+export function formatDuration(ms: number, locale: string): string {
+  const { hours, minutes, seconds } = parts(ms)
+  const plain = new Intl.NumberFormat(locale, { useGrouping: false })
+  const two = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2, useGrouping: false })
+  if (hours > 0)
+    return `${plain.format(hours)}:${two.format(minutes)}:${two.format(seconds)}`
+  return `${plain.format(minutes)}:${two.format(seconds)}`
+}
+
+/**
+ * The same duration in words for screen readers ("1 minute, 5 seconds"; de "1 Minute,
+ * 5 Sekunden"): each unit by `Intl.NumberFormat` (style `unit`, long), joined by
+ * `Intl.ListFormat` (type `unit`). Zero units are left out; under a second reads "0 seconds".
+ */
+export function formatDurationWords(ms: number, locale: string): string {
+  const { hours, minutes, seconds } = parts(ms)
+  const unit = (value: number, name: 'hour' | 'minute' | 'second'): string =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'long' }).format(value)
+  const words: string[] = []
+  if (hours > 0) words.push(unit(hours, 'hour'))
+  if (minutes > 0) words.push(unit(minutes, 'minute'))
+  if (seconds > 0 || words.length === 0) words.push(unit(seconds, 'second'))
+  return new Intl.ListFormat(locale, { style: 'long', type: 'unit' }).format(words)
 }

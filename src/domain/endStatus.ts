@@ -6,6 +6,8 @@
  * switch statement, a test list and a README table in sync by hand.
  */
 import type { CallEndCause, EndStatus } from '@/domain/types'
+import { t } from '@/i18n'
+import { formatSeconds } from '@/i18n/format'
 
 /** An inclusive range of SIP status codes, e.g. `[500, 599]`. */
 export type StatusCodeRange = readonly [from: number, to: number]
@@ -106,27 +108,27 @@ function withCode(statusCode: number, reasonPhrase: string): string {
 export function describeEndCause(cause: CallEndCause, ringTimeoutSeconds?: number): string {
   switch (cause.type) {
     case 'hangup':
-      return cause.by === 'local' ? 'You hung up.' : 'The other side hung up.'
+      return cause.by === 'local' ? t('endReason.hangupLocal') : t('endReason.hangupRemote')
     case 'canceled':
-      return 'You hung up before the call was answered.'
+      return t('endReason.canceled')
     case 'ring-timeout':
       return ringTimeoutSeconds !== undefined && Number.isFinite(ringTimeoutSeconds) && ringTimeoutSeconds > 0
-        ? `No answer after ${Math.round(ringTimeoutSeconds)} s.`
-        : 'No answer.'
+        ? t('endReason.ringTimeoutAfter', { seconds: formatSeconds(Math.round(ringTimeoutSeconds)) })
+        : t('endReason.ringTimeout')
     case 'transport-error':
-      return 'Lost the connection to the phone system.'
+      return t('endReason.transport')
     case 'media-error': {
       const detail = oneLine(cause.message).replace(/[.。]+$/, '')
-      return detail === '' ? 'Audio could not be connected.' : `Audio could not be connected: ${detail}.`
+      return detail === '' ? t('endReason.media') : t('endReason.mediaDetail', { detail })
     }
     case 'missed':
-      return 'Missed call: the caller hung up before it was answered.'
+      return t('endReason.missed')
     case 'declined':
-      return 'You declined the call.'
+      return t('endReason.declined')
     case 'answered-elsewhere':
-      return 'Answered on another phone.'
+      return t('endReason.answeredElsewhere')
     case 'transferred':
-      return `${cause.attended ? 'You transferred the call (attended)' : 'You transferred the call'} to ${oneLine(cause.target, 40)}.`
+      return t(cause.attended ? 'endReason.transferredAttended' : 'endReason.transferred', { target: oneLine(cause.target, 40) })
     case 'rejected':
       return describeRejection(cause.statusCode, cause.reasonPhrase)
   }
@@ -136,20 +138,20 @@ function describeRejection(code: number, reasonPhrase: string): string {
   switch (code) {
     case 486:
     case 600:
-      return 'The line is busy.'
+      return t('endReason.busy')
     case 408:
     case 480:
-      return `Nobody answered (${code}).`
+      return t('endReason.noAnswerCode', { code })
     case 603:
-      return 'Declined by the other side.'
+      return t('endReason.rejected')
     case 404:
     case 604:
-      return `The number does not exist (${code}).`
+      return t('endReason.notFound', { code })
     case 484:
-      return 'The number is incomplete (484).'
+      return t('endReason.incomplete')
   }
   if (code >= 500 && code <= 599) {
-    return `The phone system could not place the call (${withCode(code, reasonPhrase)}).`
+    return t('endReason.serverError', { status: withCode(code, reasonPhrase) })
   }
-  return `The call failed (${withCode(code, reasonPhrase)}).`
+  return t('endReason.failed', { status: withCode(code, reasonPhrase) })
 }

@@ -8,7 +8,8 @@ import type { CallEndCause, EndStatus } from '@/domain/types'
 
 export interface CallOutcome {
   readonly id: string
-  readonly label: string
+  /** Its name in the catalogue: `outcome.<key>` ("Connected", de "Verbunden"). */
+  readonly key: keyof typeof OUTCOME_IDS
 }
 
 export const OUTCOME_IDS = {
@@ -22,12 +23,12 @@ export const OUTCOME_IDS = {
 
 /** In the order HubSpot lists them. */
 export const CALL_OUTCOMES: readonly CallOutcome[] = [
-  { id: OUTCOME_IDS.connected, label: 'Connected' },
-  { id: OUTCOME_IDS.busy, label: 'Busy' },
-  { id: OUTCOME_IDS.noAnswer, label: 'No answer' },
-  { id: OUTCOME_IDS.leftVoicemail, label: 'Left voicemail' },
-  { id: OUTCOME_IDS.leftLiveMessage, label: 'Left live message' },
-  { id: OUTCOME_IDS.wrongNumber, label: 'Wrong number' },
+  { id: OUTCOME_IDS.connected, key: 'connected' },
+  { id: OUTCOME_IDS.busy, key: 'busy' },
+  { id: OUTCOME_IDS.noAnswer, key: 'noAnswer' },
+  { id: OUTCOME_IDS.leftVoicemail, key: 'leftVoicemail' },
+  { id: OUTCOME_IDS.leftLiveMessage, key: 'leftLiveMessage' },
+  { id: OUTCOME_IDS.wrongNumber, key: 'wrongNumber' },
 ]
 
 /** SIP answers that mean "this number does not exist": 404 Not Found, 484 Address Incomplete, 604 Does Not Exist Anywhere. */

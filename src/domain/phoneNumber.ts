@@ -13,6 +13,7 @@
  */
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js'
 import type { CountryCode } from 'libphonenumber-js'
+import { t } from '@/i18n'
 
 export interface DialTarget {
   ok: true
@@ -103,21 +104,21 @@ export function toRegion(code: string | undefined): CountryCode | undefined {
 
 export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): DialTarget | DialError {
   if (typeof raw !== 'string') {
-    return fail(raw === undefined || raw === null ? 'No phone number was given.' : 'That is not a phone number.')
+    return fail(raw === undefined || raw === null ? t('number.none') : t('number.notANumber'))
   }
   if (raw.length > MAX_DIAL_STRING_LENGTH) {
-    return fail(`${echo(raw)} is too long to be a phone number (${raw.length} characters, at most ${MAX_DIAL_STRING_LENGTH}).`)
+    return fail(t('number.tooLong', { number: echo(raw), length: raw.length, max: MAX_DIAL_STRING_LENGTH }))
   }
   // NFKC turns full-width digits, plus signs and brackets (common with IMEs)
   // and no-break spaces into their ASCII forms. Invisible format characters
   // (bidi marks, zero-width spaces) come along when copying numbers from web
   // pages; they carry no meaning, so they go.
   let text = raw.normalize('NFKC').replace(/\p{Cf}/gu, '').trim()
-  if (text === '') return fail('No phone number was given.')
+  if (text === '') return fail(t('number.none'))
 
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) {
-    return fail(`${echo(raw)} contains hidden control characters (such as a line break); type the number again.`)
+    return fail(t('number.control', { number: echo(raw) }))
   }
   const tel = /^tel:/i.exec(text)
   if (tel) text = text.slice(tel[0].length).trim()
@@ -126,11 +127,11 @@ export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): 
   // a different number (or none), so it is refused rather than guessed at.
   if (/[0-9]\s*\*/.test(text) && !EXTENSION_SUFFIX.test(text)) {
     const after = /\*\s*([0-9]{1,8})/.exec(text)?.[1] ?? '123'
-    return fail(`${echo(raw)} has a * in it, which a phone number cannot have. If the digits after it are an extension, write “ext. ${after}”.`)
+    return fail(t('number.star', { number: echo(raw), after }))
   }
   const split = splitExtension(text)
   if (split === null) {
-    return fail(`${echo(raw)} has an extension that is too long (at most ${MAX_EXTENSION_KEYS} keys and ${MAX_EXTENSION_PAUSES} pauses).`)
+    return fail(t('number.extensionTooLong', { number: echo(raw), keys: MAX_EXTENSION_KEYS, pauses: MAX_EXTENSION_PAUSES }))
   }
   if (split.extension) {
     const main = normalizeDialString(split.main, opts)
@@ -141,13 +142,13 @@ export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): 
   }
 
   if (/[@<>;?=:]/.test(text)) {
-    return fail(`${echo(raw)} is not a phone number: it contains characters such as @ ; : that a number cannot have.`)
+    return fail(t('number.badCharacters', { number: echo(raw) }))
   }
   if (/\p{L}/u.test(text)) {
-    return fail(`${echo(raw)} is not a phone number.`)
+    return fail(t('number.invalid', { number: echo(raw) }))
   }
   if (!/^\+?[0-9 ().-]+$/.test(text)) {
-    return fail(`${echo(raw)} is not a phone number: use digits, spaces, dashes, dots, brackets and a leading +.`)
+    return fail(t('number.allowedCharacters', { number: echo(raw) }))
   }
 
   if (EXTENSION.test(text)) {
@@ -155,8 +156,8 @@ export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): 
   }
 
   const digits = text.replace(/[^0-9]/g, '')
-  if (digits.length === 0) return fail(`${echo(raw)} has no digits in it.`)
-  if (digits.length < 2) return fail(`${echo(raw)} is too short to be a phone number.`)
+  if (digits.length === 0) return fail(t('number.noDigits', { number: echo(raw) }))
+  if (digits.length < 2) return fail(t('number.tooShort', { number: echo(raw) }))
 
   // A leading 00 is the international prefix in most of the world; treat it
   // as `+` whatever the region, because the agent clearly meant an
@@ -169,18 +170,18 @@ export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): 
 
   const region = toRegion(opts.region) ?? toRegion(opts.defaultRegion)
   if (!international && region === undefined) {
-    return fail(`${echo(raw)} has no country code. Dial it with + and the country code, e.g. +44 20 7946 0600.`)
+    return fail(t('number.noCountryCode', { number: echo(raw) }))
   }
 
   const parsed = international ? parsePhoneNumberFromString(text) : parsePhoneNumberFromString(text, region)
   if (parsed === undefined || !parsed.isPossible()) {
-    const where = international || region === undefined ? '' : ` for ${region}`
-    return fail(`${echo(raw)} is not a possible phone number${where}: check the number of digits.`)
+    const where = international || region === undefined ? '' : t('number.where', { country: region })
+    return fail(t('number.impossible', { number: echo(raw), where }))
   }
   const target = parsed.number
   if (!SAFE_TARGET.test(target)) {
     // Unreachable with libphonenumber's output, but this string goes into a SIP URI.
-    return fail(`${echo(raw)} is not a phone number.`)
+    return fail(t('number.invalid', { number: echo(raw) }))
   }
   return { ok: true, kind: 'e164', target, display: parsed.formatInternational() }
 }

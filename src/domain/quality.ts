@@ -2,8 +2,11 @@
  * Call quality from WebRTC statistics: a MOS (mean opinion score, 1–4.5) estimated
  * with the ITU-T G.107 E-model from round-trip time, jitter and packet loss, the
  * thresholds the softphone warns at, and the per-call summary the wrap-up shows.
- * Pure functions only: the SIP adapter reads getStats, the store samples it.
+ * Pure functions only: the SIP adapter reads getStats, the store samples it. The texts
+ * (`describeSample`, `describeSummary`) come from the catalogue, numbers formatted by `Intl`.
  */
+import { t } from '@/i18n'
+import { formatDecimal, formatMilliseconds, formatPercent } from '@/i18n/format'
 
 /** One reading of the call's audio path, as the SIP adapter reports it. */
 export interface QualityInput {
@@ -107,7 +110,7 @@ export function qualityLevel(mos: number): QualityLevel {
 }
 
 export function qualityLabel(level: QualityLevel): string {
-  return level === 'good' ? 'Good' : level === 'fair' ? 'Fair' : 'Poor'
+  return t(`quality.${level}`)
 }
 
 function nonNegative(value: number | null | undefined): number {
@@ -245,18 +248,18 @@ export function summarize(samples: readonly QualitySample[]): QualitySummary | n
 
 /** "MOS 4.4 · 12 ms RTT · 1.2 ms jitter · 0% loss" */
 export function describeSample(sample: Pick<QualitySample, 'mos' | 'rttMs' | 'jitterMs' | 'loss'>): string {
-  const parts = [`MOS ${sample.mos.toFixed(1)}`]
+  const parts = [t('quality.mos', { mos: formatDecimal(sample.mos, 1) })]
   if (sample.rttMs !== null)
-    parts.push(`${Math.round(sample.rttMs)} ms RTT`)
+    parts.push(t('quality.rtt', { ms: formatMilliseconds(Math.round(sample.rttMs)) }))
   if (sample.jitterMs !== null)
-    parts.push(`${sample.jitterMs.toFixed(1)} ms jitter`)
-  parts.push(`${formatLoss(sample.loss)} loss`)
+    parts.push(t('quality.jitter', { ms: formatMilliseconds(sample.jitterMs, 1) }))
+  parts.push(t('quality.loss', { percent: formatLoss(sample.loss) }))
   return parts.join(' · ')
 }
 
+/** Loss 0–1 as a percentage in the agent's locale: one decimal under 10 %, whole above. */
 export function formatLoss(loss: number): string {
-  const percent = loss * 100
-  return `${percent < 10 && percent > 0 ? percent.toFixed(1) : Math.round(percent)}%`
+  return formatPercent(loss)
 }
 
 /** Reads a number field of a stats record, or null. */
@@ -303,11 +306,11 @@ export function snapshotFromStats(records: Iterable<Record<string, unknown>>, at
 
 /** "Good · average MOS 4.4 (lowest 4.3) · up to 12 ms RTT · 1.0 ms jitter · 0% loss" for the wrap-up. */
 export function describeSummary(summary: QualitySummary): string {
-  const parts = [qualityLabel(summary.level), `average MOS ${summary.averageMos.toFixed(1)} (lowest ${summary.minMos.toFixed(1)})`]
+  const parts = [qualityLabel(summary.level), t('quality.averageMos', { mos: formatDecimal(summary.averageMos, 1), lowest: formatDecimal(summary.minMos, 1) })]
   if (summary.maxRttMs !== null)
-    parts.push(`up to ${Math.round(summary.maxRttMs)} ms RTT`)
+    parts.push(t('quality.maxRtt', { ms: formatMilliseconds(Math.round(summary.maxRttMs)) }))
   if (summary.maxJitterMs !== null)
-    parts.push(`${summary.maxJitterMs.toFixed(1)} ms jitter`)
-  parts.push(`${formatLoss(summary.averageLoss)} loss`)
+    parts.push(t('quality.jitter', { ms: formatMilliseconds(summary.maxJitterMs, 1) }))
+  parts.push(t('quality.loss', { percent: formatLoss(summary.averageLoss) }))
   return parts.join(' · ')
 }

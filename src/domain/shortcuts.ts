@@ -12,17 +12,15 @@ export interface Shortcut {
   action: ShortcutAction
   /** `KeyboardEvent.code` of the key pressed with Alt. */
   code: string
-  /** What the agent sees, e.g. "Alt+M". */
+  /** What the agent sees, e.g. "Alt+M" (what it does is the catalogue's `shortcuts.<action>`). */
   label: string
-  /** What it does, for the shortcut list. */
-  description: string
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { action: 'mute', code: 'KeyM', label: 'Alt+M', description: 'Mute / unmute' },
-  { action: 'hold', code: 'KeyH', label: 'Alt+H', description: 'Hold / resume' },
-  { action: 'keypad', code: 'KeyK', label: 'Alt+K', description: 'Show / hide the keypad' },
-  { action: 'hangup', code: 'KeyX', label: 'Alt+X', description: 'Hang up' },
+  { action: 'mute', code: 'KeyM', label: 'Alt+M' },
+  { action: 'hold', code: 'KeyH', label: 'Alt+H' },
+  { action: 'keypad', code: 'KeyK', label: 'Alt+K' },
+  { action: 'hangup', code: 'KeyX', label: 'Alt+X' },
 ]
 
 /** The parts of a KeyboardEvent the matcher looks at. */

@@ -13,6 +13,7 @@
  *   `location.ancestorOrigins` (Chromium, Safari) or `document.referrer`.
  */
 import { isOriginAllowed } from '@/domain/origins'
+import { t } from '@/i18n'
 
 /** What the guard needs of `window` (a fake in unit tests). */
 export interface GuardedWindow {
@@ -104,7 +105,6 @@ export function checkEmbedding(win: EmbeddingWindow & object, allowedOrigins: re
   return {
     ok: false,
     parentOrigin,
-    message: `This softphone runs only inside HubSpot. It was opened by ${parentOrigin}, which is not an allowed HubSpot origin `
-      + '(ask your administrator to add it to allowedOrigins in config.json if it should be).',
+    message: t('setup.notHubSpot', { origin: parentOrigin }),
   }
 }

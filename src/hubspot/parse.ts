@@ -10,6 +10,7 @@
  *   string or a number per the SDK doc);
  * - strings are bounded so a hostile or buggy host can't flood the UI.
  */
+import { t } from '@/i18n'
 import type { CallCallee, CallerIdMatch, DialRequest, HubSpotEvents, ObjectCoordinates, ReadyInfo, VisibilityInfo } from './types'
 
 /** Longest string we accept from HubSpot for a phone number or a short field. */
@@ -157,7 +158,7 @@ export function parseEngagementCreated(
   if (isPositiveId(engagementId)) return { ok: true, payload: { engagementId, ...call } }
   return {
     ok: false,
-    payload: { message: `HubSpot created the engagement but sent no valid engagementId (got ${describe(engagementId)}).`, ...call },
+    payload: { message: t('hubspot.noEngagementId', { got: describe(engagementId) }), ...call },
   }
 }
 
@@ -256,10 +257,10 @@ export function parseCallerIdMatches(
 ): { ok: true, payload: HubSpotEvents['callerIdMatchSucceeded'] } | { ok: false, payload: HubSpotEvents['callerIdMatchFailed'] } {
   const list = isRecord(data) ? data.callerIdMatches : undefined
   if (!Array.isArray(list)) {
-    return { ok: false, payload: { message: `HubSpot sent no callerIdMatches list (got ${describe(list)}).` } }
+    return { ok: false, payload: { message: t('hubspot.noMatchList', { got: describe(list) }) } }
   }
   const matches = list.slice(0, 20).map(parseCallerIdMatch).filter((m): m is CallerIdMatch => m !== null)
-  if (matches.length === 0) return { ok: false, payload: { message: 'HubSpot matched no usable contact or company.' } }
+  if (matches.length === 0) return { ok: false, payload: { message: t('hubspot.noUsableMatch') } }
   return { ok: true, payload: { matches } }
 }
 

@@ -8,6 +8,7 @@ import type { CallSession } from './callSession'
 import type { ActiveCall, PhoneContext } from './phoneContext'
 import { describeResponse, errorText } from './sipText'
 import { CallError } from './types'
+import { t } from '@/i18n'
 
 const DTMF_PATTERN = /^[0-9A-D#*]{1,32}$/i
 /** RTCDTMFSender timing: 100 ms tones, 70 ms gaps (the WebRTC defaults, well within RFC 4733's range). */
@@ -79,7 +80,7 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
   function answeredCall(): ActiveCall {
     const call = ctx.current
     if (!call || call.ended || call.inviter.state !== SessionState.Established)
-      throw new CallError('no-call', 'There is no answered call.')
+      throw new CallError('no-call', t('sip.noAnsweredCall'))
     return call
   }
 
@@ -119,7 +120,7 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
       }
       await new Promise(resolve => setTimeout(resolve, ctx.glareDelayMs(!call.inbound)))
       if (call.ended || call.inviter.state !== SessionState.Established)
-        throw new CallError('no-call', 'The call ended before it could be put on hold.')
+        throw new CallError('no-call', t('sip.endedBeforeHold'))
       if (call.held === held)
         return
     }
@@ -127,13 +128,14 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
 
   function reinvite(call: ActiveCall, held: boolean): Promise<void> {
     const what = held ? 'hold' : 'resume'
+    const busy = (): CallError => new CallError('rejected', t(`sip.${what}Busy`))
     return new Promise<void>((resolve, reject) => {
       // RFC 3261 §14.1: no re-INVITE while another INVITE transaction of the dialog is in progress
       // (the PBX's own re-INVITE, e.g. a session refresh not yet ACKed): wait like after a 491.
       // (sip.js's dialog is a core SessionDialog; its public type hides these two fields.)
       const dialog = call.inviter.dialog as { reinviteUserAgentServer?: unknown, reinviteUserAgentClient?: unknown } | undefined
       if (dialog?.reinviteUserAgentServer || dialog?.reinviteUserAgentClient) {
-        reject(new GlareError(new CallError('rejected', `Could not ${what} the call: the PBX is changing the call right now. Try again.`)))
+        reject(new GlareError(busy()))
         return
       }
       const sessionDescriptionHandlerOptions: Web.SessionDescriptionHandlerOptions = { hold: held }
@@ -142,7 +144,7 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
         requestDelegate: {
           onAccept: () => {
             if (call.inviter.state !== SessionState.Established) {
-              reject(new CallError('media', `Could not ${what} the call: the audio could not be renegotiated.`))
+              reject(new CallError('media', t(`sip.${what}Renegotiation`)))
               return
             }
             call.held = held
@@ -150,23 +152,23 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
             resolve()
           },
           onReject: (response) => {
-            const refused = new CallError('rejected', `The PBX refused to ${what} the call (${describeResponse(response.message)}). The call goes on.`)
+            const refused = new CallError('rejected', t(`sip.${what}Refused`, { why: describeResponse(response.message) }))
             reject(response.message.statusCode === 491 ? new GlareError(refused) : refused)
           },
         },
       }).catch((error: unknown) => {
         // sip.js refuses a second re-INVITE while one is in progress (either side's): glare too.
         if (error instanceof RequestPendingError)
-          reject(new GlareError(new CallError('rejected', `Could not ${what} the call: the PBX is changing the call right now. Try again.`)))
+          reject(new GlareError(busy()))
         else
-          reject(new CallError('media', `Could not ${what} the call (${errorText(error)}).`))
+          reject(new CallError('media', t(`sip.${what}Failed`, { why: errorText(error) })))
       })
     })
   }
 
   async function sendDtmf(tones: string): Promise<void> {
     if (typeof tones !== 'string' || !DTMF_PATTERN.test(tones))
-      throw new CallError('invalid-target', 'DTMF tones are 0-9, A-D, * and #.')
+      throw new CallError('invalid-target', t('sip.badDtmf'))
     const call = answeredCall()
     const upper = tones.toUpperCase()
     if (ctx.options.dtmfMode !== 'info' && call.sdh?.insertDtmf(upper, DTMF_TONE_MS, DTMF_GAP_MS))
@@ -179,13 +181,13 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
     const send = async (): Promise<void> => {
       for (const tone of tones) {
         if (call.ended)
-          throw new CallError('no-call', 'The call ended before the keys were sent.')
+          throw new CallError('no-call', t('sip.endedBeforeKeys'))
         await new Promise<void>((resolve, reject) => {
           call.inviter.info({
             requestDelegate: {
               onAccept: () => resolve(),
               onReject: (response) => {
-                reject(new CallError('rejected', `The PBX refused the key press (${describeResponse(response.message)}).`))
+                reject(new CallError('rejected', t('sip.keyRefused', { why: describeResponse(response.message) })))
               },
             },
             requestOptions: {
@@ -195,7 +197,7 @@ export function createCallControls(ctx: PhoneContext, session: CallSession, decl
                 content: `Signal=${tone}\r\nDuration=160`,
               },
             },
-          }).catch((error: unknown) => reject(new CallError('rejected', `The key press could not be sent (${errorText(error)}).`)))
+          }).catch((error: unknown) => reject(new CallError('rejected', t('sip.keyNotSent', { why: errorText(error) }))))
         })
       }
     }

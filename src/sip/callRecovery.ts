@@ -28,6 +28,8 @@ import { dialogGone, reinvite } from './reinvite'
 import { RegistrationError } from './types'
 import type { RegistrationFailure, SipPhoneEvents } from './types'
 import { backoffDelay, MAX_RECONNECT_DELAY_MS } from './withReconnect'
+import { t } from '@/i18n'
+import { formatSeconds } from '@/i18n/format'
 
 /** How long a call is kept without a connection by default (ms). */
 export const DEFAULT_CALL_RECONNECT_MS = 30_000
@@ -218,7 +220,7 @@ export function createCallRecovery(ctx: PhoneContext, deps: CallRecoveryDeps): C
       session.endNow(call, { type: 'hangup', by: 'remote' })
       return
     }
-    session.endNow(call, { type: 'transport-error', message: `The call could not be moved to the new connection to the PBX (${outcome.ok ? '' : outcome.message}).` })
+    session.endNow(call, { type: 'transport-error', message: t('sip.notMoved', { why: outcome.ok ? '' : outcome.message }) })
   }
 
   /** A call that ended while disconnected owes the PBX its BYE: send it on the new connection. */
@@ -247,7 +249,7 @@ export function createCallRecovery(ctx: PhoneContext, deps: CallRecoveryDeps): C
     if (active !== rec || !call || call.ended || !call.reconnecting)
       return
     const seconds = Math.round(limitMs / 1000)
-    session.endNow(call, { type: 'transport-error', message: `${deps.lostMessage} The call could not be reconnected within ${seconds} s.` })
+    session.endNow(call, { type: 'transport-error', message: t('sip.notReconnected', { lost: deps.lostMessage, seconds: formatSeconds(seconds) }) })
     if (!call.byeOwed) {
       // Connected already (REGISTER or re-INVITE under way): the BYE went out now.
       call.reconnecting = false

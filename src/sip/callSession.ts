@@ -12,6 +12,7 @@ import type { SdhObserver } from './media'
 import type { ActiveCall, PhoneContext } from './phoneContext'
 import type { RemoteAudio } from './remoteAudio'
 import type { SipPhoneEvents } from './types'
+import { t } from '@/i18n'
 
 export interface CallSession {
   /** Call events wait until callStarted went out, so the store always sees the callId first. */
@@ -75,7 +76,7 @@ export function createCallSession(ctx: PhoneContext, audio: RemoteAudio, consult
       // Our 200 OK went out but the caller hung up (BYE) or never ACKed: it never connected.
       if (call.accepted && !call.negotiationError)
         return { type: 'missed' }
-      return { type: 'media-error', message: call.negotiationError ?? 'The call could not be answered.' }
+      return { type: 'media-error', message: call.negotiationError ?? t('sip.notAnswered') }
     }
     if (call.finalResponse && call.finalResponse.statusCode >= 300)
       return { type: 'rejected', ...call.finalResponse }
@@ -84,8 +85,8 @@ export function createCallSession(ctx: PhoneContext, audio: RemoteAudio, consult
     if (call.answered)
       return { type: 'hangup', by: call.transferred ? 'local' : 'remote' }
     if (call.negotiationError || call.inviter.dialog)
-      return { type: 'media-error', message: call.negotiationError ?? 'The answer from the far end could not be used for audio.' }
-    return { type: 'media-error', message: 'The call could not be set up.' }
+      return { type: 'media-error', message: call.negotiationError ?? t('sip.answerUnusable') }
+    return { type: 'media-error', message: t('sip.notSetUp') }
   }
 
   function finish(call: ActiveCall): void {

@@ -15,6 +15,7 @@ import type { ActiveCall, Consultation, PhoneContext } from './phoneContext'
 import type { RemoteAudio } from './remoteAudio'
 import { CallError } from './types'
 import type { SipPhoneEvents } from './types'
+import { t } from '@/i18n'
 
 export interface ConsultationLeg {
   /** INVITE `uri` on a second dialog next to the held `main` call. */
@@ -82,7 +83,7 @@ export function createConsultationLeg(ctx: PhoneContext, audio: RemoteAudio): Co
     else if (c.answered)
       cause = { type: 'hangup', by: 'remote' }
     else
-      cause = { type: 'media-error', message: 'The call to the transfer target could not be set up.' }
+      cause = { type: 'media-error', message: t('sip.transferTargetNotSetUp') }
     emitConsultation(c, 'ended', cause)
   }
 

@@ -7,6 +7,7 @@ import { describeMediaError } from './media'
 import type { PhoneContext } from './phoneContext'
 import { errorText } from './sipText'
 import { CallError } from './types'
+import { t } from '@/i18n'
 
 export type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>
 
@@ -32,7 +33,7 @@ export function createInputDeviceSwitch(ctx: PhoneContext, getUserMedia: GetUser
       }
       catch (error) {
         stream.getTracks().forEach(track => track.stop())
-        throw new CallError('media', `The microphone could not be switched (${errorText(error)}).`)
+        throw new CallError('media', t('sip.micNotSwitched', { why: errorText(error) }))
       }
       owner.sdh!.enableSenders(owner.enabled)
     }

@@ -9,21 +9,21 @@ import { ObservedSdh } from './media'
 import type { FinalResponse } from './phoneContext'
 import { finalResponseOf } from './sipText'
 import { CallError } from './types'
+import { t } from '@/i18n'
 
 const TARGET_PATTERN = /^\+?[0-9]{1,32}$/
-const INVALID_TARGET_MESSAGE = 'Enter a phone number: digits only, optionally starting with +.'
 
 /** Throws unless `target` is `+` and 1–32 digits. */
 export function assertTarget(target: string): void {
   if (typeof target !== 'string' || !TARGET_PATTERN.test(target))
-    throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
+    throw new CallError('invalid-target', t('sip.invalidTarget'))
 }
 
 /** `sip:<target>@<domain>` (target already checked). */
 export function targetUri(target: string, domain: string): URI {
   const uri = UserAgent.makeURI(`sip:${target}@${domain}`)
   if (!uri)
-    throw new CallError('invalid-target', INVALID_TARGET_MESSAGE)
+    throw new CallError('invalid-target', t('sip.invalidTarget'))
   return uri
 }
 

@@ -13,6 +13,7 @@ import type { CallSession } from './callSession'
 import type { SdhObserver } from './media'
 import type { ActiveCall, PhoneContext } from './phoneContext'
 import { dialogGone, reinvite } from './reinvite'
+import { t } from '@/i18n'
 
 /** Restarts tried in a row without ICE connecting again before a `failed` ICE ends the call. */
 export const MAX_ICE_RESTARTS = 3
@@ -30,7 +31,7 @@ export function createIceRestart(ctx: PhoneContext, session: CallSession): IceRe
       return
     if (call.iceRestarts >= MAX_ICE_RESTARTS) {
       if (state === 'failed')
-        session.endNow(call, { type: 'media-error', message: 'The audio connection failed (ICE), and restarting it did not help.' })
+        session.endNow(call, { type: 'media-error', message: t('sip.iceFailed') })
       return
     }
     call.iceRestarting = true
@@ -47,7 +48,7 @@ export function createIceRestart(ctx: PhoneContext, session: CallSession): IceRe
     }
     const pc = call.sdh?.peerConnection
     if (pc?.iceConnectionState === 'failed')
-      session.endNow(call, { type: 'media-error', message: `The audio connection failed (ICE), and it could not be restarted (${outcome.message}).` })
+      session.endNow(call, { type: 'media-error', message: t('sip.iceNotRestarted', { why: outcome.message }) })
   }
 
   function observer(call: ActiveCall): Pick<SdhObserver, 'onIceInterrupted' | 'onIceConnected'> {

@@ -12,6 +12,7 @@ import { describeMediaError } from './media'
 import { audioConstraints, newActiveCall } from './phoneContext'
 import type { ActiveCall, PhoneContext, Registration } from './phoneContext'
 import { CallError } from './types'
+import { t } from '@/i18n'
 
 /** Longest caller display name we pass on. */
 const MAX_DISPLAY_NAME = 64
@@ -104,7 +105,7 @@ export function createInboundCalls(ctx: PhoneContext, session: CallSession): Inb
   function ringingCall(): ActiveCall & { inviter: Invitation } {
     const call = ctx.current
     if (!call || call.ended || !call.inbound || call.answered || call.inviter instanceof Inviter || call.inviter.state !== SessionState.Initial)
-      throw new CallError('no-call', 'There is no ringing call to answer.')
+      throw new CallError('no-call', t('sip.noRingingCall'))
     return call as ActiveCall & { inviter: Invitation }
   }
 

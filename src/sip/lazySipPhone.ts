@@ -8,6 +8,7 @@ import type { createSipPhone as CreateSipPhone } from './createSipPhone'
 import { createEventHub, SIP_EVENT_NAMES } from './events'
 import { RegistrationError } from './types'
 import type { SipEventName, SipPhone, SipPhoneEvents, SipPhoneOptions } from './types'
+import { t } from '@/i18n'
 
 type Factory = typeof CreateSipPhone
 type Loader = () => Promise<Factory>
@@ -20,7 +21,6 @@ export function loadSipPhone(): Promise<Factory> {
   return loading
 }
 
-const LOAD_FAILED = 'The phone module could not be loaded. Check the connection and reload the page.'
 
 export function createLazySipPhone(options: SipPhoneOptions, load: Loader = loadSipPhone): SipPhone {
   const listeners = createEventHub((event, error) => console.error(`[softphone] A "${event}" handler threw`, error))
@@ -56,12 +56,12 @@ export function createLazySipPhone(options: SipPhoneOptions, load: Loader = load
     if (real)
       return real
     if (disposed)
-      throw new RegistrationError({ kind: 'rejected', message: 'The phone has been shut down.' })
+      throw new RegistrationError({ kind: 'rejected', message: t('sip.shutDown') })
     try {
       return await ready
     }
     catch {
-      throw new RegistrationError({ kind: 'transport', message: LOAD_FAILED })
+      throw new RegistrationError({ kind: 'transport', message: t('sip.loadFailed') })
     }
   }
 

@@ -7,6 +7,7 @@ import type {
   SessionDescriptionHandlerOptions,
   BodyAndContentType,
 } from 'sip.js'
+import { t } from '@/i18n'
 
 /** The part of an RTCPeerConnection the adapter looks at (the Web SDH exposes a real one). */
 export interface PeerConnectionLike {
@@ -48,14 +49,14 @@ interface PeerConnectionHooks {
  * (RFC 8656 §18.1 / RFC 8489 §14.8), 701 is Chromium's "server not reachable".
  */
 export function describeIceServerError(event: { url?: string, errorCode: number, errorText?: string }): string {
-  const server = event.url ? `the TURN/STUN server ${event.url}` : 'the TURN/STUN server'
+  const server = event.url ? t('sip.iceServerAt', { url: event.url }) : t('sip.iceServer')
   const text = (event.errorText ?? '').trim().replace(/\.+$/, '')
   const code = text ? `${event.errorCode} ${text}` : String(event.errorCode)
   if (event.errorCode === 401 || event.errorCode === 403 || event.errorCode === 437 || event.errorCode === 441)
-    return `${server} refused the credentials (${code})`
+    return t('sip.iceServerRefused', { server, code })
   if (event.errorCode === 701)
-    return `${server} could not be reached`
-  return `${server} answered ${code}`
+    return t('sip.iceServerUnreachable', { server })
+  return t('sip.iceServerAnswered', { server, code })
 }
 
 /** A SessionDescriptionHandler that owns a peer connection, like sip.js's Web SDH. */
@@ -131,7 +132,7 @@ export class ObservedSdh implements SessionDescriptionHandler {
           // Relay-only (or every interface failing) and the STUN/TURN server refused: ICE would
           // sit in "checking" with nothing to check. Say so now rather than after a silent call.
           if (this.peerConnection?.iceGatheringState === 'complete' && this.candidates === 0 && this.iceServerError)
-            this.notify(() => this.observer.onMediaFailure(`no network path: ${this.iceServerError}.`))
+            this.notify(() => this.observer.onMediaFailure(t('sip.noNetworkPath', { why: this.iceServerError })))
         },
         onicecandidateerror: (event) => {
           previous?.onicecandidateerror?.(event)
@@ -289,11 +290,11 @@ export class ObservedSdh implements SessionDescriptionHandler {
       this.notify(() => interrupted(ice === 'disconnected' ? 'disconnected' : 'failed'))
       return
     }
-    const server = this.iceServerError ? `; ${this.iceServerError}` : ''
+    const server = this.iceServerError ?? ''
     if (pc.connectionState === 'failed')
-      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE/DTLS)${server}.`))
+      this.notify(() => this.observer.onMediaFailure(t(server ? 'sip.iceDtlsFailedWhy' : 'sip.iceDtlsFailed', { why: server })))
     else if (pc.iceConnectionState === 'failed')
-      this.notify(() => this.observer.onMediaFailure(`The audio connection failed (ICE)${server}.`))
+      this.notify(() => this.observer.onMediaFailure(t(server ? 'sip.iceFailedWhy' : 'sip.iceConnectionFailed', { why: server })))
   }
 }
 
@@ -372,11 +373,11 @@ export function observingFactory(
 export function describeMediaError(error: unknown): string {
   const name = error instanceof Error ? error.name : ''
   if (name === 'NotAllowedError' || name === 'SecurityError')
-    return 'Microphone access was denied. In the HubSpot tab, click the icon at the left of the address bar (a lock or a crossed-out microphone), set Microphone to Allow, reload HubSpot and try again.'
+    return t('sip.micDenied')
   if (name === 'NotFoundError' || name === 'OverconstrainedError')
-    return 'No microphone was found.'
+    return t('sip.noMic')
   if (name === 'NotReadableError' || name === 'AbortError')
-    return 'The microphone is in use by another application or could not be started.'
+    return t('sip.micBusy')
   const detail = error instanceof Error ? error.message : String(error)
-  return `The call audio could not be set up (${detail}).`
+  return t('sip.audioSetup', { why: detail })
 }

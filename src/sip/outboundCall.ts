@@ -11,6 +11,7 @@ import type { ActiveCall, PhoneContext } from './phoneContext'
 import type { RemoteAudio } from './remoteAudio'
 import { CallError } from './types'
 import type { CallLabel } from './types'
+import { t } from '@/i18n'
 
 export function createOutboundCall(ctx: PhoneContext, session: CallSession, audio: RemoteAudio): (target: string, label?: CallLabel) => Promise<{ callId: string }> {
   const { log, options } = ctx
@@ -32,9 +33,9 @@ export function createOutboundCall(ctx: PhoneContext, session: CallSession, audi
     assertTarget(target)
     const reg = ctx.registration
     if (!reg || reg.state !== 'registered')
-      throw new CallError('not-registered', 'Not signed in to the PBX.')
+      throw new CallError('not-registered', t('sip.notSignedIn'))
     if (ctx.current)
-      throw new CallError('call-in-progress', 'A call is already in progress.')
+      throw new CallError('call-in-progress', t('sip.callInProgress'))
     const uri = targetUri(target, options.domain)
 
     const inviter = newInviter(reg.ua, uri, audioConstraints(ctx), (sdh) => {
@@ -94,7 +95,7 @@ export function createOutboundCall(ctx: PhoneContext, session: CallSession, audi
         ctx.current = undefined
       const cause = newCall.localCause
       if (cause?.type === 'canceled')
-        throw new CallError('canceled', 'The call was cancelled before it was placed.')
+        throw new CallError('canceled', t('sip.cancelledBeforePlaced'))
       if (cause?.type === 'transport-error')
         throw new CallError('not-registered', cause.message)
       log.warn('INVITE could not be sent', error)

@@ -13,6 +13,7 @@ import type { PhoneContext, Registration } from './phoneContext'
 import { describeResponse } from './sipText'
 import { RegistrationError } from './types'
 import type { RegistrationFailure, RegistrationState, SipCredentials } from './types'
+import { t } from '@/i18n'
 
 export interface RegistrationDeps {
   session: CallSession
@@ -32,12 +33,12 @@ export interface SignIn {
 
 export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn {
   const { log, options } = ctx
-  const cannotReach = (): string => `Cannot reach the PBX at ${options.server}.`
+  const cannotReach = (): string => t('sip.cannotReach', { server: options.server })
 
   function emitRegistration(state: RegistrationState, failure?: RegistrationFailure): void {
     ctx.emit('registration', failure ? { state, failure } : { state })
   }
-  const lostMessage = `Lost the connection to the PBX at ${options.server}.`
+  const lostMessage = t('sip.lost', { server: options.server })
   const recovery = createCallRecovery(ctx, {
     session: deps.session,
     reRegister: reg => registerOn(reg),
@@ -58,10 +59,10 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
   function failureFromResponse(ua: UserAgent, message: Core.IncomingResponseMessage): RegistrationFailure {
     const statusCode = message.statusCode ?? 0
     if (statusCode === 401 || statusCode === 403 || statusCode === 407)
-      return { kind: 'auth', statusCode, message: 'Wrong extension or password.' }
+      return { kind: 'auth', statusCode, message: t('sip.wrongPassword') }
     if ((statusCode === 408 || statusCode === 503) && !ua.isConnected())
       return { kind: 'transport', message: cannotReach() }
-    return { kind: 'rejected', statusCode, message: `The PBX refused the sign-in (${describeResponse(message)}).` }
+    return { kind: 'rejected', statusCode, message: t('sip.refusedWhy', { why: describeResponse(message) }) }
   }
 
   function waitForRegistered(reg: Registration, registerer: Registerer): Promise<void> {
@@ -84,11 +85,11 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
         else if (state === RegistererState.Unregistered) {
           if (reg.settle) {
             // A reject response calls its delegate right after this state change; let it win.
-            queueMicrotask(() => reg.settle?.({ kind: 'rejected', message: 'The PBX did not confirm the sign-in.' }))
+            queueMicrotask(() => reg.settle?.({ kind: 'rejected', message: t('sip.notConfirmed') }))
           }
           else if (reg.state === 'registered' && !reg.stopping && reg === ctx.registration) {
             reg.state = 'failed'
-            emitRegistration('failed', { kind: 'rejected', message: 'The PBX ended the sign-in (the registration refresh failed).' })
+            emitRegistration('failed', { kind: 'rejected', message: t('sip.refreshFailed') })
           }
         }
       })
@@ -132,9 +133,9 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
 
   async function register(credentials: SipCredentials): Promise<void> {
     if (ctx.disposed)
-      throw new RegistrationError({ kind: 'rejected', message: 'The phone has been shut down.' })
+      throw new RegistrationError({ kind: 'rejected', message: t('sip.shutDown') })
     const myGeneration = ++ctx.generation
-    const superseded = () => new RegistrationError({ kind: 'rejected', message: 'The sign-in was cancelled.' })
+    const superseded = () => new RegistrationError({ kind: 'rejected', message: t('sip.signInCancelled') })
     const previous = ctx.registration
     ctx.registration = undefined
     if (previous)
@@ -151,7 +152,7 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
     }
     const uri = UserAgent.makeURI(`sip:${credentials.user}@${options.domain}`)
     if (!uri || uri.user !== credentials.user || credentials.user === '')
-      throw fail({ kind: 'auth', message: 'Wrong extension or password.' })
+      throw fail({ kind: 'auth', message: t('sip.wrongPassword') })
 
     const ua: UserAgent = new UserAgent({
       uri,
@@ -209,7 +210,7 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
         throw superseded()
       const failure = error instanceof RegistrationError
         ? error.failure
-        : { kind: 'rejected' as const, message: 'The PBX refused the sign-in.' }
+        : { kind: 'rejected' as const, message: t('sip.refused') }
       throw giveUp(failure)
     }
     if (stale())
@@ -241,7 +242,7 @@ export function createSignIn(ctx: PhoneContext, deps: RegistrationDeps): SignIn 
   async function teardown(reg: Registration): Promise<void> {
     reg.stopping = true
     recovery.stop(reg)
-    reg.settle?.({ kind: 'rejected', message: 'The sign-in was cancelled.' })
+    reg.settle?.({ kind: 'rejected', message: t('sip.signInCancelled') })
     const current = ctx.current
     if (current && current.registration === reg)
       deps.session.endNow(current, current.answered ? { type: 'hangup', by: 'local' } : { type: current.inbound ? 'missed' : 'canceled' })

@@ -7,6 +7,7 @@
 import { SessionState } from 'sip.js'
 import type { Web } from 'sip.js'
 import type { ActiveCall } from './phoneContext'
+import { t } from '@/i18n'
 import { describeResponse, errorText } from './sipText'
 
 export type ReinviteOutcome =
@@ -25,7 +26,7 @@ export function reinvite(call: ActiveCall, options: { iceRestart: boolean }): Pr
         onAccept: () => {
           resolve(call.inviter.state === SessionState.Established
             ? { ok: true }
-            : { ok: false, message: 'the answer could not be used for audio' })
+            : { ok: false, message: t('sip.answerNotUsable') })
         },
         onReject: (response) => {
           resolve({ ok: false, statusCode: response.message.statusCode, message: describeResponse(response.message) })

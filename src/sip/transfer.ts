@@ -12,6 +12,7 @@ import { assertTarget, targetUri } from './dialing'
 import type { ActiveCall, PhoneContext } from './phoneContext'
 import { describeResponse, errorText } from './sipText'
 import { CallError } from './types'
+import { t } from '@/i18n'
 
 export interface Transfers {
   transfer: (target: string) => Promise<void>
@@ -50,7 +51,7 @@ export function createTransfers(ctx: PhoneContext, session: CallSession, control
         if (call.transfer)
           settle()
         else
-          settle(new CallError('no-call', 'The call ended before the transfer.'))
+          settle(new CallError('no-call', t('sip.endedBeforeTransfer')))
       }
       const done = (): void => {
         call.localCause ??= { type: 'transferred', ...transfer }
@@ -65,7 +66,7 @@ export function createTransfers(ctx: PhoneContext, session: CallSession, control
             call.transfer = transfer
           },
           onReject: (response) => {
-            settle(new CallError('rejected', `The PBX refused the transfer (${describeResponse(response.message)}).`))
+            settle(new CallError('rejected', t('sip.transferRefused', { why: describeResponse(response.message) })))
           },
         },
         onNotify: (notification) => {
@@ -78,10 +79,10 @@ export function createTransfers(ctx: PhoneContext, session: CallSession, control
           }
           else if (code >= 300) {
             const reason = `${code}${status?.[2] ?? ''}`.trim()
-            settle(new CallError('rejected', `The transfer failed (${reason}). The caller is still on the line.`))
+            settle(new CallError('rejected', t('sip.transferFailed', { why: reason })))
           }
         },
-      }).catch((error: unknown) => settle(new CallError('rejected', `The transfer could not be sent (${errorText(error)}).`)))
+      }).catch((error: unknown) => settle(new CallError('rejected', t('sip.transferNotSent', { why: errorText(error) }))))
     })
   }
 
@@ -96,12 +97,12 @@ export function createTransfers(ctx: PhoneContext, session: CallSession, control
     assertTarget(target)
     const main = controls.answeredCall()
     if (ctx.consult && !ctx.consult.ended)
-      throw new CallError('call-in-progress', 'A transfer call is already in progress.')
+      throw new CallError('call-in-progress', t('sip.transferInProgress'))
     const uri = targetUri(target, options.domain)
     if (!main.held)
       await controls.hold(true)
     if (main.ended || ctx.consult)
-      throw new CallError('no-call', 'The call ended before the transfer call was placed.')
+      throw new CallError('no-call', t('sip.endedBeforeTransferCall'))
     return consultation.dial(main, target, uri)
   }
 
@@ -109,7 +110,7 @@ export function createTransfers(ctx: PhoneContext, session: CallSession, control
     const main = controls.answeredCall()
     const c = ctx.consult
     if (!c || c.ended || !c.answered || c.inviter.state !== SessionState.Established)
-      throw new CallError('no-call', 'The transfer target has not answered yet.')
+      throw new CallError('no-call', t('sip.targetNotAnswered'))
     await refer(main, c.inviter, { target: c.target, attended: true })
     // The PBX joined the caller to the target: our leg to the target is done too.
     consultation.drop(c, true)

@@ -4,6 +4,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
+import { t } from '@/i18n'
 import { usePorts } from '@/ports'
 import type { ReconnectInfo, RegistrationState } from '@/sip/types'
 import { RegistrationError } from '@/sip/types'
@@ -98,11 +99,11 @@ export const useAgentStore = defineStore('agent', () => {
 
   function validate(form: SignInForm): string | null {
     if (!form.extension.trim())
-      return 'Enter your extension.'
+      return t('signIn.enterExtension')
     if (!EXTENSION_PATTERN.test(form.extension.trim()))
-      return 'The extension may contain only letters, digits and . _ + -'
+      return t('signIn.badExtension')
     if (!form.password)
-      return 'Enter your password.'
+      return t('signIn.enterPassword')
     return null
   }
 
@@ -126,7 +127,7 @@ export const useAgentStore = defineStore('agent', () => {
       registration.value = 'failed'
       failure.value = error instanceof RegistrationError
         ? error.message
-        : `Sign-in failed: ${error instanceof Error ? error.message : String(error)}`
+        : t('signIn.failed', { reason: error instanceof Error ? error.message : String(error) })
       return false
     }
     registration.value = 'registered'

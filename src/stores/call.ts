@@ -21,6 +21,7 @@ import { usePorts } from '@/ports'
 import { CallError } from '@/sip/types'
 import { useAgentStore } from '@/stores/agent'
 import type { CallContext } from './call/context'
+import { t } from '@/i18n'
 import { reason } from './call/context'
 import { useInbound } from './call/inbound'
 import { useInCall } from './call/inCall'
@@ -40,7 +41,6 @@ export { QUALITY_SAMPLE_MS } from './call/inCall'
 export const DUPLICATE_DIAL_WINDOW_MS = 2000
 
 /** The engagement's notes for a call another phone answered. */
-export const ANSWERED_ELSEWHERE_NOTE = 'Answered on another phone (the call was completed elsewhere).'
 
 export const useCallStore = defineStore('call', () => {
   const ports = usePorts()
@@ -106,15 +106,15 @@ export const useCallStore = defineStore('call', () => {
     if (active.value) {
       if (options.fromHubSpot && isBeingDialed(raw, options.region))
         return false
-      return refuse('A call is already in progress. Hang up before placing another call.', options.fromHubSpot)
+      return refuse(t('notice.callInProgress'), options.fromHubSpot)
     }
     if (inWrapUp.value) {
       return refuse(noRecord.value
-        ? 'Close the last call\'s wrap-up before placing another one: HubSpot has no record of it to save.'
-        : 'Save the last call before placing another one.', options.fromHubSpot)
+        ? t('notice.closeWrapUpFirst')
+        : t('notice.saveFirst'), options.fromHubSpot)
     }
     if (!agent.isRegistered)
-      return refuse('Sign in to the phone system before placing a call.', options.fromHubSpot)
+      return refuse(t('notice.signInFirst'), options.fromHubSpot)
     const target = normalizeDialString(raw, { region: options.region, defaultRegion: config.defaultCountry })
     if (!target.ok)
       return refuse(target.message, options.fromHubSpot)
@@ -144,10 +144,10 @@ export const useCallStore = defineStore('call', () => {
       call.value = null
       // Hung up (by the agent or HubSpot) before the INVITE left: nothing was dialed, nothing to report.
       if (error instanceof CallError && error.kind === 'canceled') {
-        notify('info', 'Call cancelled.')
+        notify('info', t('notice.cancelled'))
         return false
       }
-      return refuse(`The call could not be placed: ${reason(error)}`, options.fromHubSpot)
+      return refuse(t('notice.notPlaced', { why: reason(error) }), options.fromHubSpot)
     }
     const current = call.value
     if (!current)
@@ -225,7 +225,7 @@ export const useCallStore = defineStore('call', () => {
         callStartTime: current.startedAt,
         endedAt: current.endedAt ?? now(),
         status: 'CANCELED',
-        notes: ANSWERED_ELSEWHERE_NOTE,
+        notes: t('notice.answeredElsewhereNote'),
         toNumber: current.toNumber,
         fromNumber: current.fromNumber,
         direction: current.direction,
@@ -234,7 +234,7 @@ export const useCallStore = defineStore('call', () => {
     }))
     go({ type: 'dismissed' })
     call.value = null
-    notify('info', `The call from ${current.display} was answered on another phone.`)
+    notify('info', t('notice.answeredElsewhere', { who: current.display }))
   }
 
   async function hangup(): Promise<void> {

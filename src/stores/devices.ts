@@ -7,6 +7,8 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
+import { t } from '@/i18n'
+import { formatList } from '@/i18n/format'
 import { usePorts } from '@/ports'
 import { useCallStore } from '@/stores/call'
 
@@ -25,10 +27,10 @@ interface Saved {
 
 export const DEVICES_KEY = 'softphone:audio-devices'
 
-const ROLE_NAMES: Readonly<Record<DeviceRole, string>> = {
-  input: 'microphone',
-  output: 'speaker/headset',
-  ringer: 'ringer output',
+const ROLE_NAMES: Readonly<Record<DeviceRole, () => string>> = {
+  input: () => t('devices.roleInput'),
+  output: () => t('devices.roleOutput'),
+  ringer: () => t('devices.roleRinger'),
 }
 
 function readSaved(raw: string | null): Saved {
@@ -89,7 +91,7 @@ export const useDevicesStore = defineStore('devices', () => {
       await sip.setInputDevice(deviceId)
     }
     catch (error) {
-      useCallStore().notify('error', `The microphone could not be switched: ${error instanceof Error ? error.message : String(error)}`)
+      useCallStore().notify('error', t('notice.micNotSwitched', { why: error instanceof Error ? error.message : String(error) }))
     }
   }
 
@@ -107,7 +109,7 @@ export const useDevicesStore = defineStore('devices', () => {
     }
     const ofKind = (kind: MediaDeviceKind): AudioDevice[] => list
       .filter(d => d.kind === kind && d.deviceId !== '' && d.deviceId !== 'default' && d.deviceId !== 'communications')
-      .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `${kind === 'audioinput' ? 'Microphone' : 'Speaker'} ${i + 1}` }))
+      .map((d, i) => ({ deviceId: d.deviceId, label: d.label || t(kind === 'audioinput' ? 'devices.unnamedMicrophone' : 'devices.unnamedSpeaker', { n: i + 1 }) }))
     labelsKnown.value = list.some(d => d.label !== '')
     inputs.value = ofKind('audioinput')
     outputs.value = ofKind('audiooutput')
@@ -120,7 +122,7 @@ export const useDevicesStore = defineStore('devices', () => {
       const device = next[role]
       const pool = role === 'input' ? inputs.value : outputs.value
       if (device && !pool.some(d => d.deviceId === device.deviceId)) {
-        gone.push(`${device.label || `The chosen ${ROLE_NAMES[role]}`} (${ROLE_NAMES[role]})`)
+        gone.push(t('notice.deviceGone', { device: device.label || t('notice.chosenDevice', { role: ROLE_NAMES[role]() }), role: ROLE_NAMES[role]() }))
         next[role] = null
       }
     }
@@ -131,7 +133,7 @@ export const useDevicesStore = defineStore('devices', () => {
     save()
     if (inputGone)
       await applyInput(null)
-    notify(`${gone.join(' and ')} ${gone.length > 1 ? 'are' : 'is'} no longer connected: using the system default instead.`)
+    notify(t('notice.devicesGone', { devices: formatList(gone) }, gone.length))
   }
 
   function select(role: DeviceRole, deviceId: string): void {

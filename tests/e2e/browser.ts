@@ -6,7 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, inject } from 'vitest'
@@ -15,8 +15,11 @@ import { chromiumLaunchOptions } from './chromium.mjs'
 
 export type { CallingSettings, HostLocation, HostLogEntry }
 
-/** Chromium with the browser's real storage default, or (`storage: 'denied'`) the iframe denied all storage but partitioned cookies. */
-export async function launchBrowser(options: { storage?: 'partitioned' | 'denied' } = {}): Promise<Browser> {
+/**
+ * Chromium with the browser's real storage default, or (`storage: 'denied'`) the iframe denied all
+ * storage but partitioned cookies; in English (`E2E_LANGUAGE`) unless `language` says otherwise.
+ */
+export async function launchBrowser(options: { storage?: 'partitioned' | 'denied', language?: string } = {}): Promise<Browser> {
   return chromium.launch(chromiumLaunchOptions(options))
 }
 
@@ -277,8 +280,13 @@ export async function mediaReport(frame: Frame): Promise<MediaReport> {
 
 /** Waits until the wrap-up is gone and the dialer is back (not merely a Call button somewhere). */
 export async function backOnDialer(sim: Simulator): Promise<void> {
-  await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ state: 'detached' })
-  await sim.widget.getByRole('form', { name: 'Dialer', exact: true }).getByRole('button', { name: 'Call', exact: true }).waitFor()
+  await backOnDialerNamed(sim, 'Call ended', 'Dialer', 'Call')
+}
+
+/** `backOnDialer` in another language: the wrap-up's heading, the dialer's and its Call button's names. */
+export async function backOnDialerNamed(sim: Simulator, wrapUpHeading: string, dialer: string, call: string): Promise<void> {
+  await sim.widget.getByRole('heading', { name: wrapUpHeading, exact: true }).waitFor({ state: 'detached' })
+  await sim.widget.getByRole('form', { name: dialer, exact: true }).getByRole('button', { name: call, exact: true }).waitFor()
 }
 
 /** Presses Save call on the wrap-up and waits for HubSpot's confirmation to bring the dialer back. */
@@ -309,7 +317,10 @@ export async function widgetScreenshot(sim: Simulator, name: string): Promise<vo
   await sim.page.locator('iframe#hubspot-calling-extension-iframe').screenshot({ path: screenshotPath(name), animations: 'disabled', caret: 'hide' })
 }
 
+/** `name` may hold a folder (`screens/de/dialer`); it is made when missing. */
 function screenshotPath(name: string): string {
   const dir = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'tests/e2e/.artifacts'
-  return `${dir}/${name}.png`
+  const path = `${dir}/${name}.png`
+  mkdirSync(dirname(path), { recursive: true })
+  return path
 }

@@ -14,6 +14,14 @@ export const CHROMIUM_PATH = '/usr/bin/chromium'
 const QUIET_FEATURES = ['MediaRouter', 'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'LensOverlay']
 
 /**
+ * The browser's language in every e2e run unless a test asks for another: the softphone follows
+ * `navigator.languages`, and the e2e files find its controls by their English names (exact), so the
+ * run must not depend on the machine's LANG. Headless Chromium takes `navigator.languages` (and
+ * Accept-Language) from `--accept-lang`; `--lang` alone leaves it at en-US.
+ */
+export const E2E_LANGUAGE = 'en-US'
+
+/**
  * playwright-core launch options.
  * - `microphone`: `'grant'` answers every permission prompt with yes (the fake microphone), `'deny'` with no.
  * - `storage`: `'partitioned'` (default) is the browser's real default: the widget's iframe gets its own
@@ -21,8 +29,10 @@ const QUIET_FEATURES = ['MediaRouter', 'OptimizationHints', 'NetworkTimeServiceQ
  *   third-party cookies blocked (enterprise policies, strict privacy settings; also playwright-core's own
  *   default), where the iframe gets no `localStorage`, `sessionStorage`, IndexedDB or CacheStorage but
  *   still keeps partitioned cookies (CHIPS).
+ * - `language`: the browser's language (a BCP 47 tag), `E2E_LANGUAGE` unless a test runs the
+ *   softphone in another one (tests/e2e/languages.e2e.ts).
  */
-export function chromiumLaunchOptions({ microphone = 'grant', storage = 'partitioned' } = {}) {
+export function chromiumLaunchOptions({ microphone = 'grant', storage = 'partitioned', language = E2E_LANGUAGE } = {}) {
   const args = [
     microphone === 'grant' ? '--use-fake-ui-for-media-stream' : '--deny-permission-prompts',
     '--use-fake-device-for-media-stream',
@@ -32,6 +42,8 @@ export function chromiumLaunchOptions({ microphone = 'grant', storage = 'partiti
     '--disable-sync',
     '--no-first-run',
     '--disable-gpu',
+    `--lang=${language}`,
+    `--accept-lang=${language}`,
   ]
   if (storage === 'partitioned')
     args.push(`--disable-features=${QUIET_FEATURES.join(',')}`)

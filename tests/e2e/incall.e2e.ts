@@ -11,7 +11,7 @@ import { inject } from 'vitest'
 import type { LogMarker } from '../../pbx/control'
 import { dtmfCollectedSince, invitesSince, logMarker, logSince, PBX_SIP_DOMAIN, PBX_WS_URL, pbxPassword, TEST_NUMBERS, waitForLog } from '../../pbx/control'
 import type { HostLogEntry, Simulator } from './browser'
-import { launchBrowser, mediaReport, openSimulator, signIn } from './browser'
+import { launchBrowser, mediaReport, openSimulator, signIn, widgetScreenshot } from './browser'
 import type { PeerAudio, PeerCall } from './peer/peer'
 
 const AGENT = '1003'
@@ -119,11 +119,6 @@ async function reInvites(mark: LogMarker, callId: string): Promise<string[]> {
 }
 
 /** The README's pictures, the softphone's iframe only: into docs/ with UPDATE_SCREENSHOTS=1, else the git-ignored artifacts. */
-async function shot(path: string): Promise<void> {
-  const target = process.env.UPDATE_SCREENSHOTS === '1' ? path : path.replace(/^docs\//, 'tests/e2e/.artifacts/')
-  await sim.page.locator('iframe#hubspot-calling-extension-iframe').screenshot({ path: target })
-}
-
 /** Focus the softphone (not a field) so its keyboard shortcuts receive the keys. */
 async function focusWidget(): Promise<void> {
   await sim.widget.locator('#call-party').click()
@@ -157,7 +152,7 @@ describe('hold and resume', () => {
     expect(heldLater.inboundPackets - heldAt.inboundPackets).toBeLessThan(10)
     // The call timer keeps running while held.
     expect(await sim.widget.getByRole('timer').textContent()).not.toBe(timerBefore)
-    await shot('docs/incall-held.png')
+    await widgetScreenshot(sim, 'incall-held')
 
     const resumeMark = await logMarker()
     await sim.widget.getByRole('button', { name: 'Resume' }).click()
@@ -190,7 +185,7 @@ describe('keypad (DTMF)', () => {
     await sim.page.keyboard.press('9')
     await sim.page.keyboard.press('*')
     await expect.poll(() => sim.widget.getByLabel('Keys sent').textContent()).toBe('1209*')
-    await shot('docs/incall-keypad.png')
+    await widgetScreenshot(sim, 'incall-keypad')
     await sim.page.keyboard.press('#')
 
     // 607 hangs up after "#": the digits it collected are in its log line.
@@ -238,7 +233,7 @@ describe('blind transfer', () => {
 
     await sim.widget.getByRole('button', { name: 'Transfer', exact: true }).click()
     await sim.widget.getByLabel('Transfer to').fill('1005')
-    await shot('docs/incall-transfer.png')
+    await widgetScreenshot(sim, 'incall-transfer')
     await sim.widget.getByRole('button', { name: 'Transfer now' }).click()
     await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ timeout: 15_000 })
     expect(await sim.widget.getByTestId('end-reason').textContent()).toBe('You transferred the call to 1005.')
@@ -275,7 +270,7 @@ describe('attended transfer', () => {
     await sim.widget.getByRole('button', { name: 'Talk first' }).click()
     await sim.widget.getByTestId('transfer-stage').filter({ hasText: 'Talking to 1005' }).waitFor({ timeout: 15_000 })
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Held' }).waitFor()
-    await shot('docs/incall-attended.png')
+    await widgetScreenshot(sim, 'incall-attended')
 
     // The caller was put on hold (music) and 1005 is talking to the agent.
     expect((await reInvites(mark, callId)).filter(b => b.includes('a=sendonly'))).toHaveLength(1)
@@ -404,7 +399,7 @@ describe('call quality', () => {
     expect(await indicator.getAttribute('data-level')).toBe('good')
     expect(Number(await indicator.getAttribute('data-mos'))).toBeGreaterThanOrEqual(4)
     expect(await indicator.textContent()).toMatch(/Call quality: Good.*MOS 4\.\d · \d+ ms RTT/)
-    await shot('docs/incall-quality.png')
+    await widgetScreenshot(sim, 'incall-quality')
     await sim.widget.getByRole('button', { name: 'Hang up' }).click()
     await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
     expect(await sim.widget.getByTestId('call-quality-summary').textContent()).toMatch(/Call quality: Good · average MOS 4\.\d/)
@@ -421,7 +416,7 @@ describe('audio devices', () => {
     await meter.waitFor()
     await expect.poll(async () => Number(await meter.getAttribute('data-level')), { timeout: 5_000 }).toBeGreaterThan(0)
     expect(await settings.getByLabel('Microphone').locator('option').count()).toBeGreaterThan(1)
-    await shot('docs/incall-devices.png')
+    await widgetScreenshot(sim, 'incall-devices')
     await settings.getByRole('button', { name: 'Stop test' }).click()
     await meter.waitFor({ state: 'detached' })
   })

@@ -1,5 +1,12 @@
+import { config } from '@vue/test-utils'
 import { afterEach, beforeEach, vi } from 'vitest'
+import { i18n, setLocale } from '@/i18n'
 import { recordWarning, takeVueWarnings } from './vueWarnings'
+
+// Every mounted component gets the app's one catalogue, as main.ts installs it; tests read English
+// unless they switch the locale (and are put back to English after each test).
+config.global.plugins.push(i18n)
+afterEach(() => setLocale('en'))
 
 // The unit run fails on any Vue warning: a warning is a bug we have not fixed yet.
 beforeEach(() => {

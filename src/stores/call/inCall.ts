@@ -11,6 +11,7 @@ import { normalizeDialString } from '@/domain/phoneNumber'
 import type { QualitySample, SamplingState, StatsSnapshot, WarningState } from '@/domain/quality'
 import { FRESH_SAMPLING, NO_WARNING, nextSample, nextWarningState, summarize } from '@/domain/quality'
 import type { CallContext } from './context'
+import { t } from '@/i18n'
 import { reason } from './context'
 import type { TransferState } from './types'
 
@@ -44,8 +45,9 @@ export function useInCall(ctx: CallContext) {
   const connected = (): boolean => phase.value === 'connected'
   const consulting = computed(() => ['calling', 'ringing', 'talking', 'completing'].includes(transfer.value.stage))
 
-  function failed(what: string, error: unknown): void {
-    ctx.notify('error', `${what}: ${reason(error)}`)
+  /** A failed action's notice: `key` is its catalogue message, `{why}` the error's words. */
+  function failed(key: 'notice.notHeld' | 'notice.notResumed' | 'notice.keyNotSent' | 'notice.notTransferred' | 'notice.transferNotCompleted' | 'notice.transferNotEnded' | 'notice.notCalled', error: unknown, params: Record<string, string> = {}): void {
+    ctx.notify('error', t(key, { ...params, why: reason(error) }))
   }
 
   async function setHeld(value: boolean): Promise<void> {
@@ -59,7 +61,7 @@ export function useInCall(ctx: CallContext) {
     }
     catch (error) {
       if (connected())
-        failed(value ? 'The call could not be put on hold' : 'The call could not be resumed', error)
+        failed(value ? 'notice.notHeld' : 'notice.notResumed', error)
     }
     finally {
       holdPending.value = false
@@ -88,7 +90,7 @@ export function useInCall(ctx: CallContext) {
     }
     catch (error) {
       if (connected())
-        failed(`Key ${key} was not sent`, error)
+        failed('notice.keyNotSent', error, { key })
     }
   }
 
@@ -116,7 +118,7 @@ export function useInCall(ctx: CallContext) {
     catch (error) {
       if (connected()) {
         transfer.value = { stage: 'idle', target: '', display: '' }
-        failed(`The call could not be transferred to ${target.display}`, error)
+        failed('notice.notTransferred', error, { who: target.display })
       }
       return false
     }
@@ -140,7 +142,7 @@ export function useInCall(ctx: CallContext) {
     catch (error) {
       if (connected()) {
         transfer.value = { stage: 'idle', target: '', display: '' }
-        failed(`${target.display} could not be called`, error)
+        failed('notice.notCalled', error, { who: target.display })
       }
       return false
     }
@@ -158,7 +160,7 @@ export function useInCall(ctx: CallContext) {
       if (connected()) {
         if (transfer.value.stage === 'completing')
           transfer.value = { ...transfer.value, stage: 'talking' }
-        failed('The transfer could not be completed', error)
+        failed('notice.transferNotCompleted', error)
       }
     }
   }
@@ -172,7 +174,7 @@ export function useInCall(ctx: CallContext) {
       await sip.cancelConsultation()
     }
     catch (error) {
-      failed('The transfer call could not be ended', error)
+      failed('notice.transferNotEnded', error)
     }
   }
 
@@ -205,7 +207,7 @@ export function useInCall(ctx: CallContext) {
         }
         else {
           const why = cause ? describeEndCause(cause) : ''
-          ctx.notify('info', `The transfer call to ${who} ended${why ? ` (${why.replace(/\.$/, '')})` : ''}. The caller is still on hold.`)
+          ctx.notify('info', why ? t('notice.transferEndedWhy', { who, why: why.replace(/\.$/, '') }) : t('notice.transferEnded', { who }))
         }
         break
       }
@@ -249,7 +251,7 @@ export function useInCall(ctx: CallContext) {
     warningState = nextWarningState(warningState, sample.level)
     qualityWarning.value = warningState.warning
     if (warningState.warning && !wasWarning)
-      ctx.notify('error', 'Poor call quality: the other side may hear you break up. Check your network or headset.')
+      ctx.notify('error', t('quality.poorNotice'))
   }
 
   function resetInCall(): void {

@@ -8,6 +8,7 @@ import { ref, watch } from 'vue'
 import { formatPhoneForDisplay } from '@/domain/phoneNumber'
 import type { CallCallee, CallerIdMatch } from '@/hubspot/types'
 import type { CallContext } from './context'
+import { t } from '@/i18n'
 import { reason } from './context'
 import type { InboundCaller } from './types'
 
@@ -61,7 +62,7 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
     catch (error) {
       answering.value = false
       if (phase.value === 'incoming')
-        ctx.notify('error', `The call could not be answered: ${reason(error)}`)
+        ctx.notify('error', t('notice.notAnswered', { why: reason(error) }))
     }
   }
 
@@ -104,7 +105,7 @@ export function useInbound(ctx: CallContext, startCall: (record: NonNullable<Cal
     choose(null)
   })
   hubspot.on('navigateToRecordFailed', ({ message }) => {
-    ctx.notify('error', `HubSpot could not open the record: ${message}`)
+    ctx.notify('error', t('notice.recordNotOpened', { why: message }))
   })
 
   /** Ask HubSpot to open a matched caller's contact or company record; that record is the caller's from now on. */

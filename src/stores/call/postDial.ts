@@ -7,6 +7,7 @@
 import { ref, watch } from 'vue'
 import { POST_DIAL_PAUSE_MS } from '@/domain/phoneNumber'
 import type { CallContext } from './context'
+import { t } from '@/i18n'
 import { reason } from './context'
 
 export interface PostDialState {
@@ -58,7 +59,7 @@ export function usePostDial(ctx: CallContext) {
         if (mine !== run)
           return
         postDial.value = { ...postDial.value, state: 'failed' }
-        ctx.notify('error', `The extension ${digits} could not be sent: ${reason(error)} Use the keypad.`)
+        ctx.notify('error', t('notice.extensionNotSent', { digits, why: reason(error) }))
         return
       }
       if (mine !== run)

@@ -22,7 +22,7 @@ export interface CallRecord {
   engagementId: number | null
   /**
    * Why HubSpot has no engagement for this call (its `onCreateEngagementFailed` message, or
-   * `ENGAGEMENT_NEVER_CREATED`); absent or null while it may still come.
+   * the catalogue's `wrapUp.neverCreated`); absent or null while it may still come.
    */
   engagementFailure?: string | null
   endStatus: EndStatus | null

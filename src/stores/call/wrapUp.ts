@@ -20,6 +20,8 @@ import { computed, ref, watch } from 'vue'
 import { buildEngagementProperties } from '@/domain/engagement'
 import { createEngagementQueue } from '@/domain/engagementQueue'
 import type { CallCompletedPayload } from '@/hubspot/types'
+import { t } from '@/i18n'
+import { formatSeconds } from '@/i18n/format'
 import type { CallContext } from './context'
 import type { DraftKept } from './draft'
 import { draftKey, notesKey, parseStoredDraft, readDraft, removeDraft, writeDraft } from './draft'
@@ -34,7 +36,6 @@ export const SAVE_ANSWER_TIMEOUT_MS = 15_000
 /** How long a save waits for HubSpot to create the call's engagement before the wrap-up says HubSpot has no record of it. */
 export const ENGAGEMENT_WAIT_MS = 10_000
 /** The engagement failure recorded when HubSpot never answered `outgoingCall` / `incomingCall`. */
-export const ENGAGEMENT_NEVER_CREATED = 'HubSpot did not answer in time.'
 
 export const emptyWrapUp = (): WrapUp => ({ outcomeId: '', notes: '', saving: false, waitingForEngagement: false, error: null, confirmingClose: false })
 
@@ -98,7 +99,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
       unattended = null
     }
     else if (call.value === record && !inWrapUp.value) {
-      ctx.notify('info', `HubSpot could not create the call record (${answer.message}). The call goes on.`)
+      ctx.notify('info', t('wrapUp.createFailed', { why: answer.message }))
     }
   }))
   // A reloaded widget hears the engagement of the call HubSpot still has open in its SYNC (onReady).
@@ -182,14 +183,14 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
       engagementTimer = setTimeout(() => {
         engagementTimer = undefined
         if (call.value && call.value.engagementId === null)
-          call.value.engagementFailure = ENGAGEMENT_NEVER_CREATED
+          call.value.engagementFailure = t('wrapUp.neverCreated')
       }, ENGAGEMENT_WAIT_MS)
       return
     }
     clearAnswerTimer()
     answerTimer = setTimeout(() => {
       answerTimer = undefined
-      saveFailed('HubSpot did not answer.')
+      saveFailed(t('wrapUp.noAnswer'))
     }, SAVE_ANSWER_TIMEOUT_MS)
     hubspot.callCompleted({
       externalCallId: current.callId ?? '',
@@ -268,7 +269,7 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
     clearSaveRetry()
     saveFailures++
     const seconds = Math.min(30, 2 ** saveFailures)
-    wrapUp.value.error = `HubSpot could not save the call: ${message} Trying again in ${seconds} s; your notes are kept.`
+    wrapUp.value.error = t('wrapUp.saveFailed', { why: message, delay: formatSeconds(seconds) })
     saveRetry = setTimeout(() => {
       saveRetry = undefined
       saveCall(true)

@@ -13,7 +13,7 @@ describe('ConnectionBanner', () => {
     const { wrapper } = mountWith(ConnectionBanner, state({ registration: 'failed', reconnect: { attempt: 3, delayMs: 3600 } }))
     const banner = wrapper.get('[role="status"]')
     expect(banner.attributes('aria-live')).toBe('polite')
-    expect(banner.text()).toBe('Connection to the phone system lost. Reconnecting in 4 s (attempt 3)… Your notes are kept.')
+    expect(banner.text()).toBe('Connection to the phone system lost. Reconnecting in 4 sec (attempt 3)… Your notes are kept.')
   })
 
   it('says when an attempt is under way', () => {

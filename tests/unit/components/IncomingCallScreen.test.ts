@@ -55,8 +55,8 @@ describe('IncomingCallScreen', () => {
     expect(wrapper.find('h1').text()).toBe('Front desk')
     expect(wrapper.find('[data-testid="caller-choice"]').text()).toBe('2 HubSpot records have this number. Open the caller\'s record:')
     expect(wrapper.findAll('li').map(li => li.text())).toEqual([
-      'Ada Lovelace (HubSpot contact) Open contact record',
-      'Acme Ltd (HubSpot company) Open company record',
+      'Ada Lovelace (HubSpot contact)Open contact record',
+      'Acme Ltd (HubSpot company)Open company record',
     ])
     await wrapper.find('button[aria-label="Open Acme Ltd\'s company record"]').trigger('click')
     expect(useCallStore().openRecord).toHaveBeenCalledWith(ACME)

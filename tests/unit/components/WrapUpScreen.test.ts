@@ -20,7 +20,8 @@ describe('WrapUpScreen', () => {
   it('lists HubSpot\'s outcomes with the preselected one chosen, and the talk time', () => {
     const { wrapper } = mountWith(WrapUpScreen, { initialState: { call: { phase: 'ended', call, wrapUp } } })
     const select = wrapper.find('select')
-    expect(select.findAll('option').map(o => o.text())).toEqual(['No outcome', ...CALL_OUTCOMES.map(o => o.label)])
+    expect(select.findAll('option').map(o => o.text())).toEqual(['No outcome', 'Connected', 'Busy', 'No answer', 'Left voicemail', 'Left live message', 'Wrong number'])
+    expect(select.findAll('option').slice(1).map(o => o.attributes('value'))).toEqual(CALL_OUTCOMES.map(o => o.id))
     expect((select.element as HTMLSelectElement).value).toBe(wrapUp.outcomeId)
     expect(wrapper.text()).toContain('1:03')
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TRANSITIONS, isCallActive, phaseLabel, transition } from '@/domain/callMachine'
+import { TRANSITIONS, isCallActive, transition } from '@/domain/callMachine'
 import type { CallEvent, CallEventType, CallPhase } from '@/domain/callMachine'
 
 const PHASES: CallPhase[] = ['idle', 'calling', 'ringing', 'connected', 'ended', 'incoming']
@@ -93,18 +93,5 @@ describe('isCallActive', () => {
     for (const phase of PHASES) {
       if (isCallActive(phase)) expect(transition(phase, event('dial'))).toBeNull()
     }
-  })
-})
-
-describe('phaseLabel', () => {
-  it.each<[CallPhase, string]>([
-    ['idle', 'Ready'],
-    ['calling', 'Calling'],
-    ['ringing', 'Ringing'],
-    ['connected', 'Connected'],
-    ['ended', 'Ended'],
-    ['incoming', 'Incoming call'],
-  ])('%s → %s', (phase, label) => {
-    expect(phaseLabel(phase)).toBe(label)
   })
 })

@@ -331,6 +331,27 @@ describe('parseConfig: dtmfMode', () => {
   })
 })
 
+describe('parseConfig: locale', () => {
+  it('is left unset by default (the browser\'s languages decide)', () => {
+    expect(config(minimal).locale).toBeUndefined()
+  })
+  it.each([['de', 'de'], ['fr', 'fr'], ['es', 'es'], ['en', 'en'], ['de-AT', 'de'], [' FR-ca ', 'fr'], ['es_ES'.replace('_', '-'), 'es']])('reads %j as %s', (value, locale) => {
+    expect(config({ ...minimal, locale: value }).locale).toBe(locale)
+  })
+  it('can be set from the page URL, over the file', () => {
+    expect(config({ ...minimal, locale: 'fr' }, 'locale=de').locale).toBe('de')
+  })
+  it.each([['it'], ['klingon'], ['de_DE'], [''], [7], [['de']]])('refuses %j and names the languages it speaks', (value) => {
+    const [error] = errors({ ...minimal, locale: value })
+    expect(error?.field).toBe('locale')
+    expect(error?.message).toMatch(/is not a language the softphone speaks; use one of en, de, fr, es/)
+  })
+  it('says when the bad value came from the page URL', () => {
+    const [error] = errors(minimal, 'locale=it')
+    expect(error?.message).toContain('"it" is not a language the softphone speaks (from the page URL)')
+  })
+})
+
 describe('parseConfig: iceTransportPolicy (test only)', () => {
   it('is left unset by default (every candidate type, what production wants)', () => {
     expect(config(minimal).iceTransportPolicy).toBeUndefined()

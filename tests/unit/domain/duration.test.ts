@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration } from '@/domain/duration'
+import { formatDuration, formatDurationWords } from '@/domain/duration'
 
 describe('formatDuration', () => {
   it.each<[number, string]>([
@@ -22,6 +22,28 @@ describe('formatDuration', () => {
     [Number.POSITIVE_INFINITY, '0:00'],
     [Number.NEGATIVE_INFINITY, '0:00'],
   ])('%d ms → %s', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text)
+    expect(formatDuration(ms, 'en')).toBe(text)
+  })
+
+  it('writes the digits of the locale it is given, with no grouping in long calls', () => {
+    expect(formatDuration(3_723_000, 'de')).toBe('1:02:03')
+    expect(formatDuration(36_000_000 * 100 + 61_000, 'en')).toBe('1000:01:01')
+    // Arabic-Indic digits where the locale asks for them: the digits are Intl's, not ours.
+    expect(formatDuration(65_000, 'ar-EG')).toBe('١:٠٥')
+  })
+})
+
+describe('formatDurationWords', () => {
+  it.each<[string, number, string]>([
+    ['en', 65_000, '1 minute, 5 seconds'],
+    ['en', 3_723_000, '1 hour, 2 minutes, 3 seconds'],
+    ['en', 3_600_000, '1 hour'],
+    ['en', 500, '0 seconds'],
+    ['de', 65_000, '1 Minute, 5 Sekunden'],
+    ['fr', 65_000, '1 minute et 5 secondes'],
+    ['es', 65_000, '1 minuto y 5 segundos'],
+  ])('%s: %d ms → %s', (locale, ms, text) => {
+    // French puts a no-break space between a number and its unit.
+    expect(formatDurationWords(ms, locale).replace(/\u00a0/g, ' ')).toBe(text)
   })
 })

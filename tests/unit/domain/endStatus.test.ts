@@ -156,8 +156,8 @@ describe('describeEndCause', () => {
   })
 
   it.each<[number | undefined, string]>([
-    [45, 'No answer after 45 s.'],
-    [30, 'No answer after 30 s.'],
+    [45, 'No answer after 45 sec.'],
+    [30, 'No answer after 30 sec.'],
     [undefined, 'No answer.'],
     [Number.NaN, 'No answer.'],
     [0, 'No answer.'],

@@ -13,12 +13,12 @@ const rejected = (statusCode: number): CallEndCause => ({ type: 'rejected', stat
 describe('CALL_OUTCOMES', () => {
   it('lists HubSpot\'s default outcomes, in order, with their exact ids', () => {
     expect(CALL_OUTCOMES).toEqual([
-      { id: 'f240bbac-87c9-4f6e-bf70-924b57d47db7', label: 'Connected' },
-      { id: '9d9162e7-6cf3-4944-bf63-4dff82258764', label: 'Busy' },
-      { id: '73a0d17f-1163-4015-bdd5-ec830791da20', label: 'No answer' },
-      { id: 'b2cf5968-551e-4856-9783-52b3da59a7d0', label: 'Left voicemail' },
-      { id: 'a4c4c377-d246-4b32-a13b-75a56a4cd0ff', label: 'Left live message' },
-      { id: '17b47fee-58de-441e-a44c-c6300d46f273', label: 'Wrong number' },
+      { id: 'f240bbac-87c9-4f6e-bf70-924b57d47db7', key: 'connected' },
+      { id: '9d9162e7-6cf3-4944-bf63-4dff82258764', key: 'busy' },
+      { id: '73a0d17f-1163-4015-bdd5-ec830791da20', key: 'noAnswer' },
+      { id: 'b2cf5968-551e-4856-9783-52b3da59a7d0', key: 'leftVoicemail' },
+      { id: 'a4c4c377-d246-4b32-a13b-75a56a4cd0ff', key: 'leftLiveMessage' },
+      { id: '17b47fee-58de-441e-a44c-c6300d46f273', key: 'wrongNumber' },
     ])
   })
 })

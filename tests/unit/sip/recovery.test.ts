@@ -82,7 +82,7 @@ describe('the WebSocket drops during an answered call', () => {
     const ended = await h.events.wait('callEnded')
     expect(ended).toEqual({
       callId,
-      cause: { type: 'transport-error', message: 'Lost the connection to the PBX at wss://pbx.test:8089/ws. The call could not be reconnected within 0 s.' },
+      cause: { type: 'transport-error', message: 'Lost the connection to the PBX at wss://pbx.test:8089/ws. The call could not be reconnected within 0 sec.' },
     })
     expect(h.sdh().closed).toBe(true)
     expect(h.pbx.sent('BYE')).toHaveLength(0)

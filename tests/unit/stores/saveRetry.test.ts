@@ -31,14 +31,14 @@ describe('call store: a failed save is retried until HubSpot confirms', () => {
     expect(completedCount(h)).toBe(1)
 
     h.hubspot.emit('engagementUpdateFailed', { message: 'HubSpot is down' })
-    expect(call.wrapUp.error).toBe('HubSpot could not save the call: HubSpot is down Trying again in 2 s; your notes are kept.')
+    expect(call.wrapUp.error).toBe('HubSpot could not save the call: HubSpot is down Trying again in 2 sec; your notes are kept.')
     vi.advanceTimersByTime(1999)
     expect(completedCount(h)).toBe(1)
     vi.advanceTimersByTime(1)
     expect(completedCount(h)).toBe(2)
 
     h.hubspot.emit('engagementUpdateFailed', { message: 'still down' })
-    expect(call.wrapUp.error).toContain('Trying again in 4 s')
+    expect(call.wrapUp.error).toContain('Trying again in 4 sec')
     vi.advanceTimersByTime(4000)
     expect(completedCount(h)).toBe(3)
     const last = h.hubspot.last('callCompleted') as { engagementProperties: { hs_call_body: string } }
@@ -69,7 +69,7 @@ describe('call store: a failed save is retried until HubSpot confirms', () => {
     call.saveCall()
     vi.advanceTimersByTime(SAVE_ANSWER_TIMEOUT_MS)
     expect(call.wrapUp.saving).toBe(false)
-    expect(call.wrapUp.error).toBe('HubSpot could not save the call: HubSpot did not answer. Trying again in 2 s; your notes are kept.')
+    expect(call.wrapUp.error).toBe('HubSpot could not save the call: HubSpot did not answer. Trying again in 2 sec; your notes are kept.')
     expect(call.wrapUp.notes).toBe('sent into the void')
     vi.advanceTimersByTime(2000)
     expect(completedCount(h)).toBe(2)

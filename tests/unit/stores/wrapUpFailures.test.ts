@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useAgentStore } from '@/stores/agent'
 import { useCallStore } from '@/stores/call'
 import { draftKey } from '@/stores/call/draft'
-import { ENGAGEMENT_NEVER_CREATED, ENGAGEMENT_WAIT_MS } from '@/stores/call/wrapUp'
+import { ENGAGEMENT_WAIT_MS } from '@/stores/call/wrapUp'
 import type { Harness } from '../fakes'
 import { createHarness, MemoryStorage } from '../fakes'
 
@@ -132,7 +132,7 @@ describe('Save before HubSpot has created the engagement', () => {
     expect(call.wrapUp.waitingForEngagement).toBe(true)
     vi.advanceTimersByTime(1)
     expect(call.noRecord).toBe(true)
-    expect(call.call?.engagementFailure).toBe(ENGAGEMENT_NEVER_CREATED)
+    expect(call.call?.engagementFailure).toBe('HubSpot did not answer in time.')
     expect(call.wrapUp.saving).toBe(false)
     h.hubspot.emit('engagementCreated', { engagementId: 9 })
     expect(call.noRecord).toBe(false)
