@@ -43,8 +43,11 @@ export function createFrameChannel(name: string, frameId: string = crypto.random
   return {
     frameId,
     post(message) {
+      // Through JSON: a message may carry store data (a call's label, HubSpot payloads) that Vue
+      // wraps in a Proxy, which the structured clone of postMessage refuses (DataCloneError).
+      // Every message is JSON by contract (protocol.ts).
       if (!closed)
-        channel.postMessage({ ...message, v: FRAME_PROTOCOL_VERSION, from: frameId })
+        channel.postMessage(JSON.parse(JSON.stringify({ ...message, v: FRAME_PROTOCOL_VERSION, from: frameId })) as unknown)
     },
     on(handler) {
       handlers.add(handler)

@@ -46,6 +46,16 @@ describe('the frame channel', () => {
     expect(inA).toEqual([])
   })
 
+  it('sends store data wrapped in a Proxy (Vue\'s reactive state), which postMessage alone refuses', async () => {
+    const [a, b] = [channel('a'), channel('b')]
+    const inB = inbox(b)
+    const callee = new Proxy({ objectId: 9101, objectType: 'CONTACT' }, {})
+    expect(() => structuredClone(callee)).toThrow()
+    a.post({ type: 'command', id: '1', to: 'b', method: 'call', args: ['+15550100', { display: '+1 555-0100', callee }] })
+    await vi.waitFor(() => expect(inB).toHaveLength(1))
+    expect(inB[0]).toMatchObject({ method: 'call', args: ['+15550100', { display: '+1 555-0100', callee: { objectId: 9101, objectType: 'CONTACT' } }] })
+  })
+
   it('delivers a message with `to` only to that frame', async () => {
     const [a, b, c] = [channel('a'), channel('b'), channel('c')]
     const [inB, inC] = [inbox(b), inbox(c)]
