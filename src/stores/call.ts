@@ -194,8 +194,8 @@ export const useCallStore = defineStore('call', () => {
       closeAnsweredElsewhere(current)
       return
     }
-    go({ type: 'ended' })
-    wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }
+    // HubSpot hears first; the phase change then runs the wrap-up's set-up (its draft is stored
+    // synchronously) and the in-call tear-down, which CALL_ENDED need not wait for.
     if (cause.type === 'transferred')
       hubspot.callTransferred({ externalCallId: current.callId })
     hubspot.callEnded({
@@ -203,6 +203,8 @@ export const useCallStore = defineStore('call', () => {
       engagementId: current.engagementId ?? undefined,
       callEndStatus: status,
     })
+    go({ type: 'ended' })
+    wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }
   }
 
   /**
@@ -262,8 +264,8 @@ export const useCallStore = defineStore('call', () => {
     if (!current || !isCurrent(callId) || transition(phase.value, { type: 'answered' }) === null)
       return
     // HubSpot hears first; the phase change then runs the in-call set-up (quality sampling, ringback off).
-    current.answeredAt = now()
     hubspot.callAnswered({ externalCallId: current.callId ?? callId })
+    current.answeredAt = now()
     go({ type: 'answered' })
   })
   sip.on('callEnded', ({ callId, cause }) => {

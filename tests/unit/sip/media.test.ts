@@ -53,6 +53,8 @@ describe('setRemoteAudioElement()', () => {
 
     await h.phone.hangup()
     await h.events.wait('callEnded')
+    // Let go in the task after the end was reported (HubSpot is told first).
+    await new Promise(resolve => setTimeout(resolve, 0))
     expect(element.srcObject).toBeNull()
   })
 
