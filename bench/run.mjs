@@ -173,6 +173,13 @@ function instrument({ trackTimers = false } = {}) {
     }, true)
     return
   }
+  window.__benchLongTasks = []
+  try {
+    new window.PerformanceObserver(list => window.__benchLongTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true })
+  }
+  catch {
+    // no long task timing in this browser
+  }
   window.__benchClicks = []
   document.addEventListener('click', (event) => {
     const button = event.target instanceof Element ? event.target.closest('button') : null
@@ -345,6 +352,7 @@ async function loadAndRegister(browser, kind, extension) {
   const load = []
   const navigation = []
   const register = []
+  const phases = { configAfterLoad: [], initializedAfterConfig: [] }
   let bytes
   for (let i = 0; i < RUNS; i++) {
     const w = await openWidget(browser, kind)
@@ -354,6 +362,19 @@ async function loadAndRegister(browser, kind, extension) {
       const timeOrigin = await w.frame.evaluate(() => performance.timeOrigin)
       load.push(initialized - iframeLoad)
       navigation.push(initialized - timeOrigin)
+      // Where the time goes, on the widget's own clock: its load event, config.json's arrival.
+      const marks = await w.frame.evaluate(() => ({
+        loadEventStart: performance.getEntriesByType('navigation')[0]?.loadEventStart ?? null,
+        configEnd: performance.getEntriesByType('resource').find(e => e.name.endsWith('/config.json'))?.responseEnd ?? null,
+        sipEnd: performance.getEntriesByType('resource').find(e => e.name.includes('/createSipPhone'))?.responseEnd ?? null,
+        longTasks: (window.__benchLongTasks ?? []).map(t => [Math.round(t.startTime), Math.round(t.duration)]),
+      }))
+      if (process.argv.includes('--load'))
+        console.log(`[bench]   load ${marks.loadEventStart?.toFixed(0)} config ${marks.configEnd?.toFixed(0)} sip chunk ${marks.sipEnd?.toFixed(0)} INITIALIZED ${(initialized - timeOrigin).toFixed(0)} long tasks ${JSON.stringify(marks.longTasks)}`)
+      if (marks.loadEventStart !== null && marks.configEnd !== null) {
+        phases.configAfterLoad.push(marks.configEnd - marks.loadEventStart)
+        phases.initializedAfterConfig.push(initialized - timeOrigin - marks.configEnd)
+      }
       if (i === 0) {
         // Everything the widget fetched up to sign-in, incl. the sip.js chunk loading in parallel.
         await sleep(200)
@@ -363,7 +384,7 @@ async function loadAndRegister(browser, kind, extension) {
     register.push(await signIn(w, extension))
     await w.close()
   }
-  return { load, navigation, register, bytes }
+  return { load, navigation, register, bytes, phases }
 }
 
 /**
@@ -979,6 +1000,21 @@ async function main() {
   const relay = await wsRelay()
   const browser = await chromium.launch(chromiumLaunchOptions())
   const started = Date.now()
+  if (process.argv.includes('--load')) {
+    // Development: only the cold loads, printed, nothing written.
+    try {
+      const ours = await loadAndRegister(browser, 'app', EXT.app)
+      console.log(`[bench] iframe load → INITIALIZED ${JSON.stringify(stats(ours.load))}; navigation start → INITIALIZED ${JSON.stringify(stats(ours.navigation))}`)
+      console.log(`[bench] widget load event → config.json arrived ${JSON.stringify(stats(ours.phases.configAfterLoad))}; config.json → INITIALIZED ${JSON.stringify(stats(ours.phases.initializedAfterConfig))}`)
+    }
+    finally {
+      await browser.close()
+      server.close()
+      hole.socket.close()
+      relay.close()
+    }
+    return
+  }
   if (process.argv.includes('--profile')) {
     // Development: only the CPU profile of the call events, printed, nothing written.
     try {
