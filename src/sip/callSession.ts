@@ -188,10 +188,15 @@ export function createCallSession(ctx: PhoneContext, audio: RemoteAudio, consult
     call.answered = true
     clearTimeout(call.ringTimer)
     call.ringTimer = undefined
-    // Tell the app first (HubSpot's CALL_ANSWERED is on the critical path), then wire the audio.
+    // Tell the app first (HubSpot's CALL_ANSWERED is on the critical path), then wire the audio
+    // in the next task: HubSpot gets the message only once this task is over, and playing the
+    // remote stream sets up the element's media pipeline synchronously.
     emitCall(call, 'callAnswered', { callId: call.callId })
     applySenders(call)
-    audio.attach(call)
+    setTimeout(() => {
+      if (!call.ended)
+        audio.attach(call)
+    }, 0)
   }
 
   return { emitCall, applySenders, clearTimers, finish, endNow, sendBye, cancelCall, onAnswered, observer }

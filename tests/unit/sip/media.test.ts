@@ -47,6 +47,8 @@ describe('setRemoteAudioElement()', () => {
     h.phone.setRemoteAudioElement(element)
 
     await answered(h)
+    // Wired in the task after the answer was reported (HubSpot is told first).
+    await new Promise(resolve => setTimeout(resolve, 0))
     const remote = h.sdh().pc.receivers[0]?.track
     expect(remote).toBeDefined()
     expect(remoteTrackIds(element)).toEqual([remote?.id])
