@@ -218,19 +218,46 @@ function instrument({ trackTimers = false } = {}) {
     window.clearTimeout = clear(ct)
     window.__benchTimers = () => ({ intervals: intervals.size, timeouts: timeouts.size })
   }
+  // The last call's set-up, stamped (--calls prints it): where DIAL_NUMBER → INVITE goes.
+  const trace = []
+  const mark = label => trace.length < 200 && trace.push([label, now()])
+  window.__benchTrace = () => trace.splice(0)
+  window.addEventListener('message', (event) => {
+    if (event.data && event.data.type === 'DIAL_NUMBER')
+      mark('DIAL_NUMBER received')
+  }, true)
   const pcs = []
   const streams = []
   const Original = window.RTCPeerConnection
   window.RTCPeerConnection = class extends Original {
     constructor(...args) {
+      mark('RTCPeerConnection')
       super(...args)
       pcs.push(new WeakRef(this))
+      this.addEventListener('icecandidate', e => mark(`candidate ${e.candidate ? e.candidate.type : 'end'}`))
+      this.addEventListener('icegatheringstatechange', () => mark(`gathering ${this.iceGatheringState}`))
+    }
+
+    async createOffer(...args) {
+      mark('createOffer')
+      const offer = await super.createOffer(...args)
+      mark('createOffer done')
+      return offer
+    }
+
+    async setLocalDescription(...args) {
+      mark('setLocalDescription')
+      const result = await super.setLocalDescription(...args)
+      mark('setLocalDescription done')
+      return result
     }
   }
   const devices = navigator.mediaDevices
   const getUserMedia = devices.getUserMedia.bind(devices)
   devices.getUserMedia = async (constraints) => {
+    mark('getUserMedia')
     const stream = await getUserMedia(constraints)
+    mark('getUserMedia done')
     streams.push(new WeakRef(stream))
     return stream
   }
@@ -406,7 +433,9 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
   const memory = []
   if (memoryAt.length > 0)
     memory.push({ afterCalls: 0, ...await memorySample(w) })
-  const windows = { answered: [], ended: [] }
+  const windows = { dial: [], answered: [], ended: [] }
+  const inviteToOk = []
+  let lastTrace = ''
   for (let i = 1; i <= warmUp + count; i++) {
     if (profile && i === warmUp + 1) {
       await w.cdp.send('Profiler.enable')
@@ -429,10 +458,14 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
     const bye = await waitUntil(() => findFrame(w.frames, mark, 'sent', d => d.startsWith('BYE ')), 'the BYE frame')
     if (!invite || !ok)
       throw new Error(`[bench] call ${i}: no INVITE or no 200 OK on the wire`)
+    const setUp = await w.frame.evaluate(() => window.__benchTrace())
+    lastTrace = [...setUp.map(([label, t]) => `${label} ${(t - sentAt).toFixed(1)}`), `INVITE sent ${(w.wall(invite) - sentAt).toFixed(1)}`].join(', ')
     if (i > warmUp) {
+      inviteToOk.push(w.wall(ok) - w.wall(invite))
       dial.push(w.wall(invite) - sentAt)
       answered.push(answeredAt - w.wall(ok))
       ended.push(endedAt - w.wall(bye))
+      windows.dial.push({ from: w.monotonicUs(sentAt), to: w.monotonicUs(w.wall(invite)) })
       windows.answered.push({ from: w.monotonicUs(w.wall(ok)), to: w.monotonicUs(answeredAt) })
       windows.ended.push({ from: w.monotonicUs(w.wall(bye)), to: w.monotonicUs(endedAt) })
     }
@@ -445,7 +478,7 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
   }
   const cpuProfile = profile ? (await w.cdp.send('Profiler.stop')).profile : undefined
   await w.close()
-  return { dial, answered, ended, memory, windows, cpuProfile }
+  return { dial, answered, ended, inviteToOk, lastTrace, memory, windows, cpuProfile }
 }
 
 /**
@@ -636,7 +669,7 @@ function profileReport(run, resolve) {
       beforePostMessage: { ...per(summarizeProfile(run.cpuProfile, cut, resolve), n), windowsCut: cut.filter(w => w.cut).length },
     }
   }
-  return { answered: part(run.windows.answered), ended: part(run.windows.ended) }
+  return { dial: per(summarizeProfile(run.cpuProfile, run.windows.dial, resolve), n), answered: part(run.windows.answered), ended: part(run.windows.ended) }
 }
 
 const round2 = v => Math.round(v * 100) / 100
@@ -901,6 +934,14 @@ function markdown(r) {
 /** The CPU profile's tables: where each call event's time goes, ours beside the baseline's. */
 function profileMarkdown(p) {
   const lines = []
+  const dial = p.ours.dial
+  const baseDial = p.baseline.dial
+  if (dial) {
+    const of = (list, name) => list.find(g => g.group === name)?.msPerCall ?? '—'
+    lines.push(`CPU profile, DIAL_NUMBER → INVITE (ms per call; sip.js waits for getUserMedia, the offer and ICE gathering, mostly idle time): window ${dial.windowMsPerCall} (baseline ${baseDial.windowMsPerCall}), busy ${dial.busyMsPerCall} (baseline ${baseDial.busyMsPerCall}), our own code ${dial.ownMsPerCall}. `
+      + `Top: ${dial.groups.slice(0, 8).map(g => `${g.group} ${g.msPerCall} (baseline ${of(baseDial.groups, g.group)})`).join('; ')}.`)
+    lines.push('')
+  }
   for (const [key, label] of [['answered', '200 OK → CALL_ANSWERED'], ['ended', 'BYE → CALL_ENDED']]) {
     const ours = p.ours[key]
     const base = p.baseline[key]
@@ -1006,6 +1047,24 @@ async function main() {
       const ours = await loadAndRegister(browser, 'app', EXT.app)
       console.log(`[bench] iframe load → INITIALIZED ${JSON.stringify(stats(ours.load))}; navigation start → INITIALIZED ${JSON.stringify(stats(ours.navigation))}`)
       console.log(`[bench] widget load event → config.json arrived ${JSON.stringify(stats(ours.phases.configAfterLoad))}; config.json → INITIALIZED ${JSON.stringify(stats(ours.phases.initializedAfterConfig))}`)
+    }
+    finally {
+      await browser.close()
+      server.close()
+      hole.socket.close()
+      relay.close()
+    }
+    return
+  }
+  if (process.argv.includes('--calls')) {
+    // Development: only BENCH_CALLS echo calls, ours and the baseline's, printed, nothing written.
+    try {
+      const ours = await calls(browser, 'app', EXT.app, CALLS)
+      console.log(`[bench] ours, the last call's set-up (ms after DIAL_NUMBER posted): ${ours.lastTrace}`)
+      const base = await calls(browser, 'baseline', EXT.baseline, CALLS)
+      console.log(`[bench] baseline, the last call's set-up: ${base.lastTrace}`)
+      for (const key of ['dial', 'inviteToOk', 'answered', 'ended'])
+        console.log(`[bench] ${key}: ours ${JSON.stringify(stats(ours[key]))}; baseline ${JSON.stringify(stats(base[key]))}`)
     }
     finally {
       await browser.close()
