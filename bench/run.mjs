@@ -487,7 +487,8 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
  * on the wire. Then the caller hangs up (and the softphone's wrap-up is saved).
  */
 async function inbound(browser, kind, extension, count, query = {}) {
-  const w = await openWidget(browser, kind, query)
+  // HubSpot's remote (not the record-page widget, where INVITEs are refused 480).
+  const w = await openWidget(browser, kind, { iframeLocation: 'remote', ...query })
   const app = kind === 'app'
   if (app) {
     await w.waitForHost('INITIALIZED', 1)
@@ -766,7 +767,7 @@ async function daySample(w, afterCalls) {
  * number (486), an inbound call from 1006 (answered, the caller hangs up); each wrap-up is saved.
  */
 async function dayCalls(browser, extension, count) {
-  const w = await openWidget(browser, 'app', {}, { trackTimers: true })
+  const w = await openWidget(browser, 'app', { iframeLocation: 'remote' }, { trackTimers: true })
   await w.waitForHost('INITIALIZED', 1)
   await w.page.evaluate(() => window.__host.setReplyDelay(0))
   await signIn(w, extension)
@@ -786,7 +787,11 @@ async function dayCalls(browser, extension, count) {
     }
     else {
       await w.page.evaluate(agent => window.__host.callAgent('1006', agent), extension)
-      await w.widget.getByRole('button', { name: 'Answer', exact: true }).click()
+      await w.widget.getByRole('button', { name: 'Answer', exact: true }).click({ timeout: 10_000 }).catch(async (error) => {
+        const caller = await w.page.evaluate(() => window.__host.callerState())
+        const text = await w.frame.evaluate(() => document.body.innerText)
+        throw new Error(`[bench:day] call ${i}: the inbound call did not ring (caller: ${JSON.stringify(caller)}; widget: ${text.replace(/\s+/g, ' ').slice(0, 300)})`, { cause: error })
+      })
       await w.waitForHost('CALL_ANSWERED', ++seen.CALL_ANSWERED)
       await w.page.evaluate(() => window.__host.callerHangup())
     }
@@ -874,6 +879,30 @@ async function workingDay(browser) {
 }
 
 // ------------------------------------------------------------------ report
+
+/**
+ * The targets (issue 17 and earlier), by figure: a limit on our median (ms) and/or a factor of the
+ * baseline's median. Kept apart from the measurements so `--report` can re-judge a results.json.
+ */
+const TARGETS = {
+  'iframe load → INITIALIZED': { target: '≤ 50', limit: 50 },
+  'DIAL_NUMBER → INVITE sent': { target: '≤ 30 and ≤ 1.1× baseline', limit: 30, vsBaseline: 1.1 },
+  'DIAL_NUMBER → INVITE, unreachable STUN': { target: '≤ 500', limit: 500 },
+  '200 OK → CALL_ANSWERED': { target: '≤ 1.1× baseline', vsBaseline: 1.1 },
+  'BYE → CALL_ENDED': { target: '≤ 1.1× baseline', vsBaseline: 1.1 },
+  'inbound: Answer click → 200 OK sent': { target: '≤ 1.1× baseline', vsBaseline: 1.1 },
+  'inbound: Answer click → 200 OK, unreachable STUN': { target: '≤ 500', limit: 500 },
+}
+
+/** A figure with its target and whether our median meets it. */
+function judge(f) {
+  const rule = TARGETS[f.label]
+  if (!rule)
+    return { ...f, target: undefined, met: undefined }
+  const met = (rule.limit === undefined || f.ours.median <= rule.limit)
+    && (rule.vsBaseline === undefined || !f.baseline || f.ours.median <= rule.vsBaseline * f.baseline.median)
+  return { ...f, target: rule.target, met }
+}
 
 function machine() {
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? 'unknown'
@@ -968,7 +997,8 @@ function profileMarkdown(p) {
 
 const METHOD = `## Method
 
-- **Build and serve.** \`vite build\` with the project's own config (the production bundle, unchanged) into
+- **Build and serve.** \`vite build\` with the project's own config (the production bundle, unchanged; hidden
+  source maps beside it) into
   \`dist-bench/app\`; the simulator (dev/host) and the baseline pages with \`bench/vite.bench.config.ts\` into
   \`dist-bench/harness\`. One static server on 127.0.0.1:${PORT} (no compression, \`no-store\`) serves both and a
   generated \`config.json\` for the local Asterisk. Hosts load on \`127.0.0.1\`, widgets on \`localhost\`:
@@ -998,6 +1028,18 @@ const METHOD = `## Method
   the longest gap in inbound audio from the cut to 0.5 s after the call reads Connected again (every 20 ms:
   the stats report's time minus the inbound-rtp \`lastPacketReceivedTimestamp\`; 20 ms frames, so ~20–40 ms
   means no gap).
+- **Inbound.** The host page's caller (1006, bare sip.js in the host page, the simulator's "Call the agent")
+  calls the agent; the figure runs from the Answer click (a capturing listener in the widget frame) to our 200 OK
+  on the wire; the caller then hangs up. The baseline answers with sip.js's defaults (it waits for ICE gathering,
+  5 s with the unreachable STUN server); the softphone runs in HubSpot's remote (\`iframeLocation=remote\`).
+- **CPU profile.** After the timed runs, ${PROFILE_CALLS} more echo calls each (2 warm-up calls first) with V8's
+  sampling profiler on the widget's renderer (\`Profiler.start/stop\` through the frame's DevTools session, 100 µs
+  interval). Samples are mapped to the original files through hidden source maps (built with the bundle, not
+  referenced by it) and summed, as self time, inside each call's windows: DIAL_NUMBER posted → INVITE on the wire,
+  200 OK received → CALL_ANSWERED at the host, BYE sent → CALL_ENDED at the host (the profile's clock is the wire
+  clock). "Before postMessage" cuts a window at its first sample inside the native \`postMessage\`; short
+  postMessages are often not sampled, and those windows stay whole. A postMessage to the host's (cross-process)
+  window reaches it when the sending task is over, so what runs after it in the same task counts too.
 - **Memory.** \`HeapProfiler.collectGarbage\` twice, then \`Runtime.getHeapUsage\` on the widget's frame target
   (its own renderer) after call 1 and after the last call; peer connections and microphone streams are counted
   through weak references, so counting them keeps nothing alive.
@@ -1022,7 +1064,23 @@ function updateReadme(table, marker = 'bench') {
 
 // ------------------------------------------------------------------ main
 
+/** Writes RESULTS.md and the README table from bench/results.json, figures re-judged against TARGETS. */
+function writeReport(results) {
+  const table = markdown(results)
+  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  writeFileSync(join(ROOT, 'bench/RESULTS.md'), `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.mjs); do not edit by hand.\n\n${table}\n\n${METHOD}\n`)
+  updateReadme(table)
+  return table
+}
+
 async function main() {
+  if (process.argv.includes('--report')) {
+    // The last run's numbers, re-judged (after a change of targets) and written out again.
+    const results = JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8'))
+    results.figures = results.figures.map(judge)
+    writeReport(results)
+    return
+  }
   if (process.argv.includes('--no-build') === false)
     build()
   const server = await serve()
@@ -1131,12 +1189,7 @@ async function main() {
       baseline: profileReport(await calls(browser, 'baseline', EXT.baseline, PROFILE_CALLS, {}, [], { profile: true, warmUp: 2 }), resolve),
     }
 
-    const figure = (label, oursValues, baseValues, target, limit, vsBaseline) => {
-      const o = stats(oursValues)
-      const b = baseValues ? stats(baseValues) : undefined
-      const met = limit === undefined ? undefined : o.median <= limit && (!vsBaseline || !b || o.median <= vsBaseline * b.median)
-      return { label, ours: o, ...(b ? { baseline: b } : {}), target, met }
-    }
+    const figure = (label, oursValues, baseValues) => judge({ label, ours: stats(oursValues), ...(baseValues ? { baseline: stats(baseValues) } : {}) })
     const samples = oursCalls.memory
     const first = samples.find(s => s.afterCalls === 1)
     const last = samples.find(s => s.afterCalls === CALLS)
@@ -1146,17 +1199,17 @@ async function main() {
       config: { runs: RUNS, calls: CALLS, baselineStunRuns: BASELINE_STUN_RUNS, cuts: CUTS, cutMs: CUT_MS, profileCalls: PROFILE_CALLS, port: PORT, stun: hole.url },
       clockCheck: clock,
       figures: [
-        figure('iframe load → INITIALIZED', ours.load, undefined, '≤ 50', 50),
+        figure('iframe load → INITIALIZED', ours.load),
         figure('widget navigation start → INITIALIZED', ours.navigation),
         figure('sign-in → REGISTER 200', ours.register, base.register),
-        figure('DIAL_NUMBER → INVITE sent', oursCalls.dial, baseCalls.dial, '≤ 30 and ≤ 1.1× baseline', 30, 1.1),
-        figure('DIAL_NUMBER → INVITE, unreachable STUN', oursStun.dial, baseStun.dial, '≤ 500', 500),
-        figure('200 OK → CALL_ANSWERED', oursCalls.answered, baseCalls.answered, '≤ 5', 5),
+        figure('DIAL_NUMBER → INVITE sent', oursCalls.dial, baseCalls.dial),
+        figure('DIAL_NUMBER → INVITE, unreachable STUN', oursStun.dial, baseStun.dial),
+        figure('200 OK → CALL_ANSWERED', oursCalls.answered, baseCalls.answered),
         figure('BYE → CALL_ENDED', oursCalls.ended, baseCalls.ended),
         figure('WebSocket back → dialog re-bound (re-INVITE 200)', cuts.rebound),
         figure(`longest inbound audio gap, ${CUT_MS / 1000} s WebSocket cut`, cuts.gaps),
-        figure('inbound: Answer click → 200 OK sent', oursIn.answer, baseIn.answer, '≤ 1.1× baseline', Number.POSITIVE_INFINITY, 1.1),
-        figure('inbound: Answer click → 200 OK, unreachable STUN', oursInStun.answer, baseInStun.answer, '≤ 500', 500),
+        figure('inbound: Answer click → 200 OK sent', oursIn.answer, baseIn.answer),
+        figure('inbound: Answer click → 200 OK, unreachable STUN', oursInStun.answer, baseInStun.answer),
       ],
       profile,
       memory: {
@@ -1169,10 +1222,7 @@ async function main() {
       raw: { ours, base, oursCalls: { ...oursCalls, cpuProfile: undefined }, baseCalls: { ...baseCalls, cpuProfile: undefined }, oursStun, baseStun, cuts, oursIn, baseIn, oursInStun, baseInStun },
       durationSeconds: Math.round((Date.now() - started) / 1000),
     }
-    const table = markdown(results)
-    writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
-    writeFileSync(join(ROOT, 'bench/RESULTS.md'), `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.mjs); do not edit by hand.\n\n${table}\n\n${METHOD}\n`)
-    updateReadme(table)
+    const table = writeReport(results)
     console.log(`\n${table}\n\n[bench] ${results.durationSeconds} s; wrote bench/results.json, bench/RESULTS.md and the README table.`)
   }
   finally {

@@ -4,6 +4,8 @@
  * logging level as the softphone. The parent page posts { type: 'DIAL_NUMBER' |
  * 'END_CALL' }; it answers { type: 'CALL_ANSWERED' | 'CALL_ENDED' }. An incoming call shows
  * an Answer button (accept() with sip.js's defaults, so it waits for ICE gathering as sip.js does).
+ * Once a call is answered the far end's audio plays through an <audio> element (in the task after
+ * CALL_ANSWERED, as the softphone does), so a connected call costs what a real one does.
  */
 import type { Invitation, Session } from 'sip.js'
 import { Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
@@ -20,13 +22,28 @@ let ua: UserAgent | undefined
 let session: Session | undefined
 let ringing: Invitation | undefined
 
+/** The far end's audio plays, as in any softphone (so a connected call costs what a real one does). */
+const remoteAudio = document.querySelector<HTMLAudioElement>('#remote-audio')!
+
+function playRemoteAudio(call: Session): void {
+  const pc = (call.sessionDescriptionHandler as { peerConnection?: RTCPeerConnection } | undefined)?.peerConnection
+  const tracks = pc?.getReceivers().map(receiver => receiver.track).filter(track => track.kind === 'audio') ?? []
+  remoteAudio.srcObject = new MediaStream(tracks)
+  void remoteAudio.play().catch(() => {})
+}
+
 function report(call: Session): void {
   session = call
   call.stateChange.addListener((state) => {
-    if (state === SessionState.Established)
+    if (state === SessionState.Established) {
       parent.postMessage({ type: 'CALL_ANSWERED' }, '*')
+      setTimeout(() => playRemoteAudio(call), 0)
+    }
     if (state === SessionState.Terminated) {
       answer.hidden = true
+      setTimeout(() => {
+        remoteAudio.srcObject = null
+      }, 0)
       parent.postMessage({ type: 'CALL_ENDED' }, '*')
     }
   })
