@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import sourceMap from 'source-map-js'
+import { countsByName, retainerChains } from './heapRetainers.mjs'
 import { cutAtMarker, summarizeProfile } from './profile.mjs'
 import { CHROMIUM_PATH, chromiumLaunchOptions } from '../tests/e2e/chromium.mjs'
 
@@ -1105,6 +1106,51 @@ async function main() {
       const ours = await loadAndRegister(browser, 'app', EXT.app)
       console.log(`[bench] iframe load → INITIALIZED ${JSON.stringify(stats(ours.load))}; navigation start → INITIALIZED ${JSON.stringify(stats(ours.navigation))}`)
       console.log(`[bench] widget load event → config.json arrived ${JSON.stringify(stats(ours.phases.configAfterLoad))}; config.json → INITIALIZED ${JSON.stringify(stats(ours.phases.initializedAfterConfig))}`)
+    }
+    finally {
+      await browser.close()
+      server.close()
+      hole.socket.close()
+      relay.close()
+    }
+    return
+  }
+  if (process.argv.includes('--snapshot')) {
+    // Development: BENCH_CALLS calls of each day kind, a heap snapshot, the growing objects' retainers.
+    try {
+      const w = await openWidget(browser, 'app', { iframeLocation: 'remote' })
+      await w.waitForHost('INITIALIZED', 1)
+      await w.page.evaluate(() => window.__host.setReplyDelay(0))
+      await signIn(w, EXT.app)
+      const take = async () => {
+        await memorySample(w)
+        const chunks = []
+        const onChunk = e => chunks.push(e.chunk)
+        w.cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
+        await w.cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+        w.cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
+        return JSON.parse(chunks.join(''))
+      }
+      let answered = 0
+      const echo = async () => {
+        await w.page.evaluate(n => window.__host.dial(n), ECHO)
+        await w.waitForHost('CALL_ANSWERED', ++answered)
+        await w.page.evaluate(() => window.__host.endCall())
+        await w.waitForHost('CALL_ENDED', answered)
+        await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
+        await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+      }
+      await echo()
+      const before = countsByName(await take())
+      for (let i = 0; i < CALLS; i++)
+        await echo()
+      const snapshot = await take()
+      const after = countsByName(snapshot)
+      const grown = [...after].map(([name, n]) => [name, n - (before.get(name) ?? 0)]).filter(([, d]) => d >= CALLS).sort((a, b) => b[1] - a[1]).slice(0, 25)
+      console.log(`[bench] objects that grew by ≥ 1 per call over ${CALLS} calls: ${grown.map(([n, d]) => `${n} +${d}`).join(', ')}`)
+      for (const name of (process.env.BENCH_RETAINERS ?? 'MediaStream,MediaStreamTrack').split(','))
+        console.log(`[bench] ${name} retained by:\n  ${retainerChains(snapshot, name).join('\n  ')}`)
+      await w.close()
     }
     finally {
       await browser.close()
