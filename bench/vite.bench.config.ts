@@ -18,6 +18,8 @@ export default defineConfig({
     outDir: 'dist-bench/harness',
     emptyOutDir: true,
     assetsDir: 'bench-assets',
+    // For the CPU profile's summary (bench/profile.mjs); no comment in the served files.
+    sourcemap: 'hidden',
     rollupOptions: {
       input: {
         simulator: fileURLToPath(new URL('../dev/host/index.html', import.meta.url)),

@@ -1,9 +1,13 @@
 /**
  * The floor the softphone is measured against: a page that bundles only sip.js
- * (UserAgent, Registerer, Inviter) with its defaults, the same PBX and the same
+ * (UserAgent, Registerer, Inviter, Invitation) with its defaults, the same PBX and the same
  * logging level as the softphone. The parent page posts { type: 'DIAL_NUMBER' |
- * 'END_CALL' }; it answers { type: 'CALL_ANSWERED' | 'CALL_ENDED' }.
+ * 'END_CALL' }; it answers { type: 'CALL_ANSWERED' | 'CALL_ENDED' }. An incoming call shows
+ * an Answer button (accept() with sip.js's defaults, so it waits for ICE gathering as sip.js does).
+ * Once a call is answered the far end's audio plays through an <audio> element (in the task after
+ * CALL_ANSWERED, as the softphone does), so a connected call costs what a real one does.
  */
+import type { Invitation, Session } from 'sip.js'
 import { Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 
 const SERVER = 'ws://127.0.0.1:8088/ws'
@@ -13,8 +17,44 @@ const iceServers = (params.get('iceServers') ?? '').split(',').filter(url => url
 
 const form = document.querySelector<HTMLFormElement>('#sign-in')!
 const status = document.querySelector<HTMLElement>('#status')!
+const answer = document.querySelector<HTMLButtonElement>('#answer')!
 let ua: UserAgent | undefined
-let session: Inviter | undefined
+let session: Session | undefined
+let ringing: Invitation | undefined
+
+/** The far end's audio plays, as in any softphone (so a connected call costs what a real one does). */
+const remoteAudio = document.querySelector<HTMLAudioElement>('#remote-audio')!
+
+function playRemoteAudio(call: Session): void {
+  const pc = (call.sessionDescriptionHandler as { peerConnection?: RTCPeerConnection } | undefined)?.peerConnection
+  const tracks = pc?.getReceivers().map(receiver => receiver.track).filter(track => track.kind === 'audio') ?? []
+  remoteAudio.srcObject = new MediaStream(tracks)
+  void remoteAudio.play().catch(() => {})
+}
+
+function report(call: Session): void {
+  session = call
+  call.stateChange.addListener((state) => {
+    if (state === SessionState.Established) {
+      parent.postMessage({ type: 'CALL_ANSWERED' }, '*')
+      setTimeout(() => playRemoteAudio(call), 0)
+    }
+    if (state === SessionState.Terminated) {
+      answer.hidden = true
+      setTimeout(() => {
+        remoteAudio.srcObject = null
+      }, 0)
+      parent.postMessage({ type: 'CALL_ENDED' }, '*')
+    }
+  })
+}
+
+answer.addEventListener('click', () => {
+  const invitation = ringing
+  ringing = undefined
+  answer.hidden = true
+  void invitation?.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
+})
 
 form.addEventListener('submit', (event) => {
   event.preventDefault()
@@ -27,6 +67,13 @@ form.addEventListener('submit', (event) => {
     transportOptions: { server: SERVER },
     sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers } },
     logLevel: 'error',
+    delegate: {
+      onInvite: (invitation) => {
+        ringing = invitation
+        report(invitation)
+        answer.hidden = false
+      },
+    },
   })
   const agent = ua
   void agent.start().then(() => new Registerer(agent).register()).then(() => {
@@ -39,13 +86,7 @@ function dial(phoneNumber: string): void {
   if (!ua || !target)
     return
   const inviter = new Inviter(ua, target, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
-  session = inviter
-  inviter.stateChange.addListener((state) => {
-    if (state === SessionState.Established)
-      parent.postMessage({ type: 'CALL_ANSWERED' }, '*')
-    if (state === SessionState.Terminated)
-      parent.postMessage({ type: 'CALL_ENDED' }, '*')
-  })
+  report(inviter)
   void inviter.invite()
 }
 

@@ -1,7 +1,7 @@
 /**
  * The SIP adapter, loaded in parallel with the first paint: sip.js is most of the
- * bundle, and nothing needs it before the agent signs in. `loadSipPhone()` starts the
- * download at boot; `createLazySipPhone()` returns a `SipPhone` at once that forwards
+ * bundle, and nothing needs it before the agent signs in. `createLazySipPhone()` starts
+ * the download (`loadSipPhone()`, once) and returns a `SipPhone` at once that forwards
  * to the real one as soon as it is there. Once loaded, every call goes straight through.
  */
 import type { createSipPhone as CreateSipPhone } from './createSipPhone'

@@ -194,10 +194,8 @@ export const useCallStore = defineStore('call', () => {
       closeAnsweredElsewhere(current)
       return
     }
-    // The form first, then the phase: the draft's first write (and what the agent's other frames
-    // read of it) already has the default outcome.
-    wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }
-    go({ type: 'ended' })
+    // HubSpot hears first; the phase change then runs the wrap-up's set-up (its draft is stored
+    // synchronously) and the in-call tear-down, which CALL_ENDED need not wait for.
     if (cause.type === 'transferred')
       hubspot.callTransferred({ externalCallId: current.callId })
     hubspot.callEnded({
@@ -205,6 +203,10 @@ export const useCallStore = defineStore('call', () => {
       engagementId: current.engagementId ?? undefined,
       callEndStatus: status,
     })
+    // The form first, then the phase: the draft's first write (and what the agent's other frames
+    // read of it) already has the default outcome.
+    wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }
+    go({ type: 'ended' })
   }
 
   /**
@@ -294,8 +296,8 @@ export const useCallStore = defineStore('call', () => {
     if (!current || !isCurrent(callId) || transition(phase.value, { type: 'answered' }) === null)
       return
     // HubSpot hears first; the phase change then runs the in-call set-up (quality sampling, ringback off).
-    current.answeredAt = at ?? now()
     hubspot.callAnswered({ externalCallId: current.callId ?? callId })
+    current.answeredAt = at ?? now()
     go({ type: 'answered' })
   })
   sip.on('callEnded', ({ callId, cause }) => {

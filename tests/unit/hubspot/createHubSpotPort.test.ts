@@ -31,7 +31,7 @@ beforeEach(() => {
   vi.spyOn(window, 'postMessage').mockImplementation((message: unknown, targetOrigin?: unknown) => {
     posted.push({ message: message as Record<string, unknown>, targetOrigin })
   })
-  // The SDK logs every message with console.debug when not in debug mode.
+  // The SDK logs every message with console.debug when not in debug mode (the port silences it: asserted below).
   vi.spyOn(console, 'debug').mockImplementation(() => undefined)
 })
 
@@ -140,6 +140,27 @@ describe('createHubSpotPort — SYNC handshake', () => {
     port.on('ready', unsubscribedFirst)()
     await flushMicrotasks()
     expect(unsubscribedFirst).not.toHaveBeenCalled()
+  })
+
+  it('logs no message to the console outside debug mode (the SDK would console.debug each one, both ways)', () => {
+    const debugLog = vi.mocked(console.debug)
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+    const port = makePort()
+    port.on('ready', () => port.initialized({ isLoggedIn: true }))
+    sync()
+    port.callAnswered({ externalCallId: 'c1' })
+    fromHubSpot('END_CALL')
+    expect(posted.map(p => p.message.type)).toEqual(['SYNC_ACK', 'INITIALIZED', 'CALL_ANSWERED'])
+    expect(debugLog).not.toHaveBeenCalled()
+    expect(log).not.toHaveBeenCalled()
+  })
+
+  it('keeps the SDK\'s message log in debug mode', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+    const port = makePort(true)
+    sync()
+    port.callAnswered({ externalCallId: 'c1' })
+    expect(log.mock.calls.map(call => JSON.stringify(call))).toEqual(expect.arrayContaining([expect.stringContaining('CALL_ANSWERED')]))
   })
 
   it('does not hold initialized before SYNC (it is the answer to SYNC; the SDK warns and does not post)', () => {

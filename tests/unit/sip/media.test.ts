@@ -47,12 +47,16 @@ describe('setRemoteAudioElement()', () => {
     h.phone.setRemoteAudioElement(element)
 
     await answered(h)
+    // Wired in the task after the answer was reported (HubSpot is told first).
+    await new Promise(resolve => setTimeout(resolve, 0))
     const remote = h.sdh().pc.receivers[0]?.track
     expect(remote).toBeDefined()
     expect(remoteTrackIds(element)).toEqual([remote?.id])
 
     await h.phone.hangup()
     await h.events.wait('callEnded')
+    // Let go in the task after the end was reported (HubSpot is told first).
+    await new Promise(resolve => setTimeout(resolve, 0))
     expect(element.srcObject).toBeNull()
   })
 
