@@ -336,9 +336,14 @@ export function parseResponses(logText: string): ReceivedResponse[] {
 export async function agentAnswersSince(marker: LogMarker, extension: string): Promise<number[]> {
   // Asterisk addresses the INVITE (and so its To) to the Contact the phone registered
   // (sip.js: a random user), not to the extension: find that user.
+  // Every contact the extension ever registered in this PBX run counts, not only the current one:
+  // another phone of the same agent may have replaced it since (remove_existing).
   const contacts = await pbxCli('pjsip show contacts')
   const users = new Set([extension])
   for (const m of contacts.matchAll(new RegExp(`^\\s*Contact:\\s+${extension}/sips?:([^@\\s]+)@`, 'gm')))
+    users.add(m[1] ?? '')
+  const wholeLog = await logSince({ path: marker.path, offset: 0 })
+  for (const m of wholeLog.matchAll(new RegExp(`Added contact 'sips?:([^@']+)@[^']*' to AOR '${extension}'`, 'g')))
     users.add(m[1] ?? '')
   return parseResponses(await logSince(marker))
     .filter(r => r.method === 'INVITE' && r.status >= 200 && users.has(r.toUser))

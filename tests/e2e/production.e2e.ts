@@ -101,7 +101,10 @@ describe('production build behind nginx over TLS', () => {
     sim.page.on('console', (message: ConsoleMessage) => consoleLines.push(`${message.type()}: ${message.text()} (${message.location().url})`))
     await sim.page.reload()
     await sim.page.waitForFunction(() => window.__host?.isReady(), undefined, { timeout: 30_000 })
-    expect(sim.widgetFrame().url()).toBe(widgetUrl)
+    // The simulator passes its own parameters on (iframeLocation): the widget is nginx's, with ours.
+    const loaded = new URL(sim.widgetFrame().url())
+    expect(loaded.origin + loaded.pathname).toBe(`${nginx!.origin}/`)
+    expect(Object.fromEntries(loaded.searchParams)).toMatchObject({ pbxUrl: `wss://localhost:${PORT}/ws`, sipDomain: PBX_SIP_DOMAIN })
     onTestFailed(async () => {
       console.error(`[production.e2e] widget: ${await sim.widgetFrame().locator('body').innerText().catch(() => '?')}`)
       console.error(`[production.e2e] console:\n${consoleLines.join('\n')}`)
