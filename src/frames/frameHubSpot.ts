@@ -27,6 +27,8 @@ const ROUTED = [...ONCE, 'callCompleted'] as const
 type Routed = typeof ROUTED[number]
 const SHARED = ['engagementCreated', 'engagementCreateFailed', 'engagementUpdated', 'engagementUpdateFailed', 'callerIdMatchSucceeded', 'callerIdMatchFailed'] as const
 type Shared = typeof SHARED[number]
+/** A callCompleted for the same call within this many ms of the last is the same completion from another frame. */
+const REPEATED_COMPLETE_MS = 2000
 /** Calls remembered for dropping repeats. */
 const MAX_SENT = 200
 /** Frames remembered as gone (their page closed). */
@@ -57,7 +59,22 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
   /** Frames whose page closed (their `bye`): nothing handed to them would reach a HubSpot. */
   const gone = new Set<string>()
 
+  /** When each call's last callCompleted went out here (until HubSpot refused it). */
+  const completing = new Map<string, number>()
+  port.on('engagementUpdateFailed', () => completing.clear())
+
   function sendHere(method: Routed, payload: { externalCallId: string }): void {
+    // Every frame completes a call answered elsewhere (no wrap-up) at the same moment: HubSpot gets
+    // one. A save the agent retries (after HubSpot refused it or did not answer) goes out again.
+    if (method === 'callCompleted') {
+      const last = completing.get(payload.externalCallId)
+      const at = Date.now()
+      if (last !== undefined && at - last >= 0 && at - last < REPEATED_COMPLETE_MS)
+        return
+      completing.set(payload.externalCallId, at)
+      if (completing.size > MAX_SENT)
+        completing.delete(completing.keys().next().value as string)
+    }
     if ((ONCE as readonly string[]).includes(method)) {
       const key = `${method}:${payload.externalCallId}`
       if (sent.has(key))

@@ -82,15 +82,20 @@ describe('HubSpot hears each call fact once, from the call\'s reporter', () => {
     expect(m.hubspot.sent).toEqual([])
   })
 
-  it('the agent\'s Save in a frame that does not report goes to the reporter\'s HubSpot, and a retry goes out again', async () => {
-    const [r, m] = [frame('r'), frame('m')]
+  it('the agent\'s Save in a frame that does not report goes to the reporter\'s HubSpot, once; a retry after HubSpot refused it goes out again', async () => {
+    const [r, m, o] = [frame('r'), frame('m'), frame('o')]
     reporters.set('c1', 'r')
     m.port.callCompleted(completed('c1', 'Notes typed in m'))
-    m.port.callCompleted(completed('c1', 'Notes typed in m'))
+    // Every frame completes a call answered elsewhere (no wrap-up): HubSpot gets one.
+    o.port.callCompleted(completed('c1', 'Notes typed in m'))
+    await bus.flush()
+    expect(r.hubspot.sent).toEqual([{ type: 'callCompleted', data: completed('c1', 'Notes typed in m') }])
+    r.hubspot.emit('engagementUpdateFailed', { message: 'HubSpot is down' })
+    m.port.callCompleted(completed('c1', 'Notes typed in m, saved again'))
     await bus.flush()
     expect(r.hubspot.sent).toEqual([
       { type: 'callCompleted', data: completed('c1', 'Notes typed in m') },
-      { type: 'callCompleted', data: completed('c1', 'Notes typed in m') },
+      { type: 'callCompleted', data: completed('c1', 'Notes typed in m, saved again') },
     ])
     expect(m.hubspot.sent).toEqual([])
   })
