@@ -19,6 +19,7 @@
  *   window when one is open (HubSpot's demo-react-ts `useCti.ts`), else the frame whose HubSpot or
  *   dialpad asked for the outbound call, else (inbound) the owner.
  */
+import { t } from '@/i18n'
 import { createEventHub, SIP_EVENT_NAMES } from '@/sip/events'
 import type { CallLabel, SipCredentials, SipEventName, SipPhone, SipPhoneEvents } from '@/sip/types'
 import { CallError, RegistrationError } from '@/sip/types'
@@ -70,9 +71,10 @@ const MAX_REPORTERS = 20
 /** How long an owner that handed over waits for the calling window to take the phone (ms). */
 const HANDOVER_TAKE_MS = 3000
 
-const LOST = 'The HubSpot window that held the call was closed.'
-const MOVED = 'The phone moved to another HubSpot window while this was asked. Try again.'
-const NO_OWNER = 'The phone in your other HubSpot window did not answer. Close other HubSpot windows or reload this one.'
+/** What the agent reads when a command from this frame fails (written when it fails, in the agent's language). */
+const LOST = (): string => t('frames.lost')
+const MOVED = (): string => t('frames.moved')
+const NO_OWNER = (): string => t('frames.noOwner')
 
 function toWireError(error: unknown): WireError {
   if (error instanceof RegistrationError)
@@ -408,7 +410,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         ownerWaiters = ownerWaiters.filter(w => w !== done)
-        reject(new CallError('no-call', NO_OWNER))
+        reject(new CallError('no-call', NO_OWNER()))
       }, commandTimeoutMs)
       const done = (): void => {
         clearTimeout(timer)
@@ -428,7 +430,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(id)
-        reject(new CallError('no-call', NO_OWNER))
+        reject(new CallError('no-call', NO_OWNER()))
       }, commandTimeoutMs)
       pending.set(id, { resolve, reject, timer })
       channel.post({ type: 'command', id, to, method, args })
@@ -519,7 +521,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   async function becomeOwner(): Promise<void> {
     log_(`[frames] ${frameId} (${location()}) owns the phone`)
     owner = { id: frameId, key: keys.publicKey, location: location() }
-    rejectPending(MOVED)
+    rejectPending(MOVED())
     // Commands asked before any owner was known run here now (see command()).
     for (const waiter of ownerWaiters)
       waiter()
@@ -529,7 +531,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     if (shownCall !== null) {
       // The call lived in the frame that went away (its media with it; a call never moves between
       // frames): every frame ends it, or it would show a call nobody can hang up, and no dialer.
-      ownerEmit('callEnded', { callId: shownCall, cause: { type: 'transport-error', message: LOST } })
+      ownerEmit('callEnded', { callId: shownCall, cause: { type: 'transport-error', message: LOST() } })
     }
     const box = handoverBox ?? standbyBox
     handoverBox = null
@@ -594,7 +596,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         // The owner is gone: what it was asked will not be answered; new commands wait for the next owner.
         if (owner?.id === message.from && !election.isOwner) {
           owner = null
-          rejectPending(MOVED)
+          rejectPending(MOVED())
         }
         if (election.isOwner && message.from === standbyId) {
           standbyId = null
@@ -628,7 +630,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         break
       case 'command':
         if (!election.isOwner) {
-          channel.post({ type: 'result', id: message.id, to: message.from, ok: false, error: toWireError(new CallError('no-call', MOVED)) })
+          channel.post({ type: 'result', id: message.id, to: message.from, ok: false, error: toWireError(new CallError('no-call', MOVED())) })
           break
         }
         execute(message.method, message.args, message.from).then(
@@ -723,7 +725,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         return
       disposed = true
       channel.post({ type: 'bye' })
-      rejectPending(MOVED)
+      rejectPending(MOVED())
       const phone = local
       local = null
       for (const off of localOffs)

@@ -11,16 +11,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { useCallerName } from '@/composables/useCallerName'
+import { t } from '@/i18n'
 import type { DesktopNotice } from '@/notifications/desktopNotifier'
 import { usePorts } from '@/ports'
 import { useCallStore } from '@/stores/call'
 import { useWidgetStore } from '@/stores/widget'
-
-/** What the notification says (English; moved to the message catalogue with #14.5). */
-export const ALERT_TEXT = {
-  title: (caller: string) => `Incoming call: ${caller}`,
-  body: (number: string) => (number ? `${number}. Click to answer in HubSpot.` : 'Click to answer in HubSpot.'),
-}
 
 export const useDesktopAlertsStore = defineStore('desktopAlerts', () => {
   const { notifier } = usePorts()
@@ -56,8 +51,10 @@ export const useDesktopAlertsStore = defineStore('desktopAlerts', () => {
       return
     close()
     access.value = notifier.access() // the agent may have allowed notifications since
-    const notice = notifier.show(ALERT_TEXT.title(title.value), {
-      body: ALERT_TEXT.body(title.value === number.value ? '' : number.value),
+    // Written when shown, in the agent's language then.
+    const shownNumber = title.value === number.value ? '' : number.value
+    const notice = notifier.show(t('alerts.title', { caller: title.value }), {
+      body: shownNumber ? t('alerts.body', { number: shownNumber }) : t('alerts.bodyNoNumber'),
       tag: `softphone-call-${callId}`,
       onClick: () => {
         focusRequests.value++

@@ -35,13 +35,6 @@ export const historyKey = (agentId: string): string => `softphone:history:${agen
  */
 export type HistoryKept = 'kept' | 'page-only' | 'not-kept' | 'full'
 
-/** What the history screen tells the agent about `HistoryKept` (English; moved to the message catalogue with #14.5). */
-export const HISTORY_KEPT_TEXT: Record<Exclude<HistoryKept, 'kept'>, string> = {
-  'page-only': 'This browser gives the softphone only a little storage here, kept for your unsaved call notes: this history will not survive a reload.',
-  'not-kept': 'This browser keeps nothing for the softphone here: this history will not survive a reload.',
-  'full': 'The browser\'s storage is full: the latest calls will not survive a reload.',
-}
-
 export const useHistoryStore = defineStore('history', () => {
   const { storage, now } = usePorts()
   const agent = useAgentStore()

@@ -5,7 +5,7 @@
  * names its own catalogue gives them (exact): sign-in, dialer, audio devices, ringing out (603),
  * the wrap-up, a real call to the echo test (600) with the timer and call quality, held, the
  * keypad, the transfer form, an attended transfer to 600 with the caller held, inbound ringing
- * (from 1006, HubSpot's match Ada Lovelace), and the setup screen; on each, axe-core finds nothing
+ * (from 1006, HubSpot's match Ada Lovelace), the call history, and the setup screen; on each, axe-core finds nothing
  * and no text runs out of the 400 px widget or is cut off inside its box. `?locale=fr` in the
  * widget URL wins over the browser's German. `npm run screenshots` writes each screen to
  * docs/screens/<language>/ for the README.
@@ -172,6 +172,18 @@ function walkScreens(language: string, m: MessageSchema, folder: string | null):
     expect(await sim.widget.getByTestId('end-reason').textContent()).toBe(m.endReason.declined)
     await button(m.wrapUp.save).click()
     await backOnDialerNamed(sim, m.wrapUp.title, m.dialer.label, m.dialer.call)
+  })
+
+  it('the call history: the calls of this walk, newest first, with their results and dates in this language', async () => {
+    await button(m.history.open).click()
+    await sim.widget.getByRole('heading', { name: m.history.title, exact: true }).waitFor()
+    const results = sim.widget.getByTestId('call-history').locator('.history__result')
+    // Declined (inbound), answered (the echo test), not connected (603, hung up while ringing: Cancelled).
+    await expect.poll(() => results.allTextContents()).toEqual([m.history.result.declined, m.history.result.answered, m.history.endStatus.canceled])
+    await sim.widget.getByRole('button', { name: fill(m.history.redialWho, { who: 'Ada Lovelace' }), exact: true }).waitFor()
+    await screen('history')
+    await button(m.history.back).click()
+    await sim.widget.getByRole('form', { name: m.dialer.label, exact: true }).waitFor()
   })
 
   it('the setup screen', async () => {

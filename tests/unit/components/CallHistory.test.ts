@@ -3,7 +3,8 @@ import { nextTick } from 'vue'
 import CallHistory from '@/components/CallHistory.vue'
 import DialerScreen from '@/components/DialerScreen.vue'
 import type { HistoryEntry } from '@/domain/callHistory'
-import { HISTORY_KEPT_TEXT, useHistoryStore } from '@/stores/history'
+import { setLocale, useLocale } from '@/i18n'
+import { useHistoryStore } from '@/stores/history'
 import { mountWith } from './mountWith'
 
 afterEach(() => {
@@ -66,8 +67,28 @@ describe('CallHistory', () => {
   it('says when the history will not survive a reload', async () => {
     const { wrapper } = mountHistory([], 'page-only')
     await nextTick()
-    expect(wrapper.find('[data-testid="history-kept"]').text()).toBe(HISTORY_KEPT_TEXT['page-only'])
+    expect(wrapper.find('[data-testid="history-kept"]').text()).toBe('This browser gives the softphone only a little storage here, kept for your unsaved call notes: this history will not survive a reload.')
     expect(wrapper.text()).toContain('No calls yet.')
+  })
+
+  it('writes the results, HubSpot\'s end statuses and the dates in the agent\'s language, not the browser\'s', async () => {
+    await useLocale('de')
+    try {
+      const march = new Date(2026, 2, 4, 14, 5).getTime()
+      const { wrapper } = mountHistory([
+        entry({ callId: 'busy@pbx', startedAt: march, answeredAt: null, endStatus: 'BUSY' }),
+        entry({ callId: 'missed@pbx', direction: 'INBOUND', startedAt: march - 1, answeredAt: null, endStatus: 'MISSED' }),
+      ])
+      await nextTick()
+      const items = wrapper.findAll('li')
+      expect(items.map(i => i.find('.history__result').text())).toEqual(['Besetzt', 'Verpasst'])
+      expect(items[0]!.find('time').text()).toBe(new Intl.DateTimeFormat('de', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(march))
+      expect(items[0]!.find('time').text()).toContain('März')
+      expect(items[1]!.text()).toContain('Eingehend')
+    }
+    finally {
+      setLocale('en')
+    }
   })
 
   it('Back to dialer closes it; the heading takes the focus when it opens', async () => {
@@ -87,6 +108,9 @@ describe('DialerScreen: the way to the history', () => {
     ;(store as unknown as { missedCount: number }).missedCount = 2
     await nextTick()
     expect(button.text()).toBe('Call history 2 missed')
+    ;(store as unknown as { missedCount: number }).missedCount = 1
+    await nextTick()
+    expect(button.text()).toBe('Call history 1 missed')
     await button.trigger('click')
     expect(store.show).toHaveBeenCalled()
   })

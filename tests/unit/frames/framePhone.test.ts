@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FRAME_PROTOCOL_VERSION } from '@/frames/protocol'
+import { setLocale, useLocale } from '@/i18n'
 import { CallError, RegistrationError } from '@/sip/types'
 import type { SipCredentials } from '@/sip/types'
 import type { Profile, TestFrame } from './frames'
@@ -545,6 +546,19 @@ describe('failures across the channel', () => {
     expect(error).toBeInstanceOf(CallError)
     expect((error as Error).message).toMatch(/did not answer/)
     expect(b.locals).toEqual([])
+  })
+
+  it('the agent reads why in their language: the message is made when the command fails', async () => {
+    await useLocale('de')
+    try {
+      void profile.locks.manager('x').request(LOCK, () => new Promise(() => {}))
+      const b = await profile.frame('b', { commandTimeoutMs: 40 })
+      const error = await b.phone.call(NUMBER).catch((e: unknown) => e)
+      expect((error as Error).message).toBe('Das Telefon in Ihrem anderen HubSpot-Fenster hat nicht geantwortet. Schließen Sie andere HubSpot-Fenster oder laden Sie dieses neu.')
+    }
+    finally {
+      setLocale('en')
+    }
   })
 })
 

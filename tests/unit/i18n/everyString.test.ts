@@ -13,11 +13,14 @@
 import type { VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Component } from 'vue'
+import { nextTick } from 'vue'
 import AvailabilityToggle from '@/components/AvailabilityToggle.vue'
+import CallHistory from '@/components/CallHistory.vue'
 import CallScreen from '@/components/CallScreen.vue'
 import CallerRecord from '@/components/CallerRecord.vue'
 import ConfigErrorScreen from '@/components/ConfigErrorScreen.vue'
 import ConnectionBanner from '@/components/ConnectionBanner.vue'
+import DesktopAlertsSetting from '@/components/DesktopAlertsSetting.vue'
 import DeviceSettings from '@/components/DeviceSettings.vue'
 import DialerScreen from '@/components/DialerScreen.vue'
 import IncomingCallScreen from '@/components/IncomingCallScreen.vue'
@@ -26,14 +29,20 @@ import SignInScreen from '@/components/SignInScreen.vue'
 import StatusBar from '@/components/StatusBar.vue'
 import TransferPanel from '@/components/TransferPanel.vue'
 import WrapUpScreen from '@/components/WrapUpScreen.vue'
+import type { HistoryEntry } from '@/domain/callHistory'
 import { parseConfig } from '@/domain/config'
 import { describeEndCause } from '@/domain/endStatus'
 import type { AppLocale } from '@/domain/locale'
+import { CALL_OUTCOMES } from '@/domain/outcomes'
 import { summarize } from '@/domain/quality'
 import type { QualitySample } from '@/domain/quality'
 import { i18n, t } from '@/i18n'
 import en from '@/i18n/locales/en'
+import { useAgentStore } from '@/stores/agent'
+import { useDesktopAlertsStore } from '@/stores/desktopAlerts'
+import { useHistoryStore } from '@/stores/history'
 import { mountWith } from '../components/mountWith'
+import { createHarness } from '../fakes'
 
 type Tree = { readonly [key: string]: string | Tree }
 const PSEUDO = 'en-XA' as AppLocale
@@ -64,8 +73,8 @@ const ATTRIBUTES = ['aria-label', 'title', 'placeholder', 'alt', 'aria-descripti
 const SHORTCUT = /^Alt\+[A-Z]$/
 
 /**
- * The words `Intl` itself writes in `locale` for the units and lists the softphone formats
- * ("sec", "ms", "minutes", "and"): localized by the browser, not by us, so not raw strings.
+ * The words `Intl` itself writes in `locale` for the units, lists and dates the softphone formats
+ * ("sec", "ms", "minutes", "and", "Nov", "PM"): localized by the browser, not by us, so not raw strings.
  */
 function intlWords(locale: string): Set<string> {
   const texts: string[] = []
@@ -77,6 +86,11 @@ function intlWords(locale: string): Set<string> {
   }
   texts.push(new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(['x', 'y', 'z']))
   texts.push(new Intl.ListFormat(locale, { style: 'long', type: 'unit' }).format(['x', 'y', 'z']))
+  // The history's start times: month names and AM/PM, as `Intl.DateTimeFormat` writes them.
+  for (let month = 0; month < 12; month++) {
+    for (const hour of [9, 21])
+      texts.push(new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(2026, month, 1, hour)))
+  }
   return new Set(texts.flatMap(text => text.match(/\p{L}+/gu) ?? []).filter(word => word !== 'x' && word !== 'y' && word !== 'z'))
 }
 
@@ -121,7 +135,44 @@ const inbound = { ...outbound, direction: 'INBOUND', toNumber: '1001', fromNumbe
 const sample: QualitySample = { mos: 4.3, rttMs: 12, jitterMs: 1.2, loss: 0.012, level: 'good', at: 5000 } as QualitySample
 const wrapUp = { outcomeId: '', notes: 'n', saving: false, waitingForEngagement: false, error: null, confirmingClose: false }
 
-interface Screen { name: string, component: Component, state?: () => Record<string, unknown>, props?: () => Record<string, unknown> }
+const NOW = Date.now()
+const OLD = new Date(2026, 10, 2, 9, 30).getTime()
+function historyEntry(over: Partial<HistoryEntry>): HistoryEntry {
+  return {
+    callId: `${over.endStatus ?? 'open'}-${over.direction ?? 'OUTBOUND'}-${over.startedAt ?? NOW}@pbx`, direction: 'OUTBOUND', number: '+442079460600', display: '+44 20 7946 0600',
+    extensionSequence: null, name: null, callee: null, startedAt: NOW, answeredAt: null, endedAt: NOW + 30_000, endStatus: 'COMPLETED', outcomeId: null, ...over,
+  }
+}
+/** A call of every result: answered (with an outcome, today and on an earlier day), each inbound one, an outbound one of each HubSpot end status, one not ended. */
+const HISTORY: HistoryEntry[] = [
+  historyEntry({ answeredAt: NOW + 1000, outcomeId: CALL_OUTCOMES[0]!.id, name: 'Ada Lovelace' }),
+  historyEntry({ startedAt: OLD, answeredAt: OLD + 1000, endedAt: OLD + 66_000, direction: 'INBOUND' }),
+  ...(['MISSED', 'REJECTED', 'CANCELED'] as const).map(endStatus => historyEntry({ direction: 'INBOUND', endStatus, startedAt: NOW - 1000 })),
+  historyEntry({ direction: 'INBOUND', endStatus: 'MISSED', number: '', display: '', startedAt: NOW - 2000 }),
+  ...(['BUSY', 'NO_ANSWER', 'CANCELED', 'REJECTED', 'FAILED', 'MISSED', 'COMPLETED'] as const).map(endStatus => historyEntry({ endStatus, startedAt: NOW - 3000 })),
+  historyEntry({ endStatus: null, endedAt: null, startedAt: NOW - 4000 }),
+]
+/** The history store's state for `kept`; its getters (`entries`, `missedCount`) are set by `showHistory` once mounted. */
+const history = (kept = 'kept') => ({ history: { kept, open: true } })
+/** Sets the history's getters (@pinia/testing lets a test set one): `entries`, and the missed calls among them as unseen. */
+function showHistory(entries: HistoryEntry[]): () => void {
+  return () => {
+    const store = useHistoryStore() as unknown as { entries: HistoryEntry[], missedCount: number }
+    store.entries = entries
+    store.missedCount = entries.filter(e => e.direction === 'INBOUND' && e.endStatus === 'MISSED' && e.answeredAt === null).length
+  }
+}
+
+interface Screen {
+  name: string
+  component: Component
+  state?: () => Record<string, unknown>
+  props?: () => Record<string, unknown>
+  /** Puts on screen what state alone cannot (a store's getters), after mounting. */
+  arrange?: () => void
+  /** What the screen must show for the check to mean anything (e.g. every kind of history entry). */
+  shows?: (wrapper: VueWrapper) => void
+}
 
 const agent = { extension: '1001', displayName: 'Front desk', registration: 'registered', signedIn: true }
 const SCREENS: Screen[] = [
@@ -144,6 +195,27 @@ const SCREENS: Screen[] = [
     ] } }),
   },
   { name: 'dialer', component: DialerScreen, state: () => ({ agent }) },
+  { name: 'dialer, one missed call', component: DialerScreen, state: () => ({ agent, ...history() }), arrange: showHistory(HISTORY.filter(e => e.endStatus === 'MISSED' && e.direction === 'INBOUND').slice(0, 1)), shows: wrapper => expect(wrapper.find('[data-testid="missed-count"]').exists()).toBe(true) },
+  { name: 'dialer, missed calls', component: DialerScreen, state: () => ({ agent, ...history() }), arrange: showHistory(HISTORY), shows: wrapper => expect(wrapper.find('[data-testid="missed-count"]').exists()).toBe(true) },
+  {
+    name: 'call history, every result',
+    component: CallHistory,
+    state: () => ({ agent, ...history() }),
+    arrange: showHistory(HISTORY),
+    shows: (wrapper) => {
+      expect(new Set(wrapper.findAll('li').map(li => li.attributes('data-result')))).toEqual(new Set(['answered', 'missed', 'declined', 'elsewhere', 'not-connected', 'in-progress']))
+      expect(wrapper.findAll('.history__outcome')).toHaveLength(1)
+      expect(wrapper.findAll('button.history__redial').length).toBeGreaterThan(0)
+    },
+  },
+  { name: 'call history, empty', component: CallHistory, state: () => ({ agent, ...history() }), arrange: showHistory([]) },
+  ...(['page-only', 'not-kept', 'full'] as const).map(kept => ({
+    name: `call history, ${kept}`, component: CallHistory, state: () => ({ agent, ...history(kept) }), arrange: showHistory(HISTORY.slice(0, 2)),
+    shows: (wrapper: VueWrapper) => expect(wrapper.find('[data-testid="history-kept"]').exists()).toBe(true),
+  })),
+  ...(['default', 'granted', 'denied', 'blocked-in-frame', 'unsupported'] as const).map(access => ({
+    name: `desktop notifications, ${access}`, component: DesktopAlertsSetting, state: () => ({ desktopAlerts: { access } }),
+  })),
   { name: 'ringing out', component: CallScreen, state: () => ({ call: { phase: 'ringing', call: outbound } }) },
   { name: 'calling', component: CallScreen, state: () => ({ call: { phase: 'calling', call: outbound } }) },
   {
@@ -210,12 +282,31 @@ afterEach(() => {
 })
 
 describe('every string on every screen comes from the catalogue', () => {
-  it.each(SCREENS.map(s => [s.name, s] as const))('%s', (_name, screen) => {
+  it.each(SCREENS.map(s => [s.name, s] as const))('%s', async (_name, screen) => {
     const { wrapper } = mountWith(screen.component, { initialState: screen.state?.(), props: screen.props?.() })
     mounted = wrapper
+    screen.arrange?.()
+    await nextTick()
     // The screen rendered something in the pseudo-locale (not an empty shell that passes by saying nothing).
     expect(wrapper.text()).toContain('⟦')
+    screen.shows?.(wrapper)
     expect(rawStrings(wrapper.element as Element, [...DATA, 'https://evil.example', '"ftp://pbx.example.com"', '"sip:pbx"', '"soon"', '"it"', 'ftp://', 'en, de, fr, es'], intlWords(PSEUDO))).toEqual([])
+  })
+
+  it.each([['a named caller', 'Ada Lovelace'], ['a number only', '']])('the desktop notification of a ringing call from %s: title and body', async (_who, displayName) => {
+    const h = createHarness()
+    h.notifier.permission = 'granted'
+    useDesktopAlertsStore()
+    await useAgentStore().signIn({ extension: '1002', password: 'pw', displayName: '' })
+    h.notifier.setHidden(true)
+    h.sip.emit('incomingCall', { callId: 'in-1@pbx', fromNumber: '+442079460700', displayName })
+    await nextTick()
+    const texts = h.notifier.shown.flatMap(n => [n.title, n.body ?? ''])
+    expect(texts).toHaveLength(2)
+    const root = document.createElement('div')
+    for (const text of texts) root.append(Object.assign(document.createElement('p'), { textContent: text }))
+    expect(root.textContent).toContain('⟦')
+    expect(rawStrings(root, [...DATA, '+44 20 7946 0700'])).toEqual([])
   })
 
   it('would catch a string that is not in the catalogue, in text, in an attribute or in a parameter', () => {
