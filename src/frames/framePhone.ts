@@ -226,7 +226,23 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   }
 
   function announce(): void {
-    channel.post({ type: 'owner', location: location(), publicKey: keys.publicKey, idle: !callUp() })
+    channel.post({ type: 'owner', location: location(), publicKey: keys.publicKey, idle: !callUp(), reporters: [...reporters] })
+  }
+  /** Frames that said goodbye (closed or reloaded; a reload comes back as a new frame). */
+  const departed = new Set<string>()
+  /**
+   * The owner reports the calls whose reporter's frame is gone (closed, reloaded): HubSpot still hears
+   * how they end and the agent's Save (a reloaded tab is a new frame). Returns whether any changed.
+   */
+  function adoptOrphanedCalls(): boolean {
+    let changed = false
+    for (const [callId, reporter] of [...reporters]) {
+      if (reporter !== frameId && departed.has(reporter)) {
+        setReporter(callId, frameId)
+        changed = true
+      }
+    }
+    return changed
   }
 
   /** Peers whose public key cannot be sealed for (a frame of another build): never the standby. */
@@ -527,6 +543,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       waiter()
     ownerWaiters = []
     localPhone()
+    adoptOrphanedCalls()
     announce()
     if (shownCall !== null) {
       // The call lived in the frame that went away (its media with it; a call never moves between
@@ -590,6 +607,9 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         break
       case 'bye':
         peers.delete(message.from)
+        departed.add(message.from)
+        if (departed.size > MAX_REPORTERS * 5)
+          departed.delete(departed.values().next().value as string)
         // The calling window that asked for the phone (during a call) is gone: nobody to hand it to.
         if (pendingHandover?.to === message.from)
           pendingHandover = null
@@ -602,6 +622,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
           standbyId = null
           void shareStandby()
         }
+        if (election.isOwner && adoptOrphanedCalls())
+          announce()
         break
       case 'owner': {
         const changed = owner?.id !== message.from
@@ -609,6 +631,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
           replayedFrom = null
         owner = { id: message.from, key: message.publicKey, location: message.location }
         peers.set(message.from, { location: message.location, publicKey: message.publicKey })
+        for (const [callId, reporter] of message.reporters ?? [])
+          setReporter(callId, reporter)
         for (const waiter of ownerWaiters)
           waiter()
         ownerWaiters = []

@@ -46,8 +46,12 @@ export type FrameMessage =
   | { type: 'hello', location: FrameLocation, publicKey: JsonWebKey }
   /** A frame is going away (pagehide). */
   | { type: 'bye' }
-  /** The phone's owner: who it is, where, its public key (to seal credentials for it), whether it is idle. */
-  | { type: 'owner', location: FrameLocation, publicKey: JsonWebKey, idle: boolean }
+  /**
+   * The phone's owner: who it is, where, its public key (to seal credentials for it), whether it is
+   * idle, and who reports each recent call to HubSpot ([SIP Call-ID, frame id]; a call whose reporter's
+   * frame went away is reported by the owner from then on).
+   */
+  | { type: 'owner', location: FrameLocation, publicKey: JsonWebKey, idle: boolean, reporters?: Array<[string, string]> }
   /** The calling window asks the owner to hand the phone over once it is idle. */
   | { type: 'handover-request', publicKey: JsonWebKey }
   /** The owner has stopped its phone for `to`, which takes it now (`credentials` sealed for it, when signed in). */
@@ -88,6 +92,8 @@ const isBox = (value: unknown): value is SealedBox =>
   isObject(value) && isKey(value.publicKey) && isString(value.iv) && isString(value.data)
 const isRecord = (value: unknown): value is PhoneEventRecord =>
   isObject(value) && SIP_EVENT_NAMES.includes(value.event as SipEventName) && typeof value.at === 'number' && 'payload' in value
+const isPairs = (value: unknown): value is Array<[string, string]> =>
+  Array.isArray(value) && value.every(e => Array.isArray(e) && e.length === 2 && isString(e[0]) && isString(e[1]))
 const optionalString = (value: unknown): boolean => value === undefined || isString(value)
 
 /**
@@ -102,7 +108,7 @@ export function parseFrameMessage(data: unknown): FrameEnvelope | null {
     switch (m.type) {
       case 'hello': return isLocation(m.location) && isKey(m.publicKey)
       case 'bye': case 'storage-request': return true
-      case 'owner': return isLocation(m.location) && isKey(m.publicKey) && typeof m.idle === 'boolean'
+      case 'owner': return isLocation(m.location) && isKey(m.publicKey) && typeof m.idle === 'boolean' && (m.reporters === undefined || isPairs(m.reporters))
       case 'handover-request': case 'credentials-request': return isKey(m.publicKey)
       case 'handover-ready': return isString(m.to) && (m.credentials === undefined || isBox(m.credentials))
       case 'command': return isString(m.id) && isString(m.to) && PHONE_METHODS.includes(m.method as PhoneMethod) && Array.isArray(m.args)

@@ -173,6 +173,31 @@ describe('two HubSpot tabs without a calling window (usesCallingWindow false)', 
     expect(await count(tab2, 'OUTGOING_CALL_STARTED')).toBe(1)
   })
 
+  it('the tab that reports a call reloads mid-call and mid-wrap-up: HubSpot still hears the end and the save, once, and no keystroke is lost', async () => {
+    await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    const endedBefore = await count(tab1, 'CALL_ENDED')
+    await tab2.dial('600')
+    await tab2.waitForMessage('CALL_ANSWERED', 2)
+    await tab2.page.reload()
+    await tab2.page.waitForFunction(() => window.__host?.isReady())
+    await tab2.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    // The reporter's page is gone (a reload is a new page): the owner's tab tells HubSpot how the call ended.
+    await expect.poll(() => count(tab1, 'CALL_ENDED'), { timeout: 10_000 }).toBe(endedBefore + 1)
+    expect(await count(tab2, 'CALL_ENDED')).toBe(0)
+    await tab2.widget.getByLabel(/^Notes/).fill('Typed before')
+    await expect.poll(() => tab1.widget.getByLabel(/^Notes/).inputValue()).toBe('Typed before')
+    await tab2.page.reload()
+    await tab2.page.waitForFunction(() => window.__host?.isReady())
+    await tab2.widget.getByLabel(/^Notes/).press('End')
+    await tab2.widget.getByLabel(/^Notes/).pressSequentially(' and after')
+    await expect.poll(() => tab1.widget.getByLabel(/^Notes/).inputValue()).toBe('Typed before and after')
+    const completedBefore = await count(tab1, 'CALL_COMPLETED') + await count(tab2, 'CALL_COMPLETED')
+    await tab2.widget.getByRole('button', { name: 'Save call', exact: true }).click()
+    await tab1.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    expect(await count(tab1, 'CALL_COMPLETED') + await count(tab2, 'CALL_COMPLETED')).toBe(completedBefore + 1)
+  })
+
   it('Do not disturb chosen in one tab is the phone\'s: every tab shows it and tells its HubSpot', async () => {
     await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     await tab1.widget.getByLabel('Availability', { exact: true }).selectOption('dnd')

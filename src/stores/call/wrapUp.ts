@@ -313,7 +313,9 @@ export function useWrapUp(ctx: CallContext, initialOwner: string | null) {
   // --- the draft -------------------------------------------------------------
   // Every keystroke of the wrap-up is kept until HubSpot confirms the save or the agent closes it.
   /** The call whose draft this page has written (or adopted) already. */
-  let draftOf: string | null = null
+  // A wrap-up brought back at load is this page's draft already: the agent's first keystroke must not
+  // be taken for another frame's empty form (it would be replaced by the stored notes).
+  let draftOf: string | null = ctx.phase.value === 'ended' ? ctx.call.value?.callId ?? null : null
   watch([phase, call, () => wrapUp.value.outcomeId, () => wrapUp.value.notes], () => {
     if (phase.value !== 'ended' || !call.value)
       return
