@@ -149,6 +149,23 @@ describe('two HubSpot tabs and the calling window', () => {
     await tab1.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
   })
+
+  it('the calling window closed mid-call: every frame leaves the call, and the tab that takes the phone tells HubSpot it ended', async () => {
+    const again = await openCallingWindow(tab1)
+    await again.page.evaluate(() => window.__host.setReplyDelay(0))
+    await expect.poll(() => role(again), { timeout: 10_000 }).toBe('owner')
+    await again.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await again.dial('600')
+    await again.waitForMessage('CALL_ANSWERED')
+    const ended = [await count(tab1, 'CALL_ENDED'), await count(tab2, 'CALL_ENDED')]
+    await again.page.close()
+    for (const sim of [tab1, tab2])
+      await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
+    const owner = await role(tab1) === 'owner' ? 0 : 1
+    await expect.poll(async () => [await count(tab1, 'CALL_ENDED'), await count(tab2, 'CALL_ENDED')])
+      .toEqual(ended.map((n, i) => i === owner ? n + 1 : n))
+    await expect.poll(() => contacts(AGENT), { timeout: 5000 }).toHaveLength(1)
+  })
 })
 
 describe('two HubSpot tabs without a calling window (usesCallingWindow false)', () => {
