@@ -1180,6 +1180,13 @@ async function main() {
   const hole = await blackHole()
   const relay = await wsRelay()
   const browser = await chromium.launch(chromiumLaunchOptions())
+  /** Everything the bench opened: closed after each mode, whatever happened. */
+  const closeAll = async () => {
+    await browser.close()
+    server.close()
+    hole.socket.close()
+    relay.close()
+  }
   const started = Date.now()
   if (process.argv.includes('--load')) {
     // Development: only the cold loads, printed, nothing written.
@@ -1189,10 +1196,7 @@ async function main() {
       console.log(`[bench] widget load event → config.json arrived ${JSON.stringify(stats(ours.phases.configAfterLoad))}; config.json → INITIALIZED ${JSON.stringify(stats(ours.phases.initializedAfterConfig))}`)
     }
     finally {
-      await browser.close()
-      server.close()
-      hole.socket.close()
-      relay.close()
+      await closeAll()
     }
     return
   }
@@ -1234,10 +1238,7 @@ async function main() {
       await w.close()
     }
     finally {
-      await browser.close()
-      server.close()
-      hole.socket.close()
-      relay.close()
+      await closeAll()
     }
     return
   }
@@ -1252,10 +1253,7 @@ async function main() {
         console.log(`[bench] ${key}: ours ${JSON.stringify(stats(ours[key]))}; baseline ${JSON.stringify(stats(base[key]))}`)
     }
     finally {
-      await browser.close()
-      server.close()
-      hole.socket.close()
-      relay.close()
+      await closeAll()
     }
     return
   }
@@ -1271,10 +1269,7 @@ async function main() {
       writeFileSync(join(ROOT, 'dist-bench/profile.json'), `${JSON.stringify(profile, null, 2)}\n`)
     }
     finally {
-      await browser.close()
-      server.close()
-      hole.socket.close()
-      relay.close()
+      await closeAll()
     }
     return
   }
@@ -1283,10 +1278,7 @@ async function main() {
       await workingDay(browser)
     }
     finally {
-      await browser.close()
-      server.close()
-      hole.socket.close()
-      relay.close()
+      await closeAll()
     }
     return
   }
