@@ -15,11 +15,14 @@
 import { createEngagementQueue } from '@/domain/engagementQueue'
 import type { HubSpotEventHandler, HubSpotEventName, HubSpotEvents, HubSpotPort } from '@/hubspot/types'
 import type { FrameChannel } from './channel'
+import { CALLING_WINDOW } from './framePhone'
 
 export interface CallReporters {
   readonly frameId: string
   reporterOf: (callId: string) => string | undefined
   replaying: () => boolean
+  /** Who reports a call changed (facts waiting for the calling window go out then). */
+  onReporterChange?: (handler: () => void) => () => void
 }
 
 const ONCE = ['outgoingCall', 'incomingCall', 'callAnswered', 'callEnded', 'callTransferred'] as const
@@ -88,9 +91,26 @@ export function createFrameHubSpot(port: HubSpotPort, calls: CallReporters, chan
     ;(port[method] as (p: unknown) => void)(payload)
   }
 
+  /** Facts of calls whose reporter is the calling window HubSpot is opening (framePhone's CALLING_WINDOW), in order. */
+  let waiting: Array<[Routed, { externalCallId: string }]> = []
+  calls.onReporterChange?.(() => {
+    const ready = waiting.filter(([, payload]) => calls.reporterOf(payload.externalCallId) !== CALLING_WINDOW)
+    waiting = waiting.filter(fact => !ready.includes(fact))
+    for (const [method, payload] of ready)
+      deliver(method, payload)
+  })
+
   function route(method: Routed, payload: { externalCallId: string }): void {
     if (calls.replaying())
       return
+    if (calls.reporterOf(payload.externalCallId) === CALLING_WINDOW) {
+      waiting.push([method, payload])
+      return
+    }
+    deliver(method, payload)
+  }
+
+  function deliver(method: Routed, payload: { externalCallId: string }): void {
     const reporter = calls.reporterOf(payload.externalCallId)
     // The agent's Save must not vanish with the reporter's tab: HubSpot finds the engagement by its id
     // from any of its pages.

@@ -46,6 +46,8 @@ export interface FramePhoneOptions {
   commandTimeoutMs?: number
   /** How long a new owner waits for the standby's credentials before asking the agent (ms). Default 2 000. */
   credentialsWaitMs?: number
+  /** Whether HubSpot said it uses a calling window (SYNC's `usesCallingWindow`), as known now. */
+  usesCallingWindow?: () => boolean
   /** Debug log of ownership changes and hand-overs (config `debug`). */
   log?: (message: string) => void
 }
@@ -59,6 +61,8 @@ export interface FramePhone extends SipPhone {
   replaying: () => boolean
   /** HubSpot told this frame where it is (SYNC): the calling window asks for the phone. */
   locationChanged: () => void
+  /** Calls `handler` whenever who reports a call changes (frameHubSpot sends what waited for it). */
+  onReporterChange: (handler: () => void) => () => void
   /** `withReconnect`'s "try now" (the browser is back online), on the owner. */
   reconnectNow: () => void
 }
@@ -68,6 +72,10 @@ const CALL_EVENTS: readonly SipEventName[] = ['callProgress', 'callAnswered', 'c
 /** Events whose replay carries the original time, so timers agree across frames. */
 const TIMED_EVENTS: readonly SipEventName[] = ['callStarted', 'incomingCall', 'callAnswered', 'callEnded']
 const MAX_REPORTERS = 20
+/** The reporter of an outbound call while the calling window HubSpot is opening for it has not said hello. */
+export const CALLING_WINDOW = 'calling-window'
+/** How long such a call's facts wait for the calling window's frame (ms). */
+export const WINDOW_WAIT_MS = 5000
 /** How long an owner that handed over waits for the calling window to take the phone (ms). */
 const HANDOVER_TAKE_MS = 3000
 
@@ -127,11 +135,42 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   let inputDeviceId: string | null = null
   let disposed = false
 
+  const reporterHandlers = new Set<() => void>()
   function setReporter(callId: string, reporter: string): void {
+    const was = reporters.get(callId)
     reporters.delete(callId)
     reporters.set(callId, reporter)
     if (reporters.size > MAX_REPORTERS)
       reporters.delete(reporters.keys().next().value as string)
+    if (was !== reporter) {
+      for (const handler of [...reporterHandlers])
+        handler()
+    }
+  }
+  /**
+   * An outbound call HubSpot asked for while it uses a calling window but none of ours is open yet
+   * (HubSpot opens it for this call): its facts wait for the window's frame, which reports it (HubSpot's rule:
+   * with a calling window the remote sends no call messages); after WINDOW_WAIT_MS without one, the
+   * frame that dialed reports it.
+   */
+  function awaitWindow(callId: string, fallback: string): void {
+    setTimeout(() => {
+      if (reporters.get(callId) === CALLING_WINDOW && election.isOwner) {
+        setReporter(callId, fallback)
+        announce()
+      }
+    }, WINDOW_WAIT_MS)
+  }
+  function windowArrived(windowId: string): void {
+    let changed = false
+    for (const [callId, reporter] of [...reporters]) {
+      if (reporter === CALLING_WINDOW) {
+        setReporter(callId, windowId)
+        changed = true
+      }
+    }
+    if (changed)
+      announce()
   }
   function deliver(event: SipEventName, payload: unknown): void {
     if (event === 'registration') {
@@ -184,7 +223,17 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       value = { ...(payload as object), identity: { user: credentials.user, displayName: credentials.displayName } }
     const callId = callIdOf(value)
     if (callId && event === 'callStarted')
-      setReporter(callId, windowFrame() ?? callRequester ?? frameId)
+    {
+      const window = windowFrame()
+      const requestedBy = (value as SipPhoneEvents['callStarted']).label?.requestedBy
+      if (window === undefined && requestedBy === 'hubspot' && options.usesCallingWindow?.()) {
+        setReporter(callId, CALLING_WINDOW)
+        awaitWindow(callId, callRequester ?? frameId)
+      }
+      else {
+        setReporter(callId, window ?? callRequester ?? frameId)
+      }
+    }
     else if (callId && event === 'incomingCall')
       setReporter(callId, windowFrame() ?? frameId)
     const record: PhoneEventRecord = { event, payload: value, at: now() }
@@ -599,6 +648,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       case 'hello':
         peers.set(message.from, { location: message.location, publicKey: message.publicKey })
         if (election.isOwner) {
+          if (message.location === 'window')
+            windowArrived(message.from)
           announce()
           channel.post({ type: 'snapshot', to: message.from, records: log, reporter: [...reporters.values()].at(-1) })
           if (standbyId === null || !peers.has(standbyId))
@@ -717,6 +768,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     frameId,
     isOwner: () => election.isOwner,
     reporterOf: callId => reporters.get(callId),
+    onReporterChange: (handler) => {
+      reporterHandlers.add(handler)
+      return () => reporterHandlers.delete(handler)
+    },
     replaying: () => replayingNow,
     locationChanged: () => {
       hello()

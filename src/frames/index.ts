@@ -65,8 +65,10 @@ export function createFrames(options: FramesOptions): Frames {
   const election: OwnerElection = useLocks && locks
     ? webLocksElection(locks, name)
     : leaseElection(channel, () => (location === 'window' ? 2 : 1))
-  const sip = createFramePhone({ channel, election, keys, createLocal: options.createLocal, location: () => location, log: options.log })
+  let usesCallingWindow = false
+  const sip = createFramePhone({ channel, election, keys, createLocal: options.createLocal, location: () => location, usesCallingWindow: () => usesCallingWindow, log: options.log })
   options.hubspot.on('ready', (info) => {
+    usesCallingWindow = info.usesCallingWindow ?? usesCallingWindow
     const next = info.iframeLocation ?? location
     if (next === location)
       return

@@ -14,6 +14,12 @@ export function shareStorage(base: AppStorage, channel: FrameChannel): AppStorag
   const listeners = new Set<Listener>()
   /** Keys written in this page (memory: what another frame may ask for). */
   const known = new Set<string>()
+  /**
+   * The value of each key as this frame last wrote or heard it on the channel: what a frame writes
+   * back after hearing it is not told again (another renderer's localStorage can still show an older
+   * value for a moment; echoing by that would send the others a stale value and undo the typing).
+   */
+  const lastTold = new Map<string, string | null>()
   const fire = (key: string, oldValue: string | null, newValue: string | null): void => {
     for (const listener of [...listeners])
       listener(key, oldValue, newValue)
@@ -29,6 +35,7 @@ export function shareStorage(base: AppStorage, channel: FrameChannel): AppStorag
           base.setItem(message.key, message.value)
         known.add(message.key)
       }
+      lastTold.set(message.key, message.value)
       fire(message.key, message.old, message.value)
     }
     else if (message.type === 'storage-request' && memory) {
@@ -59,8 +66,11 @@ export function shareStorage(base: AppStorage, channel: FrameChannel): AppStorag
     else
       base.setItem(key, value)
     known.add(key)
-    if (old !== value)
+    const told = lastTold.has(key) ? lastTold.get(key) : old
+    if (told !== value) {
+      lastTold.set(key, value)
       channel.post({ type: 'storage-set', key, value, old })
+    }
   }
 
   return {

@@ -145,6 +145,8 @@ export interface CallLabel {
   display?: string
   /** The HubSpot record dialed (HubSpot's `hs_call_callee_object_id` / `_type`). */
   callee?: { objectId: number, objectType: string }
+  /** Who asked for the call: HubSpot (`onDialNumber`, when HubSpot may be opening its calling window) or the agent's dialpad. */
+  requestedBy?: 'hubspot' | 'agent'
 }
 
 export type SipEventName = keyof SipPhoneEvents

@@ -137,7 +137,7 @@ export const useCallStore = defineStore('call', () => {
     go({ type: 'dial' })
     let callId: string
     try {
-      ({ callId } = await sip.call(target.target, { display: target.display, ...(options.callee ? { callee: options.callee } : {}) }))
+      ({ callId } = await sip.call(target.target, { display: target.display, requestedBy: options.fromHubSpot ? 'hubspot' : 'agent', ...(options.callee ? { callee: options.callee } : {}) }))
     }
     catch (error) {
       phase.value = 'idle'

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agentAnswersSince, logMarker, pbxCli } from '../../pbx/control'
 import type { HubSpotPage, Simulator } from './browser'
-import { launchBrowser, openAnotherTab, openCallingWindow, openHubSpotTab, signIn } from './browser'
+import { dialOpeningCallingWindow, launchBrowser, openAnotherTab, openCallingWindow, openHubSpotTab, signIn } from './browser'
 
 const AGENT = '1001'
 
@@ -69,10 +69,22 @@ describe('two HubSpot tabs and the calling window', () => {
     await tab2.waitForMessage('LOGGED_IN')
   })
 
-  it('the calling window takes the phone over and holds the one registration', async () => {
-    const opened = await openCallingWindow(tab1)
+  it('the first call, dialed in a tab, opens the calling window (HubSpot\'s way): the window\'s HubSpot hears it, the tab\'s nothing', async () => {
+    const opened = await dialOpeningCallingWindow(tab1, '600')
     win = opened
     expect(await opened.location()).toMatchObject({ iframeLocation: 'window', usesCallingWindow: true })
+    await win.waitForMessage('CALL_ANSWERED')
+    expect(await count(win, 'OUTGOING_CALL_STARTED')).toBe(1)
+    // The call stays in the tab's phone (a call never moves); the tabs tell their HubSpot nothing.
+    await tab2.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await win.waitForMessage('CALL_ENDED')
+    await win.widget.getByRole('button', { name: 'Save call', exact: true }).click()
+    await win.waitForMessage('CALL_COMPLETED')
+    for (const sim of [tab1, tab2])
+      expect((await sim.received()).map(e => e.type).filter(t => t.startsWith('CALL') || t.startsWith('OUTGOING'))).toEqual([])
+  })
+
+  it('the calling window takes the phone over and holds the one registration', async () => {
     await win.page.evaluate(() => window.__host.setReplyDelay(0))
     await expect.poll(() => role(win), { timeout: 10_000 }).toBe('owner')
     await win.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
@@ -84,23 +96,23 @@ describe('two HubSpot tabs and the calling window', () => {
 
   it('a dial from tab 2 is one INVITE, the call lives in the window, tab 2 mirrors it, HubSpot hears it once', async () => {
     await tab2.dial('600')
-    await win.waitForMessage('CALL_ANSWERED')
+    await win.waitForMessage('CALL_ANSWERED', 2)
     await tab2.widget.getByRole('button', { name: 'Hang up', exact: true }).waitFor()
     await tab1.widget.getByRole('button', { name: 'Hang up', exact: true }).waitFor()
-    expect(await count(win, 'OUTGOING_CALL_STARTED')).toBe(1)
+    expect(await count(win, 'OUTGOING_CALL_STARTED')).toBe(2)
     expect(await count(tab2, 'OUTGOING_CALL_STARTED')).toBe(0)
     expect(await count(tab1, 'CALL_ANSWERED')).toBe(0)
     await tab1.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
-    await win.waitForMessage('CALL_ENDED')
+    await win.waitForMessage('CALL_ENDED', 2)
     await tab2.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     await tab2.widget.getByLabel(/^Notes/).fill('Typed in tab 2')
     await expect.poll(() => win.widget.getByLabel(/^Notes/).inputValue()).toBe('Typed in tab 2')
     await tab2.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-    const completed = await win.waitForMessage('CALL_COMPLETED')
+    const completed = await win.waitForMessage('CALL_COMPLETED', 2)
     expect((completed.data as { engagementProperties: { hs_call_body: string } }).engagementProperties.hs_call_body).toBe('Typed in tab 2')
     await tab1.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     expect(await count(tab2, 'CALL_COMPLETED')).toBe(0)
-    expect(await count(win, 'CALL_ENDED')).toBe(1)
+    expect(await count(win, 'CALL_ENDED')).toBe(2)
   })
 
   it('an inbound call rings in every frame; Answer in tab 1 is one 200 OK and one INCOMING_CALL', async () => {
@@ -110,7 +122,7 @@ describe('two HubSpot tabs and the calling window', () => {
       await sim.widget.getByRole('button', { name: 'Answer', exact: true }).waitFor()
     expect(await tab2.widget.getByRole('heading', { name: 'Ada Lovelace', exact: true }).count()).toBe(1)
     await tab1.widget.getByRole('button', { name: 'Answer', exact: true }).click()
-    await win.waitForMessage('CALL_ANSWERED', 2)
+    await win.waitForMessage('CALL_ANSWERED', 3)
     for (const sim of [tab1, tab2, win])
       await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).waitFor()
     expect(await agentAnswersSince(marker, AGENT)).toEqual([200])
@@ -132,9 +144,9 @@ describe('two HubSpot tabs and the calling window', () => {
     expect(await count(tab2, 'INCOMING_CALL') + await count(tab2, 'CALL_ANSWERED')).toBe(0)
     // Still one call, controlled from the reloaded tab.
     await tab2.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
-    await win.waitForMessage('CALL_ENDED', 2)
+    await win.waitForMessage('CALL_ENDED', 3)
     await win.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-    await win.waitForMessage('CALL_COMPLETED', 2)
+    await win.waitForMessage('CALL_COMPLETED', 3)
     await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
   })
 

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createFrameHubSpot } from '@/frames/frameHubSpot'
+import { CALLING_WINDOW } from '@/frames/framePhone'
 import type { CallCompletedPayload, CallEndedPayload, HubSpotEvents, HubSpotPort, OutgoingCallPayload } from '@/hubspot/types'
 import type { FrameLocation } from '@/frames/protocol'
 import { FRAME_PROTOCOL_VERSION } from '@/frames/protocol'
@@ -24,10 +25,26 @@ let bus: Bus
 /** callId → reporter frame id, as every frame's phone knows it. */
 let reporters: Map<string, string>
 
+/** Who reports a call changed: every frame's port is told (as the frame phone tells it). */
+const reporterChanged = new Set<() => void>()
+function setReporter(callId: string, reporter: string): void {
+  reporters.set(callId, reporter)
+  for (const handler of [...reporterChanged])
+    handler()
+}
+
 function frame(id: string): Frame {
   const hubspot = new FakeHubSpot()
   const f: Frame = { id, hubspot, port: undefined as never, channel: bus.channel(id), replaying: false }
-  f.port = createFrameHubSpot(hubspot, { frameId: id, reporterOf: callId => reporters.get(callId), replaying: () => f.replaying }, f.channel)
+  f.port = createFrameHubSpot(hubspot, {
+    frameId: id,
+    reporterOf: callId => reporters.get(callId),
+    replaying: () => f.replaying,
+    onReporterChange: (handler) => {
+      reporterChanged.add(handler)
+      return () => reporterChanged.delete(handler)
+    },
+  }, f.channel)
   return f
 }
 
@@ -51,6 +68,7 @@ function storesFollowTheCall(f: Frame, callId: string): void {
 beforeEach(() => {
   bus = createBus()
   reporters = new Map()
+  reporterChanged.clear()
 })
 
 describe('HubSpot hears each call fact once, from the call\'s reporter', () => {
@@ -110,6 +128,18 @@ describe('HubSpot hears each call fact once, from the call\'s reporter', () => {
     await bus.flush()
     expect(m.hubspot.sent).toEqual([{ type: 'callCompleted', data: completed('c1', 'Notes') }])
     expect(r.hubspot.sent).toEqual([])
+  })
+
+  it('a call HubSpot asked for while its calling window opens: the facts wait, in order, and the window\'s HubSpot hears them', async () => {
+    const [tab, win] = [frame('tab'), frame('win')]
+    setReporter('c1', CALLING_WINDOW)
+    storesFollowTheCall(tab, 'c1')
+    await bus.flush()
+    expect(tab.hubspot.sent).toEqual([])
+    setReporter('c1', 'win')
+    await bus.flush()
+    expect(win.hubspot.types()).toEqual(['outgoingCall', 'callAnswered', 'callTransferred', 'callEnded'])
+    expect(tab.hubspot.sent).toEqual([])
   })
 
   it('a call whose reporter this frame does not know (no frames, or before the phone said) is told to this frame\'s HubSpot', () => {

@@ -41,6 +41,19 @@ describe.each<Persistence>(['local', 'cookie'])('frames sharing one %s storage',
     expect(shared.getItem(DRAFT)).toBeNull()
   })
 
+  it('a value written back after it was heard is not told again, even while another renderer still reads an older one', async () => {
+    // Each frame's own view of the shared storage (another renderer's localStorage lags behind).
+    const [a, b] = [frame('a', new MemoryStorage(persistence)), frame('b', new MemoryStorage(persistence))]
+    a.storage.setItem(DRAFT, 'Typed before and a')
+    await bus.flush()
+    // b's wrap-up follows and writes the value it heard back (its own storage still had nothing).
+    b.storage.setItem(DRAFT, 'Typed before and a')
+    a.storage.setItem(DRAFT, 'Typed before and af')
+    await bus.flush()
+    expect(a.changes).toEqual([])
+    expect(b.changes.map(([, , value]) => value)).toEqual(['Typed before and a', 'Typed before and af'])
+  })
+
   it('no message when the value did not change (nor for removing what is not there)', async () => {
     const shared = new MemoryStorage(persistence)
     const [a, b] = [frame('a', shared), frame('b', shared)]
