@@ -86,6 +86,19 @@ async function echoCall(s: Simulator): Promise<string> {
   return (msg.data as { externalCallId: string }).externalCallId
 }
 
+/**
+ * The far end's BYE ended the call COMPLETED for HubSpot, over the WebSocket the call was re-bound to;
+ * nothing is left at the PBX; the wrap-up is saved.
+ */
+async function endsCompletedOverTheNewConnection(s: Simulator, call: { endedBefore: number, callId: string, from: number, connection: RelayedMessage['connection'] }): Promise<void> {
+  const ended = await s.waitForMessage('CALL_ENDED', call.endedBefore + 1)
+  expect(ended.data).toMatchObject({ externalCallId: call.callId, callEndStatus: 'COMPLETED' })
+  const bye = relay.messages.slice(call.from).find(m => m.dir === 'down' && sipStart(m.text) === 'BYE' && callIdOf(m.text) === call.callId)
+  expect(bye?.connection).toBe(call.connection)
+  await expect.poll(noChannelLeft, { timeout: 10_000 }).toBe(true)
+  await saveCall(s)
+}
+
 const isRebound = (callId: string) => (m: RelayedMessage) =>
   m.dir === 'down' && callIdOf(m.text) === callId && cseqMethod(m.text) === 'INVITE' && /^[2-6]\d\d$/.test(sipStart(m.text))
 
@@ -135,12 +148,7 @@ describe('the WebSocket is cut mid-call', () => {
     const channel = await agentChannel()
     expect(channel).toBeDefined()
     await pbxCli(`channel request hangup ${channel}`)
-    const ended = await sim.waitForMessage('CALL_ENDED', endedBefore + 1)
-    expect(ended.data).toMatchObject({ externalCallId: callId, callEndStatus: 'COMPLETED' })
-    const bye = relay.messages.slice(from).find(m => m.dir === 'down' && sipStart(m.text) === 'BYE' && callIdOf(m.text) === callId)
-    expect(bye?.connection).toBe(rebound.connection)
-    await expect.poll(noChannelLeft, { timeout: 10_000 }).toBe(true)
-    await saveCall(sim)
+    await endsCompletedOverTheNewConnection(sim, { endedBefore, callId, from, connection: rebound.connection })
   }, 120_000)
 
   it('the far end hangs up during the cut: after reconnecting the call ends COMPLETED with talk time to the loss, nothing left at the PBX', async () => {
@@ -198,12 +206,7 @@ describe('the WebSocket is cut during an inbound call', () => {
     await stateIs(sim, 'Connected')
     await audioFlows(sim)
     await sim.page.evaluate(() => window.__host.callerHangup())
-    const ended = await sim.waitForMessage('CALL_ENDED', endedBefore + 1)
-    expect(ended.data).toMatchObject({ externalCallId: callId, callEndStatus: 'COMPLETED' })
-    const bye = relay.messages.slice(from).find(m => m.dir === 'down' && sipStart(m.text) === 'BYE' && callIdOf(m.text) === callId)
-    expect(bye?.connection).toBe(rebound.connection)
-    await expect.poll(noChannelLeft, { timeout: 10_000 }).toBe(true)
-    await saveCall(sim)
+    await endsCompletedOverTheNewConnection(sim, { endedBefore, callId, from, connection: rebound.connection })
   }, 60_000)
 })
 
