@@ -1,7 +1,7 @@
 import type { MessageSchema } from '@/i18n/locales/en'
 
 /** Deutsch (Sie-Form, wie in Callcenter-Software üblich). */
-const de: MessageSchema = {
+export default {
   app: {
     dismiss: 'Schließen: {text}',
   },
@@ -421,6 +421,4 @@ const de: MessageSchema = {
     moved: 'Das Telefon ist währenddessen in ein anderes HubSpot-Fenster gewechselt. Versuchen Sie es erneut.',
     noOwner: 'Das Telefon in Ihrem anderen HubSpot-Fenster hat nicht geantwortet. Schließen Sie andere HubSpot-Fenster oder laden Sie dieses neu.',
   },
-}
-
-export default de
+} satisfies MessageSchema

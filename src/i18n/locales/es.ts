@@ -1,7 +1,7 @@
 import type { MessageSchema } from '@/i18n/locales/en'
 
 /** Español (de usted, términos de centro de llamadas). */
-const es: MessageSchema = {
+export default {
   app: {
     dismiss: 'Cerrar: {text}',
   },
@@ -421,6 +421,4 @@ const es: MessageSchema = {
     moved: 'El teléfono pasó a otra ventana de HubSpot mientras se pedía esto. Inténtelo de nuevo.',
     noOwner: 'El teléfono de su otra ventana de HubSpot no respondió. Cierre las demás ventanas de HubSpot o recargue esta.',
   },
-}
-
-export default es
+} satisfies MessageSchema

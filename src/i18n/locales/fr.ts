@@ -1,7 +1,7 @@
 import type { MessageSchema } from '@/i18n/locales/en'
 
 /** Français (vouvoiement, termes de centre d’appels). */
-const fr: MessageSchema = {
+export default {
   app: {
     dismiss: 'Fermer : {text}',
   },
@@ -421,6 +421,4 @@ const fr: MessageSchema = {
     moved: 'Le téléphone est passé dans une autre fenêtre HubSpot pendant la demande. Réessayez.',
     noOwner: 'Le téléphone de votre autre fenêtre HubSpot n’a pas répondu. Fermez les autres fenêtres HubSpot ou rechargez celle-ci.',
   },
-}
-
-export default fr
+} satisfies MessageSchema
