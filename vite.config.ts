@@ -46,9 +46,12 @@ export default defineConfig({
     }),
     devConfig(),
   ],
-  // No devtools hooks in production (the plugin defines vue-i18n's other flags).
   define: {
+    // No devtools hooks in production (the plugin defines vue-i18n's other flags).
     __INTLIFY_PROD_DEVTOOLS__: false,
+    // Every component is <script setup> and vue-i18n runs in Composition API mode: Vue's Options
+    // API support (data, methods, mixins…) is dead weight in the first load (~1.5 KB gzip).
+    __VUE_OPTIONS_API__: false,
   },
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
