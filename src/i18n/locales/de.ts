@@ -290,6 +290,7 @@ export default {
   },
   number: {
     none: 'Es wurde keine Telefonnummer angegeben.',
+    rulesMissing: 'Die Regeln für Telefonnummern konnten nicht geladen werden; nur Nebenstellen können gewählt werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
     notANumber: 'Das ist keine Telefonnummer.',
     tooLong: '{number} ist zu lang für eine Telefonnummer ({length} Zeichen, höchstens {max}).',
     control: '{number} enthält versteckte Steuerzeichen (etwa einen Zeilenumbruch); geben Sie die Nummer neu ein.',

@@ -295,6 +295,7 @@ export default {
   },
   number: {
     none: 'No phone number was given.',
+    rulesMissing: 'The phone number rules could not be loaded, so only extensions can be dialed. Check the connection and try again.',
     notANumber: 'That is not a phone number.',
     tooLong: '{number} is too long to be a phone number ({length} characters, at most {max}).',
     control: '{number} contains hidden control characters (such as a line break); type the number again.',

@@ -290,6 +290,7 @@ export default {
   },
   number: {
     none: 'No se indicó ningún número de teléfono.',
+    rulesMissing: 'No se pudieron cargar las reglas de los números de teléfono: solo se puede marcar a extensiones. Compruebe la conexión e inténtelo de nuevo.',
     notANumber: 'Eso no es un número de teléfono.',
     tooLong: '{number} es demasiado largo para ser un número de teléfono ({length} caracteres, como máximo {max}).',
     control: '{number} contiene caracteres de control ocultos (como un salto de línea); vuelva a escribir el número.',

@@ -290,6 +290,7 @@ export default {
   },
   number: {
     none: 'Aucun numéro de téléphone n’a été indiqué.',
+    rulesMissing: 'Les règles des numéros de téléphone n’ont pas pu être chargées : seuls les postes internes peuvent être appelés. Vérifiez la connexion et réessayez.',
     notANumber: 'Ce n’est pas un numéro de téléphone.',
     tooLong: '{number} est trop long pour un numéro de téléphone ({length} caractères, {max} au maximum).',
     control: '{number} contient des caractères de contrôle invisibles (comme un saut de ligne) ; saisissez à nouveau le numéro.',
