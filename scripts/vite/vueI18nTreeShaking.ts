@@ -47,7 +47,8 @@ export function vueI18nTreeShaking(): Plugin {
       if (!PROBE.test(code))
         throw new Error(`vueI18nTreeShaking: ${id} no longer has the currentInstance probe; check intlify/vue-i18n#2573 and remove this plugin if it is fixed`)
       patched++
-      return { code: code.replace(PROBE, 'return Vue.getCurrentInstance();'), map: null }
+      // As many lines as the probe had, so every line after it keeps its place (the source map stays right).
+      return { code: code.replace(PROBE, probe => `return Vue.getCurrentInstance();${'\n'.repeat(probe.split('\n').length - 1)}`), map: null }
     },
     buildEnd(error) {
       if (!error && patched === 0)
