@@ -15,7 +15,7 @@
  * number is refused with `number.rulesMissing` (the call store waits for the rules before it
  * dials, so the agent sees that only if they could not be loaded) and nothing is formatted.
  */
-import type { CountryCode } from 'libphonenumber-js'
+import type { CountryCode } from '@/domain/phoneNumberLibrary'
 import { PHONE_COUNTRIES } from '@/domain/phoneCountries'
 import { phoneNumberRules } from '@/domain/phoneNumberRules'
 import { t } from '@/i18n'

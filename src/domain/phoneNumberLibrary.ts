@@ -4,3 +4,4 @@
  * first paint. Import it only through that loader, never statically.
  */
 export { parsePhoneNumberFromString } from 'libphonenumber-js'
+export type { CountryCode } from 'libphonenumber-js'
