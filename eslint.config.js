@@ -33,6 +33,7 @@ export default tseslint.config(
         paths: [
           { name: 'sip.js', message: 'Only src/sip/ may import sip.js.' },
           { name: '@hubspot/calling-extensions-sdk', message: 'Only src/hubspot/ and dev/host/ may import the SDK.' },
+          { name: 'libphonenumber-js', message: 'Only src/domain/phoneNumberLibrary.ts imports libphonenumber-js: it loads after the first paint (src/domain/phoneNumberRules.ts).' },
         ],
         patterns: [{ group: ['sip.js/*'], message: 'Only src/sip/ may import sip.js.' }],
       }],
@@ -44,6 +45,10 @@ export default tseslint.config(
   },
   {
     files: ['src/hubspot/**', 'dev/host/**', 'tests/unit/hubspot/**', 'tests/e2e/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/domain/phoneNumberLibrary.ts', 'tests/unit/domain/phoneNumber.test.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 )

@@ -16,6 +16,7 @@ import { providePorts } from '@/ports'
 import { createFrames, prepareFrames } from '@/frames'
 import type { LocalPhone } from '@/frames/framePhone'
 import { createLazySipPhone } from '@/sip/lazySipPhone'
+import { loadPhoneNumberRules } from '@/domain/phoneNumberRules'
 import { useAgentStore } from '@/stores/agent'
 import { useAvailabilityStore } from '@/stores/availability'
 import { useCallStore } from '@/stores/call'
@@ -115,7 +116,12 @@ async function start(): Promise<void> {
     useAvailabilityStore()
   })
   releaseEarlyMessages(true)
-  setTimeout(() => app.mount('#app'), 0)
+  setTimeout(() => {
+    app.mount('#app')
+    // The phone number rules (libphonenumber-js) are not needed to paint; they load now, long
+    // before the agent can dial (src/domain/phoneNumberRules.ts).
+    loadPhoneNumberRules().catch(() => {})
+  }, 0)
   window.addEventListener('pagehide', () => {
     void sip.dispose()
     hubspot.dispose()

@@ -10,9 +10,14 @@
  * We check `isPossible()` (length), not `isValid()` (known ranges): metadata lags
  * behind new number ranges, and refusing a real number is worse than letting
  * the PBX reject a wrong one.
+ *
+ * libphonenumber-js arrives after the first paint (`phoneNumberRules.ts`): until then a full
+ * number is refused with `number.rulesMissing` (the call store waits for the rules before it
+ * dials, so the agent sees that only if they could not be loaded) and nothing is formatted.
  */
-import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js'
-import type { CountryCode } from 'libphonenumber-js'
+import type { CountryCode } from '@/domain/phoneNumberLibrary'
+import { PHONE_COUNTRIES } from '@/domain/phoneCountries'
+import { phoneNumberRules } from '@/domain/phoneNumberRules'
 import { t } from '@/i18n'
 
 export interface DialTarget {
@@ -99,7 +104,7 @@ function fail(message: string): DialError {
 export function toRegion(code: string | undefined): CountryCode | undefined {
   if (typeof code !== 'string') return undefined
   const upper = code.trim().toUpperCase()
-  return /^[A-Z]{2}$/.test(upper) && isSupportedCountry(upper) ? upper : undefined
+  return /^[A-Z]{2}$/.test(upper) && PHONE_COUNTRIES.has(upper) ? upper as CountryCode : undefined
 }
 
 export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): DialTarget | DialError {
@@ -173,7 +178,10 @@ export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): 
     return fail(t('number.noCountryCode', { number: echo(raw) }))
   }
 
-  const parsed = international ? parsePhoneNumberFromString(text) : parsePhoneNumberFromString(text, region)
+  const rules = phoneNumberRules()
+  if (rules === undefined)
+    return fail(t('number.rulesMissing'))
+  const parsed = international ? rules.parsePhoneNumberFromString(text) : rules.parsePhoneNumberFromString(text, region)
   if (parsed === undefined || !parsed.isPossible()) {
     const where = international || region === undefined ? '' : t('number.where', { country: region })
     return fail(t('number.impossible', { number: echo(raw), where }))
@@ -188,10 +196,12 @@ export function normalizeDialString(raw: unknown, opts: NormalizeOptions = {}): 
 
 /**
  * A stored number (`+442079460600`, or an extension) in the agent's preferred
- * shape. Anything that does not parse is shown as it is.
+ * shape. Anything that does not parse is shown as it is, and so is every number
+ * while libphonenumber-js is not loaded.
  */
 export function formatPhoneForDisplay(number: string): string {
-  if (!number.startsWith('+')) return number
-  const parsed = parsePhoneNumberFromString(number)
+  const rules = phoneNumberRules()
+  if (!number.startsWith('+') || rules === undefined) return number
+  const parsed = rules.parsePhoneNumberFromString(number)
   return parsed?.isPossible() === true ? parsed.formatInternational() : number
 }

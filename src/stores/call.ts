@@ -15,6 +15,7 @@ import { describeEndCause, mapEndCause } from '@/domain/endStatus'
 import { buildEngagementProperties } from '@/domain/engagement'
 import { defaultOutcomeFor } from '@/domain/outcomes'
 import { formatPhoneForDisplay, normalizeDialString } from '@/domain/phoneNumber'
+import { loadPhoneNumberRules, phoneNumberRules } from '@/domain/phoneNumberRules'
 import type { CallEndCause } from '@/domain/types'
 import type { CallCallee, DialRequest } from '@/hubspot/types'
 import { usePorts } from '@/ports'
@@ -103,6 +104,10 @@ export const useCallStore = defineStore('call', () => {
 
   /** Dial a number typed by the agent or sent by HubSpot. Returns whether a call was started. */
   async function dial(raw: unknown, options: { fromHubSpot: boolean, region?: string, callee?: CallCallee }): Promise<boolean> {
+    // The number rules load after the first paint; a dial that comes sooner waits for them, then
+    // checks everything as it stands. A failed load is told by normalizeDialString below.
+    if (phoneNumberRules() === undefined)
+      await loadPhoneNumberRules().catch((error: unknown) => console.error('[softphone] The phone number rules could not be loaded', error))
     if (active.value) {
       if (options.fromHubSpot && isBeingDialed(raw, options.region))
         return false

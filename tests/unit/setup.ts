@@ -1,5 +1,6 @@
 import { config } from '@vue/test-utils'
-import { afterEach, beforeEach, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, vi } from 'vitest'
+import { loadPhoneNumberRules } from '@/domain/phoneNumberRules'
 import { i18n, setLocale } from '@/i18n'
 import { recordWarning, takeVueWarnings } from './vueWarnings'
 
@@ -7,6 +8,10 @@ import { recordWarning, takeVueWarnings } from './vueWarnings'
 // unless they switch the locale (and are put back to English after each test).
 config.global.plugins.push(i18n)
 afterEach(() => setLocale('en'))
+
+// The phone number rules, as main.ts loads them right after the first paint (their absence:
+// tests/unit/domain/phoneNumberRules.test.ts).
+beforeAll(() => loadPhoneNumberRules())
 
 // The unit run fails on any Vue warning: a warning is a bug we have not fixed yet.
 beforeEach(() => {

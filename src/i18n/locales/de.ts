@@ -1,7 +1,7 @@
 import type { MessageSchema } from '@/i18n/locales/en'
 
 /** Deutsch (Sie-Form, wie in Callcenter-Software üblich). */
-const de: MessageSchema = {
+export default {
   app: {
     dismiss: 'Schließen: {text}',
   },
@@ -290,6 +290,7 @@ const de: MessageSchema = {
   },
   number: {
     none: 'Es wurde keine Telefonnummer angegeben.',
+    rulesMissing: 'Die Regeln für Telefonnummern konnten nicht geladen werden; nur Nebenstellen können gewählt werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
     notANumber: 'Das ist keine Telefonnummer.',
     tooLong: '{number} ist zu lang für eine Telefonnummer ({length} Zeichen, höchstens {max}).',
     control: '{number} enthält versteckte Steuerzeichen (etwa einen Zeilenumbruch); geben Sie die Nummer neu ein.',
@@ -421,6 +422,4 @@ const de: MessageSchema = {
     moved: 'Das Telefon ist währenddessen in ein anderes HubSpot-Fenster gewechselt. Versuchen Sie es erneut.',
     noOwner: 'Das Telefon in Ihrem anderen HubSpot-Fenster hat nicht geantwortet. Schließen Sie andere HubSpot-Fenster oder laden Sie dieses neu.',
   },
-}
-
-export default de
+} satisfies MessageSchema

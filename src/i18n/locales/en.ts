@@ -2,8 +2,11 @@
  * The English catalogue: the source every other locale translates, key for key
  * (`tests/unit/i18n/catalogue.test.ts`). vue-i18n message syntax: `{name}` is a parameter;
  * the characters @ $ | { } are written as literals, e.g. `{'@'}`.
+ *
+ * Written as `export default { … }`: the build (@intlify/unplugin-vue-i18n, vite.config.ts)
+ * precompiles a catalogue module of that shape, so the browser gets no message compiler.
  */
-const en = {
+export default {
   app: {
     dismiss: 'Dismiss: {text}',
   },
@@ -292,6 +295,7 @@ const en = {
   },
   number: {
     none: 'No phone number was given.',
+    rulesMissing: 'The phone number rules could not be loaded, so only extensions can be dialed. Check the connection and try again.',
     notANumber: 'That is not a phone number.',
     tooLong: '{number} is too long to be a phone number ({length} characters, at most {max}).',
     control: '{number} contains hidden control characters (such as a line break); type the number again.',
@@ -428,5 +432,4 @@ const en = {
 
 /** The shape every locale must have: en's keys, any text. */
 type Catalogue<T> = { readonly [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> }
-export type MessageSchema = Catalogue<typeof en>
-export default en
+export type MessageSchema = Catalogue<typeof import('./en').default>

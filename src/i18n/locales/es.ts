@@ -1,7 +1,7 @@
 import type { MessageSchema } from '@/i18n/locales/en'
 
 /** Español (de usted, términos de centro de llamadas). */
-const es: MessageSchema = {
+export default {
   app: {
     dismiss: 'Cerrar: {text}',
   },
@@ -290,6 +290,7 @@ const es: MessageSchema = {
   },
   number: {
     none: 'No se indicó ningún número de teléfono.',
+    rulesMissing: 'No se pudieron cargar las reglas de los números de teléfono: solo se puede marcar a extensiones. Compruebe la conexión e inténtelo de nuevo.',
     notANumber: 'Eso no es un número de teléfono.',
     tooLong: '{number} es demasiado largo para ser un número de teléfono ({length} caracteres, como máximo {max}).',
     control: '{number} contiene caracteres de control ocultos (como un salto de línea); vuelva a escribir el número.',
@@ -421,6 +422,4 @@ const es: MessageSchema = {
     moved: 'El teléfono pasó a otra ventana de HubSpot mientras se pedía esto. Inténtelo de nuevo.',
     noOwner: 'El teléfono de su otra ventana de HubSpot no respondió. Cierre las demás ventanas de HubSpot o recargue esta.',
   },
-}
-
-export default es
+} satisfies MessageSchema

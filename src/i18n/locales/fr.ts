@@ -1,7 +1,7 @@
 import type { MessageSchema } from '@/i18n/locales/en'
 
 /** Français (vouvoiement, termes de centre d’appels). */
-const fr: MessageSchema = {
+export default {
   app: {
     dismiss: 'Fermer : {text}',
   },
@@ -290,6 +290,7 @@ const fr: MessageSchema = {
   },
   number: {
     none: 'Aucun numéro de téléphone n’a été indiqué.',
+    rulesMissing: 'Les règles des numéros de téléphone n’ont pas pu être chargées : seuls les postes internes peuvent être appelés. Vérifiez la connexion et réessayez.',
     notANumber: 'Ce n’est pas un numéro de téléphone.',
     tooLong: '{number} est trop long pour un numéro de téléphone ({length} caractères, {max} au maximum).',
     control: '{number} contient des caractères de contrôle invisibles (comme un saut de ligne) ; saisissez à nouveau le numéro.',
@@ -421,6 +422,4 @@ const fr: MessageSchema = {
     moved: 'Le téléphone est passé dans une autre fenêtre HubSpot pendant la demande. Réessayez.',
     noOwner: 'Le téléphone de votre autre fenêtre HubSpot n’a pas répondu. Fermez les autres fenêtres HubSpot ou rechargez celle-ci.',
   },
-}
-
-export default fr
+} satisfies MessageSchema

@@ -1,4 +1,6 @@
+import { getCountries } from 'libphonenumber-js'
 import { describe, expect, it } from 'vitest'
+import { PHONE_COUNTRIES } from '@/domain/phoneCountries'
 import { MAX_DIAL_STRING_LENGTH, formatPhoneForDisplay, normalizeDialString, toRegion } from '@/domain/phoneNumber'
 import type { NormalizeOptions } from '@/domain/phoneNumber'
 
@@ -201,6 +203,10 @@ describe('toRegion', () => {
     ['GB', 'GB'], ['gb', 'GB'], [' us ', 'US'], ['XX', undefined], ['USA', undefined], ['', undefined], [undefined, undefined], ['1A', undefined],
   ])('%s → %s', (code, region) => {
     expect(toRegion(code)).toBe(region)
+  })
+
+  it('knows exactly the regions libphonenumber-js has rules for (checked before the library loads)', () => {
+    expect([...PHONE_COUNTRIES].sort()).toEqual([...getCountries()].sort())
   })
 })
 
