@@ -78,6 +78,23 @@ describe('a finished call', () => {
     expect(await collected(sdh)).toBe(true)
   })
 
+  it('an attended transfer\'s consultation call is not kept once the agent went back to the caller', async () => {
+    const h = await registered()
+    await answered(h)
+    const { callId: consultId } = await h.phone.startConsultation('1005')
+    const consultInvite = await h.pbx.waitFor('INVITE', 3) // the caller's hold re-INVITE came second
+    expect(consultInvite.callId).toBe(consultId)
+    h.pbx.respond(consultInvite, 200, 'OK', { body: ANSWER_SDP })
+    await h.events.wait('consultation', 2) // calling, answered
+    const sdh = weakSdh(h)
+
+    await h.phone.cancelConsultation()
+    await h.events.wait('consultation', 3)
+
+    expect(await collected(sdh)).toBe(true)
+    expect(h.events.of('callEnded')).toHaveLength(0)
+  })
+
   it('still ACKs and hangs up a 2xx from another fork that arrives after it ended (RFC 3261 §13.2.2.4)', async () => {
     const h = await registered()
     const { invite } = await answered(h)
