@@ -16,6 +16,10 @@
  *
  * `--day` (npm run bench:day): a working day instead: CPU of a connected call (BENCH_CPU_SECONDS,
  * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row.
+ *
+ * `--snapshot` (development, writes nothing to the repo): heap snapshots after 1 and after 1 +
+ * BENCH_CALLS echo calls of an unminified build; prints what grew (by name, by kind, retained size)
+ * and who holds the objects named in BENCH_RETAINERS; BENCH_SNAPSHOT_DIR keeps both snapshots.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
