@@ -19,7 +19,8 @@
  *
  * `--snapshot` (development, writes nothing to the repo): heap snapshots after 1 and after 1 +
  * BENCH_CALLS echo calls of an unminified build; prints what grew (by name, by kind, retained size)
- * and who holds the objects named in BENCH_RETAINERS; BENCH_SNAPSHOT_DIR keeps both snapshots.
+ * and who holds the objects named in BENCH_RETAINERS; BENCH_SNAPSHOT_DIR keeps both snapshots;
+ * BENCH_SNAPSHOT_KINDS=echo,busy,inbound makes the calls in turn as the day does.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
@@ -1222,12 +1223,27 @@ async function main() {
         w.cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
         return JSON.parse(chunks.join(''))
       }
-      let answered = 0
+      // BENCH_SNAPSHOT_KINDS: the calls in turn, as the day has them (echo, busy, inbound), echo only by default.
+      const callKinds = (process.env.BENCH_SNAPSHOT_KINDS ?? 'echo').split(',')
+      const seen = { answered: 0, ended: 0 }
+      let made = 0
       const echo = async () => {
-        await w.page.evaluate(n => window.__host.dial(n), ECHO)
-        await w.waitForHost('CALL_ANSWERED', ++answered)
-        await w.page.evaluate(() => window.__host.endCall())
-        await w.waitForHost('CALL_ENDED', answered)
+        const kind = callKinds[made++ % callKinds.length]
+        if (kind === 'busy') {
+          await w.page.evaluate(n => window.__host.dial(n), BUSY)
+        }
+        else if (kind === 'inbound') {
+          await w.page.evaluate(agent => window.__host.callAgent('1006', agent), EXT.app)
+          await w.widget.getByRole('button', { name: 'Answer', exact: true }).click({ timeout: 10_000 })
+          await w.waitForHost('CALL_ANSWERED', ++seen.answered)
+          await w.page.evaluate(() => window.__host.callerHangup())
+        }
+        else {
+          await w.page.evaluate(n => window.__host.dial(n), ECHO)
+          await w.waitForHost('CALL_ANSWERED', ++seen.answered)
+          await w.page.evaluate(() => window.__host.endCall())
+        }
+        await w.waitForHost('CALL_ENDED', ++seen.ended)
         await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
         await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
       }
@@ -1248,8 +1264,8 @@ async function main() {
       const grown = [...after].map(([name, n]) => [name, n - (before.get(name) ?? 0)]).filter(([, d]) => d >= CALLS).sort((a, b) => b[1] - a[1]).slice(0, 25)
       console.log(`[bench] objects that grew by ≥ 1 per call over ${CALLS} calls: ${grown.map(([n, d]) => `${n} +${d}`).join(', ')}`)
       const byType = sizesByType(first)
-      const kinds = [...sizesByType(snapshot)].map(([type, size]) => [type, size - (byType.get(type) ?? 0)]).sort((a, b) => b[1] - a[1])
-      console.log(`[bench] self size grown over ${CALLS} calls by kind (bytes; native is Blink's, outside the JS heap; code is V8's bytecode and compiled code): ${kinds.map(([n, d]) => `${n} ${d > 0 ? '+' : ''}${d}`).join(', ')}`)
+      const byKind = [...sizesByType(snapshot)].map(([type, size]) => [type, size - (byType.get(type) ?? 0)]).sort((a, b) => b[1] - a[1])
+      console.log(`[bench] self size grown over ${CALLS} calls by kind (bytes; native is Blink's, outside the JS heap; code is V8's bytecode and compiled code): ${byKind.map(([n, d]) => `${n} ${d > 0 ? '+' : ''}${d}`).join(', ')}`)
       const retainedBefore = retainedByName(first)
       const retained = [...retainedByName(snapshot)].map(([name, { retained: size }]) => [name, size - (retainedBefore.get(name)?.retained ?? 0)]).sort((a, b) => b[1] - a[1]).slice(0, 25)
       console.log(`[bench] retained size grown over ${CALLS} calls (bytes, objects not inside another of the same name): ${retained.map(([n, d]) => `${n.slice(0, 80)} +${Math.round(d)}`).join(', ')}`)
