@@ -16,11 +16,16 @@
  *
  * `--day` (npm run bench:day): a working day instead: CPU of a connected call (BENCH_CPU_SECONDS,
  * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row.
+ *
+ * `--snapshot` (development, writes nothing to the repo): heap snapshots after 1 and after 1 +
+ * BENCH_CALLS echo calls of an unminified build; prints what grew (by name, by kind, retained size)
+ * and who holds the objects named in BENCH_RETAINERS; BENCH_SNAPSHOT_DIR keeps both snapshots;
+ * BENCH_SNAPSHOT_KINDS=echo,busy,inbound makes the calls in turn as the day does.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
 import net from 'node:net'
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import os from 'node:os'
 import { extname, join, normalize } from 'node:path'
@@ -28,7 +33,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import sourceMap from 'source-map-js'
-import { countsByName, retainerChains } from './heapRetainers.mjs'
+import { countsByName, retainedByName, retainerChains, rootPaths, sizesByName, sizesByType } from './heapRetainers.mjs'
 import { cutAtMarker, summarizeProfile } from './profile.mjs'
 import { CHROMIUM_PATH, chromiumLaunchOptions } from '../tests/e2e/chromium.mjs'
 
@@ -57,8 +62,10 @@ function build() {
   console.log('[bench] building the production bundle and the bench pages …')
   // The app exactly as `npm run build` bundles it (same config), into its own directory.
   // Hidden source maps (no sourceMappingURL comment, so the bundle's bytes are unchanged): the
-  // CPU profile's call frames are mapped back to the original files with them.
-  execFileSync(vite, ['build', '--logLevel', 'warn', '--outDir', 'dist-bench/app', '--emptyOutDir', '--sourcemap', 'hidden'], { cwd: ROOT, stdio: 'inherit' })
+  // CPU profile's call frames are mapped back to the original files with them. The heap
+  // snapshot mode builds it unminified, so a retainer chain names sip.js's and our classes.
+  const minify = process.argv.includes('--snapshot') ? ['--minify', 'false'] : []
+  execFileSync(vite, ['build', '--logLevel', 'warn', '--outDir', 'dist-bench/app', '--emptyOutDir', '--sourcemap', 'hidden', ...minify], { cwd: ROOT, stdio: 'inherit' })
   execFileSync(vite, ['build', '--config', 'bench/vite.bench.config.ts'], { cwd: ROOT, stdio: 'inherit' })
 }
 
@@ -1216,25 +1223,58 @@ async function main() {
         w.cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
         return JSON.parse(chunks.join(''))
       }
-      let answered = 0
+      // BENCH_SNAPSHOT_KINDS: the calls in turn, as the day has them (echo, busy, inbound), echo only by default.
+      const callKinds = (process.env.BENCH_SNAPSHOT_KINDS ?? 'echo').split(',')
+      const seen = { answered: 0, ended: 0 }
+      let made = 0
       const echo = async () => {
-        await w.page.evaluate(n => window.__host.dial(n), ECHO)
-        await w.waitForHost('CALL_ANSWERED', ++answered)
-        await w.page.evaluate(() => window.__host.endCall())
-        await w.waitForHost('CALL_ENDED', answered)
+        const kind = callKinds[made++ % callKinds.length]
+        if (kind === 'busy') {
+          await w.page.evaluate(n => window.__host.dial(n), BUSY)
+        }
+        else if (kind === 'inbound') {
+          await w.page.evaluate(agent => window.__host.callAgent('1006', agent), EXT.app)
+          await w.widget.getByRole('button', { name: 'Answer', exact: true }).click({ timeout: 10_000 })
+          await w.waitForHost('CALL_ANSWERED', ++seen.answered)
+          await w.page.evaluate(() => window.__host.callerHangup())
+        }
+        else {
+          await w.page.evaluate(n => window.__host.dial(n), ECHO)
+          await w.waitForHost('CALL_ANSWERED', ++seen.answered)
+          await w.page.evaluate(() => window.__host.endCall())
+        }
+        await w.waitForHost('CALL_ENDED', ++seen.ended)
         await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
         await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
       }
       await echo()
-      const before = countsByName(await take())
+      const first = await take()
+      const before = countsByName(first)
+      const beforeSizes = sizesByName(first)
       for (let i = 0; i < CALLS; i++)
         await echo()
       const snapshot = await take()
+      if (process.env.BENCH_SNAPSHOT_DIR) {
+        // Both snapshots as files, for DevTools' Memory panel or a second reading without the PBX.
+        mkdirSync(process.env.BENCH_SNAPSHOT_DIR, { recursive: true })
+        writeFileSync(join(process.env.BENCH_SNAPSHOT_DIR, 'after-1.heapsnapshot'), JSON.stringify(first))
+        writeFileSync(join(process.env.BENCH_SNAPSHOT_DIR, `after-${CALLS + 1}.heapsnapshot`), JSON.stringify(snapshot))
+      }
       const after = countsByName(snapshot)
       const grown = [...after].map(([name, n]) => [name, n - (before.get(name) ?? 0)]).filter(([, d]) => d >= CALLS).sort((a, b) => b[1] - a[1]).slice(0, 25)
       console.log(`[bench] objects that grew by ≥ 1 per call over ${CALLS} calls: ${grown.map(([n, d]) => `${n} +${d}`).join(', ')}`)
-      for (const name of (process.env.BENCH_RETAINERS ?? 'MediaStream,MediaStreamTrack').split(','))
+      const byType = sizesByType(first)
+      const byKind = [...sizesByType(snapshot)].map(([type, size]) => [type, size - (byType.get(type) ?? 0)]).sort((a, b) => b[1] - a[1])
+      console.log(`[bench] self size grown over ${CALLS} calls by kind (bytes; native is Blink's, outside the JS heap; code is V8's bytecode and compiled code): ${byKind.map(([n, d]) => `${n} ${d > 0 ? '+' : ''}${d}`).join(', ')}`)
+      const retainedBefore = retainedByName(first)
+      const retained = [...retainedByName(snapshot)].map(([name, { retained: size }]) => [name, size - (retainedBefore.get(name)?.retained ?? 0)]).sort((a, b) => b[1] - a[1]).slice(0, 25)
+      console.log(`[bench] retained size grown over ${CALLS} calls (bytes, objects not inside another of the same name): ${retained.map(([n, d]) => `${n.slice(0, 80)} +${Math.round(d)}`).join(', ')}`)
+      const bytes = [...sizesByName(snapshot)].map(([name, { selfSize }]) => [name, selfSize - (beforeSizes.get(name)?.selfSize ?? 0)]).sort((a, b) => b[1] - a[1]).slice(0, 25)
+      console.log(`[bench] self size grown over ${CALLS} calls (bytes): ${bytes.map(([n, d]) => `${n.slice(0, 80)} +${d}`).join(', ')}`)
+      for (const name of (process.env.BENCH_RETAINERS ?? 'MediaStream,MediaStreamTrack').split(',')) {
         console.log(`[bench] ${name} retained by:\n  ${retainerChains(snapshot, name).join('\n  ')}`)
+        console.log(`[bench] ${name}, shortest paths from the GC roots:\n  ${rootPaths(snapshot, name).map(g => `${g.count}× ${g.path}`).join('\n  ')}`)
+      }
       await w.close()
     }
     finally {

@@ -13,6 +13,7 @@ import type { SdhObserver } from './media'
 import { audioConstraints } from './phoneContext'
 import type { ActiveCall, Consultation, PhoneContext } from './phoneContext'
 import type { RemoteAudio } from './remoteAudio'
+import { releaseSession } from './sessionRelease'
 import { CallError } from './types'
 import type { SipPhoneEvents } from './types'
 import { t } from '@/i18n'
@@ -102,7 +103,10 @@ export function createConsultationLeg(ctx: PhoneContext, audio: RemoteAudio): Co
       }
       else if (state === SessionState.Terminated) {
         // A final response's delegate runs right after this transition: decide after it.
-        queueMicrotask(() => drop(c, false))
+        queueMicrotask(() => {
+          drop(c, false)
+          releaseSession(inviter)
+        })
       }
     })
     emitConsultation(c, 'calling')

@@ -11,6 +11,7 @@ import { keepFinalSdh } from './dialing'
 import { describeMediaError } from './media'
 import { audioConstraints, newActiveCall } from './phoneContext'
 import type { ActiveCall, PhoneContext, Registration } from './phoneContext'
+import { releaseSession } from './sessionRelease'
 import { CallError } from './types'
 import { t } from '@/i18n'
 
@@ -95,8 +96,12 @@ export function createInboundCalls(ctx: PhoneContext, session: CallSession): Inb
     invitation.stateChange.addListener((state) => {
       if (state === SessionState.Established && !call.ended)
         call.accepted = true
-      else if (state === SessionState.Terminated)
-        queueMicrotask(() => session.finish(call))
+      else if (state === SessionState.Terminated) {
+        queueMicrotask(() => {
+          session.finish(call)
+          releaseSession(invitation)
+        })
+      }
     })
     // sip.js already sent 100 Trying and 180 Ringing (autoSendAnInitialProvisionalResponse).
     ctx.emit('incomingCall', { callId: call.callId, fromNumber, displayName: cleanDisplayName(identity.displayName) })

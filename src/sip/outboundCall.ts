@@ -9,6 +9,7 @@ import { describeMediaError } from './media'
 import { audioConstraints, newActiveCall } from './phoneContext'
 import type { ActiveCall, PhoneContext } from './phoneContext'
 import type { RemoteAudio } from './remoteAudio'
+import { releaseSession } from './sessionRelease'
 import { CallError } from './types'
 import type { CallLabel } from './types'
 import { t } from '@/i18n'
@@ -63,7 +64,10 @@ export function createOutboundCall(ctx: PhoneContext, session: CallSession, audi
         case SessionState.Terminated:
           session.clearTimers(newCall)
           // A final response's delegate runs right after this transition: decide after it.
-          queueMicrotask(() => session.finish(newCall))
+          queueMicrotask(() => {
+            session.finish(newCall)
+            releaseSession(inviter)
+          })
           break
         default:
           break

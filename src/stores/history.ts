@@ -16,7 +16,7 @@
  * Another agent signing in on the same browser reads their own key, never this one.
  */
 import { defineStore } from 'pinia'
-import { computed, ref, watch } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { CallHistory, HistoryEntry } from '@/domain/callHistory'
 import { addEntry, emptyHistory, markSeen, mergeHistories, parseHistory, redialString, serializeHistory, unseenMissed, withOutcome } from '@/domain/callHistory'
 import { callerIdMatchName } from '@/hubspot/parse'
@@ -48,7 +48,12 @@ export const useHistoryStore = defineStore('history', () => {
 
   /** Whose history is shown: the signed-in agent's, nobody's before sign-in. */
   const owner = computed(() => (agent.signedIn ? agent.agentId : null))
-  const history = ref<CallHistory>(emptyHistory())
+  /**
+   * Replaced whole on every change (the domain's functions return a new history), never changed in
+   * place: a shallow ref, so its up to 50 entries stay plain objects, not a reactive proxy and a
+   * dependency list for every field read.
+   */
+  const history = shallowRef<CallHistory>(emptyHistory())
   const entries = computed(() => history.value.entries)
   const missedCount = computed(() => unseenMissed(history.value))
   /** The history screen is open (over the dialer). */

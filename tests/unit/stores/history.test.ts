@@ -1,7 +1,7 @@
 import { getActivePinia } from 'pinia'
 import type { Pinia } from 'pinia'
 import { describe, expect, it } from 'vitest'
-import { nextTick } from 'vue'
+import { isProxy, nextTick, watch } from 'vue'
 import { parseHistory } from '@/domain/callHistory'
 import type { AppStorage, Persistence } from '@/storage/types'
 import { useAgentStore } from '@/stores/agent'
@@ -182,6 +182,24 @@ describe('history store: recording calls', () => {
     await outboundCall(h, '600', 'x@pbx', () => h.sip.emit('callEnded', { callId: 'x@pbx', cause: { type: 'canceled' } }))
     h.sip.emit('callEnded', { callId: 'x@pbx', cause: { type: 'canceled' } })
     expect(useHistoryStore().entries).toHaveLength(1)
+  })
+
+  it('keeps its entries as plain objects (no reactive proxy per entry and field), and still tells the screen of each change', async () => {
+    const { h } = await signedIn()
+    const history = useHistoryStore()
+    const missed: number[] = []
+    watch(() => history.missedCount, count => missed.push(count), { flush: 'sync' })
+    ring(h, 'in-1@pbx')
+    h.sip.emit('callEnded', { callId: 'in-1@pbx', cause: { type: 'missed' } })
+    useCallStore().requestClose()
+    h.clock.now += 60_000
+    await outboundCall(h, '020 7946 0600', 'out-1@pbx', () => h.sip.emit('callEnded', { callId: 'out-1@pbx', cause: { type: 'canceled' } }))
+
+    expect(history.entries.map(entry => entry.callId)).toEqual(['out-1@pbx', 'in-1@pbx'])
+    expect(history.entries.some(entry => isProxy(entry))).toBe(false)
+    expect(isProxy(history.entries)).toBe(false)
+    history.show()
+    expect(missed).toEqual([1, 0])
   })
 })
 
