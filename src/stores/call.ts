@@ -186,16 +186,20 @@ export const useCallStore = defineStore('call', () => {
       return
     }
     const status = mapEndCause(cause)
-    current.endedAt = reconnect.endTime(cause)
-    current.endStatus = status
-    current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
-    muted.value = false
+    const record = (): void => {
+      current.endedAt = reconnect.endTime(cause)
+      current.endStatus = status
+      current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
+      muted.value = false
+    }
     if (cause.type === 'answered-elsewhere' && phase.value === 'incoming') {
+      record()
       closeAnsweredElsewhere(current)
       return
     }
-    // HubSpot hears first; the phase change then runs the wrap-up's set-up (its draft is stored
-    // synchronously) and the in-call tear-down, which CALL_ENDED need not wait for.
+    // HubSpot hears first; then the record (the call history writes its entry from it), and the
+    // phase change runs the wrap-up's set-up (its draft is stored synchronously) and the in-call
+    // tear-down, none of which CALL_ENDED need wait for.
     if (cause.type === 'transferred')
       hubspot.callTransferred({ externalCallId: current.callId })
     hubspot.callEnded({
@@ -203,6 +207,7 @@ export const useCallStore = defineStore('call', () => {
       engagementId: current.engagementId ?? undefined,
       callEndStatus: status,
     })
+    record()
     // The form first, then the phase: the draft's first write (and what the agent's other frames
     // read of it) already has the default outcome.
     wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }
