@@ -119,6 +119,11 @@ export const useCallStore = defineStore('call', () => {
     if (!target.ok)
       return refuse(target.message, options.fromHubSpot)
 
+    // The SIP call starts before the screen changes. Both are chains of microtasks in this task:
+    // the record and phase below queue Vue's re-render, sip.js's steps up to getUserMedia follow
+    // promises; whichever is queued first runs first, and the INVITE waits on sip.js's chain
+    // (DIAL_NUMBER → INVITE in the bench). An error thrown at once is a rejection like any other.
+    const placing = (async () => sip.call(target.target, { display: target.display, requestedBy: options.fromHubSpot ? 'hubspot' : 'agent', ...(options.callee ? { callee: options.callee } : {}) }))()
     startCall({
       callId: null,
       direction: 'OUTBOUND',
@@ -137,7 +142,7 @@ export const useCallStore = defineStore('call', () => {
     go({ type: 'dial' })
     let callId: string
     try {
-      ({ callId } = await sip.call(target.target, { display: target.display, requestedBy: options.fromHubSpot ? 'hubspot' : 'agent', ...(options.callee ? { callee: options.callee } : {}) }))
+      ({ callId } = await placing)
     }
     catch (error) {
       phase.value = 'idle'
