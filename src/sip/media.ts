@@ -210,7 +210,8 @@ export class ObservedSdh implements SessionDescriptionHandler {
   /** Enable/disable every local sender track (mute, hold). */
   enableSenders(enabled: boolean): void {
     for (const sender of this.peerConnection?.getSenders() ?? []) {
-      if (sender.track)
+      // Only a real change is written: each offer/answer and remote track re-applies the state.
+      if (sender.track && sender.track.enabled !== enabled)
         sender.track.enabled = enabled
     }
   }
