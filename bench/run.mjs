@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global HTMLIFrameElement, Element, Buffer, WebSocket */
+/* global HTMLIFrameElement, Element, Buffer, WebSocket, requestAnimationFrame */
 /**
  * `npm run bench`: the softphone's load, sign-in, dial and answer latency, memory over
  * 50 calls and first-load bytes, measured in headless Chromium against the local Asterisk,
@@ -479,7 +479,7 @@ async function loadAndRegister(browser, kind, extension) {
  * (every 100 µs) through the measured calls; the windows 200 OK → CALL_ANSWERED and BYE →
  * CALL_ENDED come back on the profile's clock.
  */
-async function calls(browser, kind, extension, count, query = {}, memoryAt = [], { profile = false, warmUp = 0 } = {}) {
+async function calls(browser, kind, extension, count, query = {}, memoryAt = [], { profile = false, warmUp = 0, trace = false } = {}) {
   const w = await openWidget(browser, kind, query)
   if (kind === 'app') {
     await w.waitForHost('INITIALIZED', 1)
@@ -496,11 +496,17 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
   const inviteToOk = []
   let lastTrace = ''
   for (let i = 1; i <= warmUp + count; i++) {
+    if (trace && i === warmUp + 1)
+      trace = await startTracing(browser)
     if (profile && i === warmUp + 1) {
       await w.cdp.send('Profiler.enable')
       await w.cdp.send('Profiler.setSamplingInterval', { interval: 100 })
       await w.cdp.send('Profiler.start')
     }
+    // Both widgets settle first (a frame, then a task): HubSpot's next DIAL_NUMBER comes when the
+    // agent clicks, not within the millisecond the dialer is back from the last call's Save, and
+    // the figure is the dial's own path, not the tail of the previous wrap-up.
+    await w.frame.evaluate(() => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0))))
     const mark = w.frames.length
     const sentAt = await w.page.evaluate(([app, n]) => {
       const t = performance.timeOrigin + performance.now()
@@ -536,8 +542,9 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
       memory.push({ afterCalls: i, ...await memorySample(w) })
   }
   const cpuProfile = profile ? (await w.cdp.send('Profiler.stop')).profile : undefined
+  const traceEvents = trace ? await stopTracing(trace) : undefined
   await w.close()
-  return { dial, answered, ended, inviteToOk, lastTrace, memory, windows, cpuProfile }
+  return { dial, answered, ended, inviteToOk, lastTrace, memory, windows, cpuProfile, traceEvents }
 }
 
 /**
@@ -733,6 +740,78 @@ function profileReport(run, resolve) {
 }
 
 const round2 = v => Math.round(v * 100) / 100
+
+// ------------------------------------------------------------------ --trace (development)
+
+/** Starts a Chromium trace of every process (the renderer's own timeline: tasks, style, layout, paint, GC). */
+async function startTracing(browser) {
+  const session = await browser.newBrowserCDPSession()
+  await session.send('Tracing.start', {
+    transferMode: 'ReturnAsStream',
+    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'webrtc'] },
+  })
+  return session
+}
+
+/** Ends the trace and returns its events. */
+async function stopTracing(session) {
+  const complete = new Promise(resolve => session.once('Tracing.tracingComplete', resolve))
+  await session.send('Tracing.end')
+  const { stream } = await complete
+  const chunks = []
+  for (;;) {
+    const chunk = await session.send('IO.read', { handle: stream })
+    chunks.push(chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data)
+    if (chunk.eof)
+      break
+  }
+  await session.send('IO.close', { handle: stream })
+  const parsed = JSON.parse(chunks.join(''))
+  return Array.isArray(parsed) ? parsed : parsed.traceEvents
+}
+
+/**
+ * Main-thread time of the widget's renderer inside the windows (µs on the trace clock, the same
+ * monotonic clock as the DevTools protocol's timestamps), per trace event name, ms per window.
+ * Names nest (RunTask holds everything; FunctionCall holds script): read them as a tree, not a sum.
+ */
+function traceBreakdown(events, windows, widgetOrigin) {
+  // The widget's renderer: the process whose script runs from the widget's origin.
+  const pid = events.find(e => e.name === 'FunctionCall' && String(e.args?.data?.url ?? '').startsWith(widgetOrigin))?.pid
+  const main = events.find(e => e.ph === 'M' && e.name === 'thread_name' && e.pid === pid && e.args?.name === 'CrRendererMain')
+  if (pid === undefined || !main)
+    return 'the widget\'s renderer main thread was not found in the trace'
+  const totals = new Map()
+  for (const e of events) {
+    if (e.pid !== pid || e.tid !== main.tid || e.ph !== 'X' || !e.dur)
+      continue
+    for (const w of windows) {
+      const overlap = Math.min(e.ts + e.dur, w.to) - Math.max(e.ts, w.from)
+      if (overlap > 0)
+        totals.set(e.name, (totals.get(e.name) ?? 0) + overlap)
+    }
+  }
+  const rows = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 30)
+  const window = windows.reduce((sum, w) => sum + (w.to - w.from), 0)
+  // The last window's tasks in order: start (ms from the window's start), length, and the
+  // longest events inside each (script as function name and source position in the bundle).
+  const last = windows.at(-1)
+  const mine = events.filter(e => e.pid === pid && e.tid === main.tid && e.ph === 'X' && e.dur && e.ts < last.to && e.ts + e.dur > last.from)
+  const tasks = mine.filter(e => e.name === 'RunTask' && e.dur >= 100)
+  const label = (e) => {
+    const d = e.args?.data ?? {}
+    return e.name === 'FunctionCall' ? `FunctionCall ${d.functionName || '(anonymous)'} ${String(d.url ?? '').split('/').pop()}:${d.lineNumber}:${d.columnNumber}` : e.name
+  }
+  const timeline = tasks.map((task) => {
+    const inside = mine.filter(e => e !== task && e.name !== 'ThreadControllerImpl::RunTask' && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur)
+      .sort((a, b) => b.dur - a.dur).slice(0, 4)
+    return `  +${((task.ts - last.from) / 1000).toFixed(2)} ${(task.dur / 1000).toFixed(2)} ms: ${inside.map(e => `${label(e)} ${(e.dur / 1000).toFixed(2)}`).join(' | ')}`
+  })
+  return [`window ${(window / windows.length / 1000).toFixed(2)} ms per call; main-thread trace events (ms per call, nested):`,
+    ...rows.map(([name, us]) => `  ${name} ${(us / windows.length / 1000).toFixed(2)}`),
+    `the last window (${((last.to - last.from) / 1000).toFixed(2)} ms), its tasks ≥ 0.1 ms:`, ...timeline].join('\n')
+}
+
 
 // ------------------------------------------------------------------ bench:day
 
@@ -1291,6 +1370,22 @@ async function main() {
       console.log(`[bench] baseline, the last call's set-up: ${base.lastTrace}`)
       for (const key of ['dial', 'inviteToOk', 'answered', 'ended'])
         console.log(`[bench] ${key}: ours ${JSON.stringify(stats(ours[key]))}; baseline ${JSON.stringify(stats(base[key]))}`)
+    }
+    finally {
+      await closeAll()
+    }
+    return
+  }
+  if (process.argv.includes('--trace')) {
+    // Development: a Chromium trace of BENCH_PROFILE_CALLS calls, the widget renderer's main thread
+    // in each figure's window (what the CPU profile calls "(program)": style, layout, paint, IPC).
+    try {
+      for (const kind of ['app', 'baseline']) {
+        const run = await calls(browser, kind, kind === 'app' ? EXT.app : EXT.baseline, PROFILE_CALLS, {}, [], { trace: true, warmUp: 2 })
+        writeFileSync(join(ROOT, `dist-bench/trace-${kind}.json`), JSON.stringify(run.traceEvents))
+        for (const figure of ['dial', 'answered', 'ended'])
+          console.log(`[bench] ${kind}, ${figure}: ${traceBreakdown(run.traceEvents, run.windows[figure], `http://localhost:${PORT}/`)}`)
+      }
     }
     finally {
       await closeAll()

@@ -39,8 +39,11 @@ export class SimulatedHubSpot extends IFrameManager {
       return
     const outgoing: HostMessage = message.type === 'SYNC' ? { ...message, ...this.hooks.syncInfo } : message
     // Mirrors the SDK's own guard: before SYNC_ACK only SYNC goes out.
-    if (outgoing.type === 'SYNC' || this.isReady) this.hooks.onSent(outgoing)
+    const logged = outgoing.type === 'SYNC' || this.isReady
+    // Posted first, logged after: the log's row (a DOM append and a forced layout of the timeline)
+    // is the simulator's own cost, not HubSpot's, and must not delay the message it describes.
     super.sendMessage(outgoing, callback)
+    if (logged) this.hooks.onSent(outgoing)
   }
 
   /** Post a message with a payload; false (and nothing sent) until the widget answered SYNC. */

@@ -124,6 +124,11 @@ export const useCallStore = defineStore('call', () => {
     if (!target.ok)
       return refuse(target.message, options.fromHubSpot)
 
+    // The SIP call starts before the screen changes. Both are chains of microtasks in this task:
+    // the record and phase below queue Vue's re-render, sip.js's steps up to getUserMedia follow
+    // promises; whichever is queued first runs first, and the INVITE waits on sip.js's chain
+    // (DIAL_NUMBER → INVITE in the bench). An error thrown at once is a rejection like any other.
+    const placing = (async () => sip.call(target.target, { display: target.display, requestedBy: options.fromHubSpot ? 'hubspot' : 'agent', ...(options.callee ? { callee: options.callee } : {}) }))()
     startCall({
       callId: null,
       direction: 'OUTBOUND',
@@ -142,7 +147,7 @@ export const useCallStore = defineStore('call', () => {
     go({ type: 'dial' })
     let callId: string
     try {
-      ({ callId } = await sip.call(target.target, { display: target.display, requestedBy: options.fromHubSpot ? 'hubspot' : 'agent', ...(options.callee ? { callee: options.callee } : {}) }))
+      ({ callId } = await placing)
     }
     catch (error) {
       phase.value = 'idle'
@@ -191,16 +196,20 @@ export const useCallStore = defineStore('call', () => {
       return
     }
     const status = mapEndCause(cause)
-    current.endedAt = reconnect.endTime(cause)
-    current.endStatus = status
-    current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
-    muted.value = false
+    const record = (): void => {
+      current.endedAt = reconnect.endTime(cause)
+      current.endStatus = status
+      current.endReason = describeEndCause(cause, config.ringTimeoutSeconds)
+      muted.value = false
+    }
     if (cause.type === 'answered-elsewhere' && phase.value === 'incoming') {
+      record()
       closeAnsweredElsewhere(current)
       return
     }
-    // HubSpot hears first; the phase change then runs the wrap-up's set-up (its draft is stored
-    // synchronously) and the in-call tear-down, which CALL_ENDED need not wait for.
+    // HubSpot hears first; then the record (the call history writes its entry from it), and the
+    // phase change runs the wrap-up's set-up (its draft is stored synchronously) and the in-call
+    // tear-down, none of which CALL_ENDED need wait for.
     if (cause.type === 'transferred')
       hubspot.callTransferred({ externalCallId: current.callId })
     hubspot.callEnded({
@@ -208,6 +217,7 @@ export const useCallStore = defineStore('call', () => {
       engagementId: current.engagementId ?? undefined,
       callEndStatus: status,
     })
+    record()
     // The form first, then the phase: the draft's first write (and what the agent's other frames
     // read of it) already has the default outcome.
     wrapUp.value = { ...emptyWrapUp(), outcomeId: defaultOutcomeFor(status, cause) ?? '' }

@@ -75,7 +75,7 @@ describe('call()', () => {
     expect(h.pbx.sent('INVITE')).toHaveLength(0)
     expect(h.events.of('callStarted')).toHaveLength(0)
     expect(h.events.of('callEnded')).toHaveLength(0)
-    expect(h.sdh().closed).toBe(true)
+    await vi.waitFor(() => expect(h.sdh().closed).toBe(true))
     // and the phone is free for the next call
     await expect(h.phone.call(TARGET)).rejects.toMatchObject({ kind: 'media' })
   })
@@ -119,7 +119,7 @@ describe('how calls end', () => {
 
     expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'hangup', by: 'remote' } })
     await h.pbx.waitForResponse(200, 'BYE')
-    expect(sdh.closed).toBe(true)
+    await vi.waitFor(() => expect(sdh.closed).toBe(true))
     expect(sdh.micTrack.readyState).toBe('ended')
   })
 
@@ -132,7 +132,19 @@ describe('how calls end', () => {
     expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'hangup', by: 'local' } })
     const bye = await h.pbx.waitFor('BYE')
     expect(bye.callId).toBe(callId)
-    expect(h.sdh().closed).toBe(true)
+    await vi.waitFor(() => expect(h.sdh().closed).toBe(true))
+  })
+
+  it('tells the app the call ended before it closes the peer connection (HubSpot hears first)', async () => {
+    const h = await registered()
+    await answered(h)
+    const openWhenTold: boolean[] = []
+    h.phone.on('callEnded', () => openWhenTold.push(!h.sdh().closed))
+
+    await h.phone.hangup()
+
+    await vi.waitFor(() => expect(h.sdh().closed).toBe(true))
+    expect(openWhenTold).toEqual([true])
   })
 
   it('local hangup before answer: CANCEL sent, canceled', async () => {
@@ -147,7 +159,7 @@ describe('how calls end', () => {
     expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'canceled' } })
     expect((await h.pbx.waitFor('CANCEL')).callId).toBe(callId)
     expect(h.pbx.sent('BYE')).toHaveLength(0)
-    expect(h.sdh().closed).toBe(true)
+    await vi.waitFor(() => expect(h.sdh().closed).toBe(true))
   })
 
   it.each([
@@ -165,7 +177,7 @@ describe('how calls end', () => {
     h.pbx.respond(invite, statusCode, reasonPhrase)
 
     expect(await h.events.wait('callEnded')).toEqual({ callId, cause: { type: 'rejected', statusCode, reasonPhrase } })
-    expect(h.sdh().closed).toBe(true)
+    await vi.waitFor(() => expect(h.sdh().closed).toBe(true))
     // the phone is free again
     await h.phone.call(TARGET)
   })
@@ -212,7 +224,7 @@ describe('how calls end', () => {
     await vi.advanceTimersByTimeAsync(4_000)
 
     expect(h.events.of('callEnded')).toEqual([{ callId, cause: { type: 'ring-timeout' } }])
-    expect(h.sdh().closed).toBe(true)
+    await vi.waitFor(() => expect(h.sdh().closed).toBe(true))
   })
 
   it('transport closes mid-call and the agent signs out while it reconnects: the call ends as a local hang-up, once', async () => {
@@ -225,7 +237,7 @@ describe('how calls end', () => {
     await h.phone.unregister()
 
     expect(h.events.of('callEnded')).toEqual([{ callId, cause: { type: 'hangup', by: 'local' } }])
-    expect(h.sdh().closed).toBe(true)
+    await vi.waitFor(() => expect(h.sdh().closed).toBe(true))
     await h.phone.hangup()
     expect(h.events.of('callEnded')).toHaveLength(1)
   })
@@ -243,7 +255,7 @@ describe('how calls end', () => {
       callId,
       cause: { type: 'transport-error', message: 'Lost the connection to the PBX at wss://pbx.test:8089/ws.' },
     })
-    expect(h.sdh().closed).toBe(true)
+    await vi.waitFor(() => expect(h.sdh().closed).toBe(true))
   })
 
   it('ICE/DTLS failure after answer: BYE and media-error', async () => {

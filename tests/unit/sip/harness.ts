@@ -84,3 +84,11 @@ export async function answered(h: Harness): Promise<{ callId: string, invite: Se
   await h.events.wait('callAnswered')
   return { callId, invite }
 }
+
+/**
+ * Resolves after the current task: the adapter closes a call's peer connection one task after
+ * sip.js asks (HubSpot hears of the end first), so "still open" is only meaningful after it.
+ */
+export function afterTask(): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, 0))
+}

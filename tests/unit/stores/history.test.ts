@@ -120,6 +120,19 @@ describe('history store: recording calls', () => {
     expect(parseHistory(h.storage.getItem(historyKey(AGENT))).entries[0]?.outcomeId).toBe(CONNECTED)
   })
 
+  it('HubSpot hears CALL_ENDED before the history writes its entry (the write is off HubSpot\'s critical path)', async () => {
+    const { h } = await signedIn()
+    const written: boolean[] = []
+    const told = h.hubspot.callEnded
+    h.hubspot.callEnded = (data) => {
+      written.push(h.storage.getItem(historyKey(AGENT)) !== null)
+      told(data)
+    }
+    await outboundCall(h, '600', 'first@pbx', () => h.sip.emit('callEnded', { callId: 'first@pbx', cause: { type: 'hangup', by: 'local' } }))
+    expect(written).toEqual([false])
+    expect(parseHistory(h.storage.getItem(historyKey(AGENT))).entries.map(e => e.callId)).toEqual(['first@pbx'])
+  })
+
   it('a save HubSpot confirms after its agent signed out still lands on that agent\'s history', async () => {
     const { h } = await signedIn()
     const call = useCallStore()
