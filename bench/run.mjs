@@ -11,8 +11,9 @@
  * each postMessage (a capturing listener installed before any page script). See RESULTS.md.
  *
  * Env: BENCH_PORT (the static server's port, default 5210; the other ports it opens are the OS's
- * choice), BENCH_RUNS (default 20), BENCH_CALLS (default 50), BENCH_CUTS (WebSocket cuts mid-call,
- * default 10), BENCH_PROFILE_CALLS (calls under the CPU profiler, default 10).
+ * choice), BENCH_RUNS (default 10), BENCH_CALLS (default 30), BENCH_CUTS (WebSocket cuts mid-call,
+ * default 5), BENCH_PROFILE_CALLS (calls under the CPU profiler, default 5). The defaults keep the run
+ * under two minutes on the 2-core machine; raise them for tighter percentiles.
  *
  * `--day` (npm run bench:day): a working day instead: CPU of a connected call (BENCH_CPU_SECONDS,
  * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row.
@@ -41,11 +42,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const APP_DIR = join(ROOT, 'dist-bench/app')
 const HARNESS_DIR = join(ROOT, 'dist-bench/harness')
 const PORT = Number(process.env.BENCH_PORT ?? 5210)
-const RUNS = Number(process.env.BENCH_RUNS ?? 20)
-const CALLS = Number(process.env.BENCH_CALLS ?? 50)
-const BASELINE_STUN_RUNS = 5
-const PROFILE_CALLS = Number(process.env.BENCH_PROFILE_CALLS ?? 10)
-const CUTS = Number(process.env.BENCH_CUTS ?? 10)
+const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const CALLS = Number(process.env.BENCH_CALLS ?? 30)
+const BASELINE_STUN_RUNS = 3
+const PROFILE_CALLS = Number(process.env.BENCH_PROFILE_CALLS ?? 5)
+const CUTS = Number(process.env.BENCH_CUTS ?? 5)
 /** How long each mid-call WebSocket cut lasts. */
 const CUT_MS = 2000
 const ECHO = '+442079460600'
