@@ -585,6 +585,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   // --- ownership changes ---------------------------------------------------------------------
   async function becomeOwner(): Promise<void> {
     log_(`[frames] ${frameId} (${location()}) owns the phone`)
+    const previous = owner
     owner = { id: frameId, key: keys.publicKey, location: location() }
     rejectPending(MOVED())
     // Commands asked before any owner was known run here now (see command()).
@@ -592,6 +593,11 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       waiter()
     ownerWaiters = []
     localPhone()
+    // A call still shown lived in the previous owner's frame, and that frame is gone: the phone moves
+    // on during a call only when its frame closed. Its bye may come after the lock (or the lease) did,
+    // or never (a crash); count it gone now, so this frame reports the call's end and the Save.
+    if (shownCall !== null && previous && previous.id !== frameId)
+      departed.add(previous.id)
     adoptOrphanedCalls()
     announce()
     if (shownCall !== null) {

@@ -301,6 +301,23 @@ describe('a hand-over that did not happen', () => {
 })
 
 describe('the owner\'s frame goes away during a call', () => {
+  it('and its bye never arrives (it crashed, or the lock passed first): the new owner reports the call, so HubSpot hears its end', async () => {
+    const { a, b } = await signedInFromMirror()
+    const w = await profile.frame('w', { location: 'window' })
+    await owner(w)
+    await vi.waitFor(() => expect(w.local.actions).toEqual(['register:1001']))
+    const { callId } = await b.phone.call(NUMBER)
+    await vi.waitFor(() => expect(a.phone.reporterOf(callId)).toBe('w'))
+    w.local.emit('callAnswered', { callId })
+    await vi.waitFor(() => expect(a.heardOf('callAnswered')).toHaveLength(1))
+    profile.bus.cut('w')
+    await w.phone.dispose()
+    await vi.waitFor(() => expect(a.phone.isOwner() || b.phone.isOwner()).toBe(true))
+    const next = a.phone.isOwner() ? a : b
+    await vi.waitFor(() => expect(next.heardOf('callEnded')).toHaveLength(1))
+    expect(next.phone.reporterOf(callId)).toBe(next.id)
+  })
+
   it('the call went with it: the new owner ends it in every frame, so no frame is stuck in a call that is gone', async () => {
     const { a, b } = await signedInFromMirror()
     const c = await profile.frame('c')
