@@ -303,6 +303,77 @@ async function waitUntil(check, what, timeoutMs = 15_000) {
   }
 }
 
+/** How long a Save may take to bring the dialer back before the bench calls it a stall and dumps the widget. */
+const SAVE_TIMEOUT_MS = 30_000
+
+/**
+ * Saves the wrap-up (the Save call click) and waits for the dialer. A stall (no dialer within
+ * SAVE_TIMEOUT_MS) still fails the run, but first prints why: the widget's text and DOM, its stores'
+ * state, its and the host's console, the host's SDK message log and the last SIP frames.
+ */
+async function saveWrapUp(w, label) {
+  try {
+    await w.widget.getByRole('button', { name: 'Save call', exact: true }).click({ timeout: SAVE_TIMEOUT_MS })
+    await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor({ timeout: SAVE_TIMEOUT_MS })
+  }
+  catch (error) {
+    const dump = await stallDump(w).catch(dumpError => `(the dump failed: ${dumpError.message})`)
+    throw new Error(`[bench] ${label}: the Save did not bring the dialer back within ${SAVE_TIMEOUT_MS / 1000} s\n${dump}`, { cause: error })
+  }
+}
+
+async function stallDump(w) {
+  const safe = async (what, run) => {
+    try {
+      return await run()
+    }
+    catch (error) {
+      return `(${what} unavailable: ${error.message})`
+    }
+  }
+  const widget = await safe('widget', () => w.frame.evaluate(() => {
+    const seen = new WeakSet()
+    const replacer = (_key, value) => {
+      if (typeof value === 'object' && value !== null) {
+        if (seen.has(value))
+          return '[seen]'
+        seen.add(value)
+      }
+      return typeof value === 'function' ? '[function]' : value
+    }
+    const app = document.getElementById('app')?.__vue_app__
+    const pinia = app?.config.globalProperties.$pinia
+    const storage = {}
+    try {
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i)
+        storage[key] = (localStorage.getItem(key) ?? '').slice(0, 400)
+      }
+    }
+    catch {
+      // storage denied: nothing to show
+    }
+    return {
+      dataset: { ...document.documentElement.dataset },
+      text: document.body.innerText,
+      html: document.getElementById('app')?.innerHTML.slice(0, 6000) ?? '',
+      stores: pinia ? JSON.stringify(pinia.state.value, replacer, 1).slice(0, 20_000) : '(no pinia)',
+      localStorage: storage,
+      cookie: document.cookie.slice(0, 1000),
+    }
+  }))
+  const hostLog = await safe('host log', () => w.page.evaluate(() => (window.__hostLog ?? []).slice(-40).map(e => `${new Date(e.at).toISOString()} ${e.dir} ${e.type} ${JSON.stringify(e.data).slice(0, 300)}`)))
+  const sip = w.frames.slice(-12).map(f => `${f.dir} ${f.data.split('\r\n')[0]}`)
+  return [
+    `[stall] now ${new Date().toISOString()}`,
+    `[stall] widget: ${typeof widget === 'string' ? widget : JSON.stringify({ dataset: widget.dataset, text: widget.text }, null, 1)}`,
+    ...(typeof widget === 'string' ? [] : [`[stall] widget DOM: ${widget.html}`, `[stall] stores: ${widget.stores}`, `[stall] widget localStorage: ${JSON.stringify(widget.localStorage, null, 1)}`, `[stall] cookie: ${widget.cookie}`]),
+    `[stall] host log (last 40):\n  ${Array.isArray(hostLog) ? hostLog.join('\n  ') : hostLog}`,
+    `[stall] console (last 60):\n  ${w.consoleLines.slice(-60).join('\n  ')}`,
+    `[stall] last SIP frames:\n  ${sip.join('\n  ')}`,
+  ].join('\n')
+}
+
 /**
  * Issue 11: HubSpot's DIAL_NUMBER in a tab whose frame does not hold the phone (a mirror, src/frames/)
  * → the INVITE on the wire from the frame that does, in one browser profile with two HubSpot tabs
@@ -341,8 +412,7 @@ async function mirrorCalls(browser, extension, count) {
     dial.push(owner.wall(invite) - sentAt)
     answered.push(answeredAt - owner.wall(ok))
     ended.push(endedAt - owner.wall(bye))
-    await mirror.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-    await mirror.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await saveWrapUp(mirror, `mirror call ${i}`)
   }
   await owner.close()
   return { dial, answered, ended }
@@ -360,6 +430,13 @@ async function openWidget(browser, kind, query = {}, { trackTimers = false, shar
     await context.addInitScript(instrument, { trackTimers })
   const page = await context.newPage()
   page.on('pageerror', error => console.error(`[bench:${kind} page error]`, error.message))
+  // The last console lines of the page and its widget frame, for a stall's dump (saveWrapUp).
+  const consoleLines = []
+  page.on('console', (message) => {
+    consoleLines.push(`${new Date().toISOString()} ${message.type()} ${message.location().url?.includes(`localhost:${PORT}`) ? '[widget]' : '[host]'} ${message.text()}`)
+    if (consoleLines.length > 300)
+      consoleLines.shift()
+  })
   const requests = []
   context.on('requestfinished', request => requests.push(request.url()))
   const url = new URL(kind === 'app' ? '/dev/host/' : '/bench/baseline/host.html', `http://127.0.0.1:${PORT}`)
@@ -391,7 +468,7 @@ async function openWidget(browser, kind, query = {}, { trackTimers = false, shar
   const widget = page.frameLocator('iframe')
   /** A wall-clock ms (as `wall` gives) on the renderer's monotonic clock, in µs (CPU profiles use it). */
   const monotonicUs = wallMs => (wallMs - offsetMs) * 1000
-  return { context, page, frame, widget, cdp, frames, wall, monotonicUs, hostIn, waitForHost, requests, close: () => shared ? page.close() : context.close() }
+  return { kind, context, page, frame, widget, cdp, frames, consoleLines, wall, monotonicUs, hostIn, waitForHost, requests, close: () => shared ? page.close() : context.close() }
 }
 
 function findFrame(frames, from, dir, test) {
@@ -522,8 +599,7 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
       windows.ended.push({ from: w.monotonicUs(w.wall(bye)), to: w.monotonicUs(endedAt) })
     }
     if (kind === 'app') {
-      await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-      await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+      await saveWrapUp(w, `${kind} call ${i}${profile ? ' (profiled)' : ''}${query.iceServers ? ' (unreachable STUN)' : ''}`)
     }
     if (memoryAt.includes(i))
       memory.push({ afterCalls: i, ...await memorySample(w) })
@@ -560,8 +636,7 @@ async function inbound(browser, kind, extension, count, query = {}) {
     await w.page.evaluate(isApp => (isApp ? window.__host : window.__baseline).callerHangup(), app)
     await w.waitForHost('CALL_ENDED', i)
     if (app) {
-      await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-      await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+      await saveWrapUp(w, `inbound call ${i}${query.iceServers ? ' (unreachable STUN)' : ''}`)
     }
   }
   await w.close()
@@ -601,8 +676,7 @@ async function reconnections(browser, extension, count, relay) {
     gaps.push(await w.frame.evaluate(() => window.__benchGapStop()))
     await w.page.evaluate(() => window.__host.endCall())
     await w.waitForHost('CALL_ENDED', i)
-    await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-    await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await saveWrapUp(w, `WebSocket-cut call ${i}`)
   }
   await w.close()
   return { rebound, gaps }
@@ -848,8 +922,7 @@ async function dayCalls(browser, extension, count) {
       await w.page.evaluate(() => window.__host.callerHangup())
     }
     await w.waitForHost('CALL_ENDED', ++seen.CALL_ENDED)
-    await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-    await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await saveWrapUp(w, `day call ${i} (${kind})`)
     if (sampleAt.has(i)) {
       samples.push(await daySample(w, i))
       const s = samples.at(-1)
@@ -1222,8 +1295,7 @@ async function main() {
         await w.waitForHost('CALL_ANSWERED', ++answered)
         await w.page.evaluate(() => window.__host.endCall())
         await w.waitForHost('CALL_ENDED', answered)
-        await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-        await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+        await saveWrapUp(w, 'snapshot call')
       }
       await echo()
       const before = countsByName(await take())
