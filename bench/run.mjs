@@ -172,6 +172,19 @@ function instrument({ trackTimers = false } = {}) {
       if (event.target instanceof HTMLIFrameElement)
         window.__benchLoads.push(now())
     }, true)
+    // The host page's own pointer events (a click meant for the widget that landed here) and where
+    // the widget's iframe was then, for a stall's dump.
+    const hostEvents = []
+    window.__benchHostEvents = hostEvents
+    for (const type of ['pointerdown', 'pointerup', 'click', 'resize', 'scroll']) {
+      window.addEventListener(type, (event) => {
+        const frame = document.querySelector('iframe')?.getBoundingClientRect()
+        const target = event.target instanceof Element ? `${event.target.tagName.toLowerCase()}#${event.target.id}.${String(event.target.className).split(' ').join('.')}` : String(event.target)
+        hostEvents.push({ type, t: now(), target, x: event.clientX, y: event.clientY, scrollY: window.scrollY, iframe: frame ? [Math.round(frame.x), Math.round(frame.y), Math.round(frame.width), Math.round(frame.height)] : null })
+        if (hostEvents.length > 40)
+          hostEvents.shift()
+      }, true)
+    }
     return
   }
   window.__benchLongTasks = []
@@ -180,6 +193,29 @@ function instrument({ trackTimers = false } = {}) {
   }
   catch {
     // no long task timing in this browser
+  }
+  // The last pointer, focus, scroll and resize events with their targets (a stall's dump reads them).
+  const uiEvents = []
+  window.__benchUiEvents = uiEvents
+  const describe = (target) => {
+    if (!(target instanceof Element))
+      return target === window ? 'window' : target === document ? 'document' : String(target)
+    const text = (target.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 30)
+    return `${target.tagName.toLowerCase()}${target.className && typeof target.className === 'string' ? `.${target.className.split(' ').join('.')}` : ''}${text ? ` "${text}"` : ''}`
+  }
+  const saveRect = () => {
+    const button = [...document.querySelectorAll('button')].find(b => (b.textContent ?? '').trim() === 'Save call')
+    if (!button)
+      return null
+    const r = button.getBoundingClientRect()
+    return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)]
+  }
+  for (const type of ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click', 'submit', 'focusin', 'scroll', 'resize']) {
+    window.addEventListener(type, (event) => {
+      uiEvents.push({ type, t: now(), target: describe(event.target), x: event.clientX, y: event.clientY, scrollY: window.scrollY, innerHeight: window.innerHeight, save: saveRect() })
+      if (uiEvents.length > 60)
+        uiEvents.shift()
+    }, true)
   }
   window.__benchClicks = []
   document.addEventListener('click', (event) => {
@@ -353,7 +389,11 @@ async function stallDump(w) {
     catch {
       // storage denied: nothing to show
     }
+    const save = [...document.querySelectorAll('button')].find(b => (b.textContent ?? '').trim() === 'Save call')
+    const rect = save?.getBoundingClientRect()
     return {
+      layout: { innerHeight: window.innerHeight, scrollY: window.scrollY, scrollHeight: document.documentElement.scrollHeight, save: rect ? [rect.x, rect.y, rect.width, rect.height] : null, active: document.activeElement?.outerHTML.slice(0, 120) ?? null },
+      uiEvents: (window.__benchUiEvents ?? []).map(e => `${new Date(e.t).toISOString()} ${e.type} ${e.target} @${e.x ?? ''},${e.y ?? ''} scrollY ${e.scrollY} innerHeight ${e.innerHeight} save ${JSON.stringify(e.save)}`),
       dataset: { ...document.documentElement.dataset },
       text: document.body.innerText,
       html: document.getElementById('app')?.innerHTML.slice(0, 6000) ?? '',
@@ -363,12 +403,26 @@ async function stallDump(w) {
     }
   }))
   const hostLog = await safe('host log', () => w.page.evaluate(() => (window.__hostLog ?? []).slice(-40).map(e => `${new Date(e.at).toISOString()} ${e.dir} ${e.type} ${JSON.stringify(e.data).slice(0, 300)}`)))
+  const hostEvents = await safe('host events', () => w.page.evaluate(() => {
+    const frame = document.querySelector('iframe')?.getBoundingClientRect()
+    return [
+      `now: iframe ${JSON.stringify(frame ? [frame.x, frame.y, frame.width, frame.height] : null)} scrollY ${window.scrollY} status "${document.getElementById('status')?.textContent ?? ''}"`,
+      ...(window.__benchHostEvents ?? []).map(e => `${new Date(e.t).toISOString()} ${e.type} ${e.target} @${e.x ?? ''},${e.y ?? ''} scrollY ${e.scrollY} iframe ${JSON.stringify(e.iframe)}`),
+    ]
+  }))
+  const shot = join(ROOT, `dist-bench/stall-${Date.now()}.png`)
+  const screenshot = await safe('screenshot', async () => {
+    await w.page.screenshot({ path: shot, fullPage: true })
+    return shot
+  })
   const sip = w.frames.slice(-12).map(f => `${f.dir} ${f.data.split('\r\n')[0]}`)
   return [
-    `[stall] now ${new Date().toISOString()}`,
-    `[stall] widget: ${typeof widget === 'string' ? widget : JSON.stringify({ dataset: widget.dataset, text: widget.text }, null, 1)}`,
+    `[stall] now ${new Date().toISOString()}; the host page: ${screenshot}`,
+    `[stall] widget: ${typeof widget === 'string' ? widget : JSON.stringify({ dataset: widget.dataset, layout: widget.layout, text: widget.text }, null, 1)}`,
+    ...(typeof widget === 'string' ? [] : [`[stall] widget events (last 60):\n  ${widget.uiEvents.join('\n  ')}`]),
     ...(typeof widget === 'string' ? [] : [`[stall] widget DOM: ${widget.html}`, `[stall] stores: ${widget.stores}`, `[stall] widget localStorage: ${JSON.stringify(widget.localStorage, null, 1)}`, `[stall] cookie: ${widget.cookie}`]),
     `[stall] host log (last 40):\n  ${Array.isArray(hostLog) ? hostLog.join('\n  ') : hostLog}`,
+    `[stall] host page events:\n  ${Array.isArray(hostEvents) ? hostEvents.join('\n  ') : hostEvents}`,
     `[stall] console (last 60):\n  ${w.consoleLines.slice(-60).join('\n  ')}`,
     `[stall] last SIP frames:\n  ${sip.join('\n  ')}`,
   ].join('\n')
