@@ -16,6 +16,9 @@
  *
  * `--day` (npm run bench:day): a working day instead: CPU of a connected call (BENCH_CPU_SECONDS,
  * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row.
+ *
+ * `--stall` (development): the late scenarios' first calls in fresh widgets, BENCH_STALL_ROUNDS times
+ * (default 6): a wrap-up whose Save does not bring the dialer back fails with the widget's dump.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
@@ -346,11 +349,27 @@ const SAVE_TIMEOUT_MS = 30_000
  * Saves the wrap-up (the Save call click) and waits for the dialer. A stall (no dialer within
  * SAVE_TIMEOUT_MS) still fails the run, but first prints why: the widget's text and DOM, its stores'
  * state, its and the host's console, the host's SDK message log and the last SIP frames.
+ *
+ * A click Chromium delivered to the host page instead of the widget is clicked again (at most twice,
+ * each said): right after HubSpot resized the widget's frame (it is out of process), Chromium can route
+ * the pointer by the frame's old size, and Playwright counts a click that never reached the frame as
+ * done. Only a click the widget got counts; a Save the widget got that does not bring the dialer back
+ * is a stall.
  */
 async function saveWrapUp(w, label) {
+  const save = w.widget.getByRole('button', { name: 'Save call', exact: true })
+  const dialer = w.widget.getByRole('button', { name: 'Call', exact: true })
+  const saveClicks = () => w.frame.evaluate(() => window.__benchClicks.filter(c => c.name === 'Save call').length)
   try {
-    await w.widget.getByRole('button', { name: 'Save call', exact: true }).click({ timeout: SAVE_TIMEOUT_MS })
-    await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor({ timeout: SAVE_TIMEOUT_MS })
+    for (let attempt = 1; ; attempt++) {
+      const before = await saveClicks()
+      await save.click({ timeout: SAVE_TIMEOUT_MS })
+      const reached = await waitUntil(async () => await saveClicks() > before || await dialer.isVisible(), 'the Save click in the widget', 1000).catch(() => false)
+      if (reached || attempt === 3 || !await save.isVisible())
+        break
+      console.log(`[bench] ${label}: the Save click reached the host page, not the widget (its frame had just been resized); clicking again`)
+    }
+    await dialer.waitFor({ timeout: SAVE_TIMEOUT_MS })
   }
   catch (error) {
     const dump = await stallDump(w).catch(dumpError => `(the dump failed: ${dumpError.message})`)
@@ -402,7 +421,7 @@ async function stallDump(w) {
       cookie: document.cookie.slice(0, 1000),
     }
   }))
-  const hostLog = await safe('host log', () => w.page.evaluate(() => (window.__hostLog ?? []).slice(-40).map(e => `${new Date(e.at).toISOString()} ${e.dir} ${e.type} ${JSON.stringify(e.data).slice(0, 300)}`)))
+  const hostLog = await safe('host log', () => w.page.evaluate(() => (window.__hostLog ?? []).slice(-40).map(e => `${new Date(e.at).toISOString()} ${e.dir} ${e.type} ${String(JSON.stringify(e.data)).slice(0, 300)}`)))
   const hostEvents = await safe('host events', () => w.page.evaluate(() => {
     const frame = document.querySelector('iframe')?.getBoundingClientRect()
     return [
@@ -1362,6 +1381,25 @@ async function main() {
       for (const name of (process.env.BENCH_RETAINERS ?? 'MediaStream,MediaStreamTrack').split(','))
         console.log(`[bench] ${name} retained by:\n  ${retainerChains(snapshot, name).join('\n  ')}`)
       await w.close()
+    }
+    finally {
+      await closeAll()
+    }
+    return
+  }
+  if (process.argv.includes('--stall')) {
+    // Development: the late scenarios' first calls in fresh widgets, BENCH_STALL_ROUNDS times (default 6),
+    // to catch a wrap-up stall (saveWrapUp dumps it) in one short PBX session.
+    try {
+      const rounds = Number(process.env.BENCH_STALL_ROUNDS ?? 6)
+      for (let round = 1; round <= rounds; round++) {
+        console.log(`[bench] stall hunt, round ${round}/${rounds} …`)
+        await reconnections(browser, EXT.app, 2, relay)
+        await inbound(browser, 'app', EXT.app, 3)
+        await inbound(browser, 'app', EXT.stun, 2, { iceServers: hole.url })
+        await calls(browser, 'app', EXT.app, 2, {}, [], { profile: true, warmUp: 1 })
+      }
+      console.log('[bench] no stall')
     }
     finally {
       await closeAll()
