@@ -367,7 +367,8 @@ async function saveWrapUp(w, label) {
       const reached = await waitUntil(async () => await saveClicks() > before || await dialer.isVisible(), 'the Save click in the widget', 1000).catch(() => false)
       if (reached || attempt === 3 || !await save.isVisible())
         break
-      console.log(`[bench] ${label}: the Save click reached the host page, not the widget (its frame had just been resized); clicking again`)
+      const host = await w.page.evaluate(() => (window.__benchHostEvents ?? []).filter(e => e.type === 'click').slice(-1).map(e => `${e.target} @${e.x},${e.y}, the frame at ${JSON.stringify(e.iframe)}`)[0] ?? 'none')
+      console.log(`[bench] ${label}: the Save click never reached the widget (the host page's last click: ${host}); clicking again`)
     }
     await dialer.waitFor({ timeout: SAVE_TIMEOUT_MS })
   }
