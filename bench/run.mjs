@@ -367,8 +367,11 @@ async function saveWrapUp(w, label) {
       const reached = await waitUntil(async () => await saveClicks() > before || await dialer.isVisible(), 'the Save click in the widget', 1000).catch(() => false)
       if (reached || attempt === 3 || !await save.isVisible())
         break
-      const host = await w.page.evaluate(() => (window.__benchHostEvents ?? []).filter(e => e.type === 'click').slice(-1).map(e => `${e.target} @${e.x},${e.y}, the frame at ${JSON.stringify(e.iframe)}`)[0] ?? 'none')
-      console.log(`[bench] ${label}: the Save click never reached the widget (the host page's last click: ${host}); clicking again`)
+      const host = await w.page.evaluate(() => ({
+        click: (window.__benchHostEvents ?? []).filter(e => e.type === 'click').slice(-1).map(e => `${e.target} @${e.x},${e.y}, the frame at ${JSON.stringify(e.iframe)}`)[0] ?? 'none',
+        heights: (window.__hostLog ?? []).filter(e => e.type === 'RESIZE_WIDGET').slice(-4).map(e => e.data?.height),
+      }))
+      console.log(`[bench] ${label}: the Save click never reached the widget (the host page's last click: ${host.click}; the last heights asked for: ${host.heights.join(' → ')}); clicking again`)
     }
     await dialer.waitFor({ timeout: SAVE_TIMEOUT_MS })
   }
