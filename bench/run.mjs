@@ -22,6 +22,8 @@
  * BENCH_CALLS echo calls of an unminified build; prints what grew (by name, by kind, retained size)
  * and who holds the objects named in BENCH_RETAINERS; BENCH_SNAPSHOT_DIR keeps both snapshots;
  * BENCH_SNAPSHOT_KINDS=echo,busy,inbound makes the calls in turn as the day does.
+ * `--stall` (development): the late scenarios' first calls in fresh widgets, BENCH_STALL_ROUNDS times
+ * (default 6): a wrap-up whose Save does not bring the dialer back fails with the widget's dump.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
@@ -180,6 +182,19 @@ function instrument({ trackTimers = false } = {}) {
       if (event.target instanceof HTMLIFrameElement)
         window.__benchLoads.push(now())
     }, true)
+    // The host page's own pointer events (a click meant for the widget that landed here) and where
+    // the widget's iframe was then, for a stall's dump.
+    const hostEvents = []
+    window.__benchHostEvents = hostEvents
+    for (const type of ['pointerdown', 'pointerup', 'click', 'resize', 'scroll']) {
+      window.addEventListener(type, (event) => {
+        const frame = document.querySelector('iframe')?.getBoundingClientRect()
+        const target = event.target instanceof Element ? `${event.target.tagName.toLowerCase()}#${event.target.id}.${String(event.target.className).split(' ').join('.')}` : String(event.target)
+        hostEvents.push({ type, t: now(), target, x: event.clientX, y: event.clientY, scrollY: window.scrollY, iframe: frame ? [Math.round(frame.x), Math.round(frame.y), Math.round(frame.width), Math.round(frame.height)] : null })
+        if (hostEvents.length > 40)
+          hostEvents.shift()
+      }, true)
+    }
     return
   }
   window.__benchLongTasks = []
@@ -188,6 +203,29 @@ function instrument({ trackTimers = false } = {}) {
   }
   catch {
     // no long task timing in this browser
+  }
+  // The last pointer, focus, scroll and resize events with their targets (a stall's dump reads them).
+  const uiEvents = []
+  window.__benchUiEvents = uiEvents
+  const describe = (target) => {
+    if (!(target instanceof Element))
+      return target === window ? 'window' : target === document ? 'document' : String(target)
+    const text = (target.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 30)
+    return `${target.tagName.toLowerCase()}${target.className && typeof target.className === 'string' ? `.${target.className.split(' ').join('.')}` : ''}${text ? ` "${text}"` : ''}`
+  }
+  const saveRect = () => {
+    const button = [...document.querySelectorAll('button')].find(b => (b.textContent ?? '').trim() === 'Save call')
+    if (!button)
+      return null
+    const r = button.getBoundingClientRect()
+    return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)]
+  }
+  for (const type of ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click', 'submit', 'focusin', 'scroll', 'resize']) {
+    window.addEventListener(type, (event) => {
+      uiEvents.push({ type, t: now(), target: describe(event.target), x: event.clientX, y: event.clientY, scrollY: window.scrollY, innerHeight: window.innerHeight, save: saveRect() })
+      if (uiEvents.length > 60)
+        uiEvents.shift()
+    }, true)
   }
   window.__benchClicks = []
   document.addEventListener('click', (event) => {
@@ -311,6 +349,115 @@ async function waitUntil(check, what, timeoutMs = 15_000) {
   }
 }
 
+/** How long a Save may take to bring the dialer back before the bench calls it a stall and dumps the widget. */
+const SAVE_TIMEOUT_MS = 30_000
+
+/**
+ * Saves the wrap-up (the Save call click) and waits for the dialer. A stall (no dialer within
+ * SAVE_TIMEOUT_MS) still fails the run, but first prints why: the widget's text and DOM, its stores'
+ * state, its and the host's console, the host's SDK message log and the last SIP frames.
+ *
+ * A click Chromium delivered to the host page instead of the widget is clicked again (at most twice,
+ * each said): right after HubSpot resized the widget's frame (it is out of process), Chromium can route
+ * the pointer by the frame's old size, and Playwright counts a click that never reached the frame as
+ * done. Only a click the widget got counts; a Save the widget got that does not bring the dialer back
+ * is a stall.
+ */
+async function saveWrapUp(w, label) {
+  const save = w.widget.getByRole('button', { name: 'Save call', exact: true })
+  const dialer = w.widget.getByRole('button', { name: 'Call', exact: true })
+  const saveClicks = () => w.frame.evaluate(() => window.__benchClicks.filter(c => c.name === 'Save call').length)
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const before = await saveClicks()
+      await save.click({ timeout: SAVE_TIMEOUT_MS })
+      const reached = await waitUntil(async () => await saveClicks() > before || await dialer.isVisible(), 'the Save click in the widget', 1000).catch(() => false)
+      if (reached || attempt === 3 || !await save.isVisible())
+        break
+      const host = await w.page.evaluate(() => ({
+        click: (window.__benchHostEvents ?? []).filter(e => e.type === 'click').slice(-1).map(e => `${e.target} @${e.x},${e.y}, the frame at ${JSON.stringify(e.iframe)}`)[0] ?? 'none',
+        heights: (window.__hostLog ?? []).filter(e => e.type === 'RESIZE_WIDGET').slice(-4).map(e => e.data?.height),
+      }))
+      console.log(`[bench] ${label}: the Save click never reached the widget (the host page's last click: ${host.click}; the last heights asked for: ${host.heights.join(' → ')}); clicking again`)
+    }
+    await dialer.waitFor({ timeout: SAVE_TIMEOUT_MS })
+  }
+  catch (error) {
+    const dump = await stallDump(w).catch(dumpError => `(the dump failed: ${dumpError.message})`)
+    throw new Error(`[bench] ${label}: the Save did not bring the dialer back within ${SAVE_TIMEOUT_MS / 1000} s\n${dump}`, { cause: error })
+  }
+}
+
+async function stallDump(w) {
+  const safe = async (what, run) => {
+    try {
+      return await run()
+    }
+    catch (error) {
+      return `(${what} unavailable: ${error.message})`
+    }
+  }
+  const widget = await safe('widget', () => w.frame.evaluate(() => {
+    const seen = new WeakSet()
+    const replacer = (_key, value) => {
+      if (typeof value === 'object' && value !== null) {
+        if (seen.has(value))
+          return '[seen]'
+        seen.add(value)
+      }
+      return typeof value === 'function' ? '[function]' : value
+    }
+    const app = document.getElementById('app')?.__vue_app__
+    const pinia = app?.config.globalProperties.$pinia
+    const storage = {}
+    try {
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i)
+        storage[key] = (localStorage.getItem(key) ?? '').slice(0, 400)
+      }
+    }
+    catch {
+      // storage denied: nothing to show
+    }
+    const save = [...document.querySelectorAll('button')].find(b => (b.textContent ?? '').trim() === 'Save call')
+    const rect = save?.getBoundingClientRect()
+    return {
+      layout: { innerHeight: window.innerHeight, scrollY: window.scrollY, scrollHeight: document.documentElement.scrollHeight, save: rect ? [rect.x, rect.y, rect.width, rect.height] : null, active: document.activeElement?.outerHTML.slice(0, 120) ?? null },
+      uiEvents: (window.__benchUiEvents ?? []).map(e => `${new Date(e.t).toISOString()} ${e.type} ${e.target} @${e.x ?? ''},${e.y ?? ''} scrollY ${e.scrollY} innerHeight ${e.innerHeight} save ${JSON.stringify(e.save)}`),
+      dataset: { ...document.documentElement.dataset },
+      text: document.body.innerText,
+      html: document.getElementById('app')?.innerHTML.slice(0, 6000) ?? '',
+      stores: pinia ? JSON.stringify(pinia.state.value, replacer, 1).slice(0, 20_000) : '(no pinia)',
+      localStorage: storage,
+      cookie: document.cookie.slice(0, 1000),
+    }
+  }))
+  const hostLog = await safe('host log', () => w.page.evaluate(() => (window.__hostLog ?? []).slice(-40).map(e => `${new Date(e.at).toISOString()} ${e.dir} ${e.type} ${String(JSON.stringify(e.data)).slice(0, 300)}`)))
+  const hostEvents = await safe('host events', () => w.page.evaluate(() => {
+    const frame = document.querySelector('iframe')?.getBoundingClientRect()
+    return [
+      `now: iframe ${JSON.stringify(frame ? [frame.x, frame.y, frame.width, frame.height] : null)} scrollY ${window.scrollY} status "${document.getElementById('status')?.textContent ?? ''}"`,
+      ...(window.__benchHostEvents ?? []).map(e => `${new Date(e.t).toISOString()} ${e.type} ${e.target} @${e.x ?? ''},${e.y ?? ''} scrollY ${e.scrollY} iframe ${JSON.stringify(e.iframe)}`),
+    ]
+  }))
+  const shot = join(ROOT, `dist-bench/stall-${Date.now()}.png`)
+  const screenshot = await safe('screenshot', async () => {
+    await w.page.screenshot({ path: shot, fullPage: true })
+    return shot
+  })
+  const sip = w.frames.slice(-12).map(f => `${f.dir} ${f.data.split('\r\n')[0]}`)
+  return [
+    `[stall] now ${new Date().toISOString()}; the host page: ${screenshot}`,
+    `[stall] widget: ${typeof widget === 'string' ? widget : JSON.stringify({ dataset: widget.dataset, layout: widget.layout, text: widget.text }, null, 1)}`,
+    ...(typeof widget === 'string' ? [] : [`[stall] widget events (last 60):\n  ${widget.uiEvents.join('\n  ')}`]),
+    ...(typeof widget === 'string' ? [] : [`[stall] widget DOM: ${widget.html}`, `[stall] stores: ${widget.stores}`, `[stall] widget localStorage: ${JSON.stringify(widget.localStorage, null, 1)}`, `[stall] cookie: ${widget.cookie}`]),
+    `[stall] host log (last 40):\n  ${Array.isArray(hostLog) ? hostLog.join('\n  ') : hostLog}`,
+    `[stall] host page events:\n  ${Array.isArray(hostEvents) ? hostEvents.join('\n  ') : hostEvents}`,
+    `[stall] console (last 60):\n  ${w.consoleLines.slice(-60).join('\n  ')}`,
+    `[stall] last SIP frames:\n  ${sip.join('\n  ')}`,
+  ].join('\n')
+}
+
 /**
  * Issue 11: HubSpot's DIAL_NUMBER in a tab whose frame does not hold the phone (a mirror, src/frames/)
  * → the INVITE on the wire from the frame that does, in one browser profile with two HubSpot tabs
@@ -349,8 +496,7 @@ async function mirrorCalls(browser, extension, count) {
     dial.push(owner.wall(invite) - sentAt)
     answered.push(answeredAt - owner.wall(ok))
     ended.push(endedAt - owner.wall(bye))
-    await mirror.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-    await mirror.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await saveWrapUp(mirror, `mirror call ${i}`)
   }
   await owner.close()
   return { dial, answered, ended }
@@ -368,6 +514,13 @@ async function openWidget(browser, kind, query = {}, { trackTimers = false, shar
     await context.addInitScript(instrument, { trackTimers })
   const page = await context.newPage()
   page.on('pageerror', error => console.error(`[bench:${kind} page error]`, error.message))
+  // The last console lines of the page and its widget frame, for a stall's dump (saveWrapUp).
+  const consoleLines = []
+  page.on('console', (message) => {
+    consoleLines.push(`${new Date().toISOString()} ${message.type()} ${message.location().url?.includes(`localhost:${PORT}`) ? '[widget]' : '[host]'} ${message.text()}`)
+    if (consoleLines.length > 300)
+      consoleLines.shift()
+  })
   const requests = []
   context.on('requestfinished', request => requests.push(request.url()))
   const url = new URL(kind === 'app' ? '/dev/host/' : '/bench/baseline/host.html', `http://127.0.0.1:${PORT}`)
@@ -399,7 +552,7 @@ async function openWidget(browser, kind, query = {}, { trackTimers = false, shar
   const widget = page.frameLocator('iframe')
   /** A wall-clock ms (as `wall` gives) on the renderer's monotonic clock, in µs (CPU profiles use it). */
   const monotonicUs = wallMs => (wallMs - offsetMs) * 1000
-  return { context, page, frame, widget, cdp, frames, wall, monotonicUs, hostIn, waitForHost, requests, close: () => shared ? page.close() : context.close() }
+  return { kind, context, page, frame, widget, cdp, frames, consoleLines, wall, monotonicUs, hostIn, waitForHost, requests, close: () => shared ? page.close() : context.close() }
 }
 
 function findFrame(frames, from, dir, test) {
@@ -536,8 +689,7 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
       windows.ended.push({ from: w.monotonicUs(w.wall(bye)), to: w.monotonicUs(endedAt) })
     }
     if (kind === 'app') {
-      await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-      await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+      await saveWrapUp(w, `${kind} call ${i}${profile ? ' (profiled)' : ''}${query.iceServers ? ' (unreachable STUN)' : ''}`)
     }
     if (memoryAt.includes(i))
       memory.push({ afterCalls: i, ...await memorySample(w) })
@@ -575,8 +727,7 @@ async function inbound(browser, kind, extension, count, query = {}) {
     await w.page.evaluate(isApp => (isApp ? window.__host : window.__baseline).callerHangup(), app)
     await w.waitForHost('CALL_ENDED', i)
     if (app) {
-      await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-      await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+      await saveWrapUp(w, `inbound call ${i}${query.iceServers ? ' (unreachable STUN)' : ''}`)
     }
   }
   await w.close()
@@ -616,8 +767,7 @@ async function reconnections(browser, extension, count, relay) {
     gaps.push(await w.frame.evaluate(() => window.__benchGapStop()))
     await w.page.evaluate(() => window.__host.endCall())
     await w.waitForHost('CALL_ENDED', i)
-    await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-    await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await saveWrapUp(w, `WebSocket-cut call ${i}`)
   }
   await w.close()
   return { rebound, gaps }
@@ -935,8 +1085,7 @@ async function dayCalls(browser, extension, count) {
       await w.page.evaluate(() => window.__host.callerHangup())
     }
     await w.waitForHost('CALL_ENDED', ++seen.CALL_ENDED)
-    await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-    await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+    await saveWrapUp(w, `day call ${i} (${kind})`)
     if (sampleAt.has(i)) {
       samples.push(await daySample(w, i))
       const s = samples.at(-1)
@@ -1324,8 +1473,7 @@ async function main() {
           await w.page.evaluate(() => window.__host.endCall())
         }
         await w.waitForHost('CALL_ENDED', ++seen.ended)
-        await w.widget.getByRole('button', { name: 'Save call', exact: true }).click()
-        await w.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+        await saveWrapUp(w, 'snapshot call')
       }
       await echo()
       const first = await take()
@@ -1356,6 +1504,25 @@ async function main() {
         console.log(`[bench] ${name}, shortest paths from the GC roots:\n  ${rootPaths(snapshot, name).map(g => `${g.count}× ${g.path}`).join('\n  ')}`)
       }
       await w.close()
+    }
+    finally {
+      await closeAll()
+    }
+    return
+  }
+  if (process.argv.includes('--stall')) {
+    // Development: the late scenarios' first calls in fresh widgets, BENCH_STALL_ROUNDS times (default 6),
+    // to catch a wrap-up stall (saveWrapUp dumps it) in one short PBX session.
+    try {
+      const rounds = Number(process.env.BENCH_STALL_ROUNDS ?? 6)
+      for (let round = 1; round <= rounds; round++) {
+        console.log(`[bench] stall hunt, round ${round}/${rounds} …`)
+        await reconnections(browser, EXT.app, 2, relay)
+        await inbound(browser, 'app', EXT.app, 3)
+        await inbound(browser, 'app', EXT.stun, 2, { iceServers: hole.url })
+        await calls(browser, 'app', EXT.app, 2, {}, [], { profile: true, warmUp: 1 })
+      }
+      console.log('[bench] no stall')
     }
     finally {
       await closeAll()

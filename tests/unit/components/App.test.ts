@@ -1,10 +1,31 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
 import App from '@/App.vue'
+import { useCallStore } from '@/stores/call'
 import { mountWith } from './mountWith'
 
 afterEach(() => {
   document.body.innerHTML = ''
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
 })
+
+/** A ResizeObserver the test drives: `resize(height)` reports a new border box to every observer. */
+class FakeResizeObserver {
+  static observers: FakeResizeObserver[] = []
+  constructor(private readonly callback: ResizeObserverCallback) {
+    FakeResizeObserver.observers.push(this)
+  }
+
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+  static resize(height: number): void {
+    const entry = { borderBoxSize: [{ inlineSize: 400, blockSize: height }], contentRect: { width: 400, height } } as unknown as ResizeObserverEntry
+    for (const observer of FakeResizeObserver.observers)
+      observer.callback([entry], observer as unknown as ResizeObserver)
+  }
+}
 
 const call = {
   callId: 'c1', direction: 'OUTBOUND', toNumber: '+442079460600', display: '+44 20 7946 0600', fromNumber: '1001',
@@ -36,5 +57,38 @@ describe('App', () => {
   it('plays remote audio through an audio element handed to the SIP layer', () => {
     const { wrapper, ports } = mountWith(App, { stubActions: false })
     expect(ports.sip.audio).toBe(wrapper.find('audio').element)
+  })
+
+  it('sizes HubSpot\'s frame by the wrap-up as a call ends, not by the call screen it replaces a task later', async () => {
+    vi.useFakeTimers()
+    FakeResizeObserver.observers = []
+    vi.stubGlobal('ResizeObserver', FakeResizeObserver)
+    const { wrapper, ports } = mountWith(App, {
+      stubActions: false,
+      initialState: {
+        agent: { registration: 'registered', signedIn: true, extension: '1001' },
+        widget: { ready: true },
+        call: { phase: 'connected', call: { ...call, answeredAt: 2000 } },
+      },
+    })
+    const sizes = (): unknown[] => ports.hubspot.sent.filter(m => m.type === 'resizeWidget').map(m => (m.data as { height: number }).height)
+    FakeResizeObserver.resize(378)
+    expect(sizes()).toEqual([378])
+
+    // The call ends: for one task the call screen is still shown, without its timer and quality (332 px).
+    useCallStore().phase = 'ended'
+    await nextTick()
+    expect(wrapper.find('[data-testid="call-state"]').exists()).toBe(true)
+    FakeResizeObserver.resize(332)
+    expect(sizes()).toEqual([378])
+
+    // The wrap-up replaces it (442 px): HubSpot is asked for that size, once.
+    vi.spyOn(wrapper.find('main').element, 'getBoundingClientRect').mockReturnValue({ width: 400, height: 442 } as DOMRect)
+    vi.advanceTimersByTime(0)
+    await nextTick()
+    expect(wrapper.find('h1').text()).toBe('Call ended')
+    expect(sizes()).toEqual([378, 442])
+    FakeResizeObserver.resize(442)
+    expect(sizes()).toEqual([378, 442])
   })
 })
