@@ -15,12 +15,16 @@
  * default 10), BENCH_PROFILE_CALLS (calls under the CPU profiler, default 10).
  *
  * `--day` (npm run bench:day): a working day instead: CPU of a connected call (BENCH_CPU_SECONDS,
- * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row.
+ * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row. `--cpu`
+ * (development): only that CPU row, BENCH_CPU_RUNS times, with each renderer thread's CPU (Linux's
+ * /proc) and the AudioContexts alive in the call, printed; BENCH_CPU_TRACE=1 also writes a Chrome
+ * trace of each call to dist-bench/trace-{app,baseline}.json. BENCH_APP_DIR serves another build
+ * of the app (e.g. a scratch build with one feature off) instead of dist-bench/app.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
 import net from 'node:net'
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import os from 'node:os'
 import { extname, join, normalize } from 'node:path'
@@ -33,7 +37,7 @@ import { cutAtMarker, summarizeProfile } from './profile.mjs'
 import { CHROMIUM_PATH, chromiumLaunchOptions } from '../tests/e2e/chromium.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const APP_DIR = join(ROOT, 'dist-bench/app')
+const APP_DIR = process.env.BENCH_APP_DIR ?? join(ROOT, 'dist-bench/app')
 const HARNESS_DIR = join(ROOT, 'dist-bench/harness')
 const PORT = Number(process.env.BENCH_PORT ?? 5210)
 const RUNS = Number(process.env.BENCH_RUNS ?? 20)
@@ -766,15 +770,67 @@ async function connectedCpu(browser, kind, extension, seconds) {
   const metrics = async () => Object.fromEntries((await w.cdp.send('Performance.getMetrics')).metrics.map(m => [m.name, m.value]))
   const m0 = await metrics()
   const c0 = (await renderers()).get(pid)
+  const t0 = threadTimes(pid)
+  const trace = process.env.BENCH_CPU_TRACE === '1'
+  if (trace)
+    await browser.startTracing(undefined, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'viz', 'webrtc', 'media', 'audio', 'v8', 'disabled-by-default-devtools.timeline.frame'] })
   await sleep(seconds * 1000)
+  if (trace)
+    writeFileSync(join(ROOT, `dist-bench/trace-${kind}.json`), await browser.stopTracing())
   const c1 = (await renderers()).get(pid)
+  const t1 = threadTimes(pid)
+  const audioContexts = await audioContextStates(w.cdp)
   const m1 = await metrics()
   await w.page.evaluate(isApp => isApp ? window.__host.endCall() : window.__baseline.endCall(), app)
   await w.waitForHost('CALL_ENDED', 1)
   await system.detach()
   await w.close()
   const delta = name => round2((m1[name] - m0[name]) * 1000)
-  return { seconds, processCpuMs: round2((c1 - c0) * 1000), taskMs: delta('TaskDuration'), scriptMs: delta('ScriptDuration'), layoutMs: delta('LayoutDuration'), recalcStyleMs: delta('RecalcStyleDuration') }
+  const result = { seconds, audioContexts, processCpuMs: round2((c1 - c0) * 1000), taskMs: delta('TaskDuration'), scriptMs: delta('ScriptDuration'), layoutMs: delta('LayoutDuration'), recalcStyleMs: delta('RecalcStyleDuration') }
+  return t0 && t1 ? { ...result, threads: threadDelta(t0, t1) } : result
+}
+
+/**
+ * CPU time (ms) of each thread of process `pid`, by thread name, from /proc (Linux only; null
+ * elsewhere): which of the renderer's threads (main, audio output, WebRTC, compositor…) did the work.
+ */
+function threadTimes(pid) {
+  const dir = `/proc/${pid}/task`
+  if (!existsSync(dir))
+    return null
+  const tick = 1000 / 100 // USER_HZ: 100 on Linux
+  const times = new Map()
+  for (const tid of readdirSync(dir)) {
+    try {
+      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      times.set(`${name}#${tid}`, (Number(fields[11]) + Number(fields[12])) * tick) // utime + stime
+    }
+    catch {
+      // the thread ended while being read
+    }
+  }
+  return times
+}
+
+/** Per-thread-name CPU (ms) between two threadTimes(), threads of one name summed, busiest first. */
+function threadDelta(before, after) {
+  const byName = {}
+  for (const [key, ms] of after) {
+    const name = key.slice(0, key.lastIndexOf('#'))
+    byName[name] = (byName[name] ?? 0) + ms - (before.get(key) ?? 0)
+  }
+  return Object.fromEntries(Object.entries(byName).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]))
+}
+
+/** The state of each AudioContext alive in the frame (a running one keeps an audio render thread busy). */
+async function audioContextStates(cdp) {
+  const { result: proto } = await cdp.send('Runtime.evaluate', { expression: 'BaseAudioContext.prototype', objectGroup: 'bench' })
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId, objectGroup: 'bench' })
+  const { result } = await cdp.send('Runtime.callFunctionOn', { objectId: objects.objectId, functionDeclaration: 'function () { return this.map(c => c.state) }', returnByValue: true })
+  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'bench' })
+  return result.value
 }
 
 /** How many live objects (reachable or not yet collected) have `prototypeExpression` in their chain. */
@@ -1267,6 +1323,23 @@ async function main() {
       }
       console.log(profileMarkdown(profile))
       writeFileSync(join(ROOT, 'dist-bench/profile.json'), `${JSON.stringify(profile, null, 2)}\n`)
+    }
+    finally {
+      await closeAll()
+    }
+    return
+  }
+  if (process.argv.includes('--cpu')) {
+    // Development: only the day's CPU row, BENCH_CPU_RUNS times (ours, then the baseline, in turn),
+    // with each renderer thread's share, printed, nothing written.
+    try {
+      for (let run = 1; run <= Number(process.env.BENCH_CPU_RUNS ?? 1); run++) {
+        const ours = await connectedCpu(browser, 'app', EXT.app, CPU_SECONDS)
+        const baseline = await connectedCpu(browser, 'baseline', EXT.baseline, CPU_SECONDS)
+        console.log(`[bench:cpu] run ${run}, ${CPU_SECONDS} s: renderer ${ours.processCpuMs} ms vs baseline ${baseline.processCpuMs} ms (${(ours.processCpuMs / baseline.processCpuMs).toFixed(2)}×); main thread tasks ${ours.taskMs} vs ${baseline.taskMs} ms; AudioContexts [${ours.audioContexts}] vs [${baseline.audioContexts}]`)
+        for (const name of new Set([...Object.keys(ours.threads ?? {}), ...Object.keys(baseline.threads ?? {})]))
+          console.log(`[bench:cpu]   ${name.padEnd(24)} ${String(ours.threads?.[name] ?? 0).padStart(6)} ${String(baseline.threads?.[name] ?? 0).padStart(6)}`)
+      }
     }
     finally {
       await closeAll()
