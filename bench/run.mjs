@@ -862,6 +862,8 @@ async function daySample(w, afterCalls) {
     mediaStreamObjects: await liveObjects(cdp, 'MediaStream.prototype'),
     audioElements: await liveObjects(cdp, 'HTMLAudioElement.prototype'),
     audioContexts: await liveObjects(cdp, 'BaseAudioContext.prototype'),
+    // A closed or suspended context costs nothing; a running one keeps an audio thread rendering.
+    audioContextsRunning: (await audioContextStates(cdp)).filter(state => state === 'running').length,
     webSockets: await liveObjects(cdp, 'WebSocket.prototype'),
     ...await w.frame.evaluate(() => window.__benchTimers()),
     windowListeners: await listenerCount(cdp, 'window'),
@@ -917,7 +919,7 @@ async function dayCalls(browser, extension, count) {
 }
 
 /** The counts that must not grow from call 1 to the last (a leak), and those that must be 0. */
-const OPEN_AT_END = ['openPeerConnections', 'liveTracks']
+const OPEN_AT_END = ['openPeerConnections', 'liveTracks', 'audioContextsRunning']
 const NO_GROWTH = ['peerConnectionObjects', 'mediaStreamTrackObjects', 'mediaStreamObjects', 'audioElements', 'audioContexts', 'webSockets', 'intervals', 'timeouts', 'windowListeners', 'documentListeners', 'domNodes']
 
 /**
@@ -930,7 +932,7 @@ function findLeaks(samples) {
   const last = samples.at(-1)
   const between = samples.filter(s => s.afterCalls > 1 && s !== last)
   return [
-    ...OPEN_AT_END.filter(key => last[key] !== 0).map(key => `${key} ${last[key]}`),
+    ...OPEN_AT_END.filter(key => (last[key] ?? 0) !== 0).map(key => `${key} ${last[key]}`),
     ...NO_GROWTH.filter(key => last[key] > first[key] && between.every(s => last[key] > s[key]))
       .map(key => `${key} ${first[key]} → ${last[key]}`),
   ]
@@ -956,7 +958,7 @@ function dayMarkdown(r) {
   lines.push(`| after calls (echo, busy, inbound in turn) | ${cols.join(' | ')} |`)
   lines.push(`| --- | ${cols.map(() => '---').join(' | ')} |`)
   for (const s of r.day.samples)
-    lines.push(`| ${s.afterCalls} | ${(s.heapUsedBytes / 2 ** 20).toFixed(2)} MB | ${s.openPeerConnections} | ${s.liveTracks} | ${s.peerConnectionObjects} | ${s.mediaStreamTrackObjects} | ${s.audioElements} | ${s.audioContexts} | ${s.intervals} | ${s.timeouts} | ${s.windowListeners}/${s.documentListeners} | ${s.domNodes} |`)
+    lines.push(`| ${s.afterCalls} | ${(s.heapUsedBytes / 2 ** 20).toFixed(2)} MB | ${s.openPeerConnections} | ${s.liveTracks} | ${s.peerConnectionObjects} | ${s.mediaStreamTrackObjects} | ${s.audioElements} | ${s.audioContexts}${s.audioContextsRunning ? ` (${s.audioContextsRunning} running)` : ''} | ${s.intervals} | ${s.timeouts} | ${s.windowListeners}/${s.documentListeners} | ${s.domNodes} |`)
   lines.push('')
   lines.push(`Heap growth, call 1 → ${r.day.calls}: **${(r.day.growthBytes / 2 ** 20).toFixed(2)} MB** (target ≤ 2 MB): ${r.day.heapMet ? 'met' : '**missed**'}. `
     + `Left open, or still growing at the last call: ${r.day.leaks.length === 0 ? 'nothing' : `**${r.day.leaks.join(', ')}**`}.`)
@@ -974,7 +976,7 @@ prototype (\`Runtime.queryObjects\`: objects not yet collected after the GC, so 
 intervals and timeouts (setInterval/setTimeout wrapped by the bench's init script in this run only), listeners on
 \`window\` and \`document\` (\`DOMDebugger.getEventListeners\`) and DOM nodes. A count that is higher after the
 last call than after call 1 and than at every sample between (a leak keeps growing; garbage not yet collected goes
-up and down), or an open peer connection or live track at the end, is reported.`
+up and down), or an open peer connection, live track or running AudioContext at the end, is reported.`
 
 function writeDayReport(results) {
   const table = dayMarkdown(results)
