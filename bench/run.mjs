@@ -826,20 +826,33 @@ function threadDelta(before, after) {
 
 /** The state of each AudioContext alive in the frame (a running one keeps an audio render thread busy). */
 async function audioContextStates(cdp) {
-  const { result: proto } = await cdp.send('Runtime.evaluate', { expression: 'BaseAudioContext.prototype', objectGroup: 'bench' })
+  return instancesOf(cdp, 'BaseAudioContext.prototype', 'function () { return this.map(c => c.state) }')
+}
+
+/**
+ * `fn` applied to the array of live instances (reachable or not yet collected) with `prototypeExpression`
+ * in their chain. Runtime.queryObjects also returns the prototypes that inherit from it
+ * (`AudioContext.prototype`, made when the page first touches `AudioContext`; a subclass's): those are
+ * not instances (they have their own `constructor`) and are left out.
+ */
+async function instancesOf(cdp, prototypeExpression, fn) {
+  const { result: proto } = await cdp.send('Runtime.evaluate', { expression: prototypeExpression, objectGroup: 'bench' })
   const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId, objectGroup: 'bench' })
-  const { result } = await cdp.send('Runtime.callFunctionOn', { objectId: objects.objectId, functionDeclaration: 'function () { return this.map(c => c.state) }', returnByValue: true })
+  const { result: instances } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId,
+    functionDeclaration: 'function () { return this.filter(o => !Object.prototype.hasOwnProperty.call(o, \'constructor\')) }',
+    objectGroup: 'bench',
+  })
+  const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', { objectId: instances.objectId, functionDeclaration: fn, returnByValue: true })
   await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'bench' })
+  if (exceptionDetails)
+    throw new Error(`[bench] counting ${prototypeExpression}: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`)
   return result.value
 }
 
-/** How many live objects (reachable or not yet collected) have `prototypeExpression` in their chain. */
+/** How many live instances (reachable or not yet collected) have `prototypeExpression` in their chain. */
 async function liveObjects(cdp, prototypeExpression) {
-  const { result: proto } = await cdp.send('Runtime.evaluate', { expression: prototypeExpression, objectGroup: 'bench' })
-  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId, objectGroup: 'bench' })
-  const { result } = await cdp.send('Runtime.callFunctionOn', { objectId: objects.objectId, functionDeclaration: 'function () { return this.length }', returnByValue: true })
-  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'bench' })
-  return result.value
+  return instancesOf(cdp, prototypeExpression, 'function () { return this.length }')
 }
 
 /** Event listeners on `window` and `document` (where a forgotten one usually sits). */
