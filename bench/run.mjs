@@ -16,10 +16,11 @@
  *
  * `--day` (npm run bench:day): a working day instead: CPU of a connected call (BENCH_CPU_SECONDS,
  * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row. `--cpu`
- * (development): only that CPU row, BENCH_CPU_RUNS times, with each renderer thread's CPU (Linux's
- * /proc) and the AudioContexts alive in the call, printed; BENCH_CPU_TRACE=1 also writes a Chrome
- * trace of each call to dist-bench/trace-{app,baseline}.json. BENCH_APP_DIR serves another build
- * of the app (e.g. a scratch build with one feature off) instead of dist-bench/app.
+ * (development): only that CPU row, BENCH_CPU_RUNS times (ours first, then the baseline first, in
+ * turn), with each renderer thread's CPU (Linux's /proc) and the AudioContexts alive in the call,
+ * printed; BENCH_CPU_TRACE=1 also writes a Chrome trace of each call to
+ * dist-bench/trace-{app,baseline}.json. BENCH_APP_DIR serves another build of the app (e.g. a
+ * scratch build with one feature off) instead of dist-bench/app.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
@@ -1349,9 +1350,12 @@ async function main() {
     // with each renderer thread's share, printed, nothing written.
     try {
       for (let run = 1; run <= Number(process.env.BENCH_CPU_RUNS ?? 1); run++) {
-        const ours = await connectedCpu(browser, 'app', EXT.app, CPU_SECONDS)
-        const baseline = await connectedCpu(browser, 'baseline', EXT.baseline, CPU_SECONDS)
-        console.log(`[bench:cpu] run ${run}, ${CPU_SECONDS} s: renderer ${ours.processCpuMs} ms vs baseline ${baseline.processCpuMs} ms (${(ours.processCpuMs / baseline.processCpuMs).toFixed(2)}×); main thread tasks ${ours.taskMs} vs ${baseline.taskMs} ms; AudioContexts [${ours.audioContexts}] vs [${baseline.audioContexts}]`)
+        // Every other run measures the baseline first, so an effect of the order shows as a difference between runs.
+        const oursFirst = run % 2 === 1
+        const first = await connectedCpu(browser, oursFirst ? 'app' : 'baseline', oursFirst ? EXT.app : EXT.baseline, CPU_SECONDS)
+        const second = await connectedCpu(browser, oursFirst ? 'baseline' : 'app', oursFirst ? EXT.baseline : EXT.app, CPU_SECONDS)
+        const [ours, baseline] = oursFirst ? [first, second] : [second, first]
+        console.log(`[bench:cpu] run ${run} (${oursFirst ? 'ours first' : 'baseline first'}), ${CPU_SECONDS} s: renderer ${ours.processCpuMs} ms vs baseline ${baseline.processCpuMs} ms (${(ours.processCpuMs / baseline.processCpuMs).toFixed(2)}×); main thread tasks ${ours.taskMs} vs ${baseline.taskMs} ms; AudioContexts [${ours.audioContexts}] vs [${baseline.audioContexts}]`)
         for (const name of new Set([...Object.keys(ours.threads ?? {}), ...Object.keys(baseline.threads ?? {})]))
           console.log(`[bench:cpu]   ${name.padEnd(24)} ${String(ours.threads?.[name] ?? 0).padStart(6)} ${String(baseline.threads?.[name] ?? 0).padStart(6)}`)
       }
