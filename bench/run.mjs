@@ -16,7 +16,12 @@
  * under two minutes on the 2-core machine; raise them for tighter percentiles.
  *
  * `--day` (npm run bench:day): a working day instead: CPU of a connected call (BENCH_CPU_SECONDS,
- * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row.
+ * default 60) beside the baseline, and BENCH_DAY_CALLS (default 500) calls in a row. `--cpu`
+ * (development): only that CPU row, BENCH_CPU_RUNS times (ours first, then the baseline first, in
+ * turn), with each renderer thread's CPU (Linux's /proc) and the AudioContexts alive in the call,
+ * printed; BENCH_CPU_TRACE=1 also writes a Chrome trace of each call to
+ * dist-bench/trace-{app,baseline}.json. BENCH_APP_DIR serves another build of the app (e.g. a
+ * scratch build with one feature off) instead of dist-bench/app.
  *
  * `--snapshot` (development, writes nothing to the repo): heap snapshots after 1 and after 1 +
  * BENCH_CALLS echo calls of an unminified build; prints what grew (by name, by kind, retained size)
@@ -24,11 +29,13 @@
  * BENCH_SNAPSHOT_KINDS=echo,busy,inbound makes the calls in turn as the day does.
  * `--stall` (development): the late scenarios' first calls in fresh widgets, BENCH_STALL_ROUNDS times
  * (default 6): a wrap-up whose Save does not bring the dialer back fails with the widget's dump.
+ * `--trace` (development): a Chromium trace of BENCH_PROFILE_CALLS calls each; prints the widget
+ * renderer's main-thread events in each figure's window and the last window's tasks in order.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import dgram from 'node:dgram'
 import net from 'node:net'
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import os from 'node:os'
 import { extname, join, normalize } from 'node:path'
@@ -41,7 +48,7 @@ import { cutAtMarker, summarizeProfile } from './profile.mjs'
 import { CHROMIUM_PATH, chromiumLaunchOptions } from '../tests/e2e/chromium.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const APP_DIR = join(ROOT, 'dist-bench/app')
+const APP_DIR = process.env.BENCH_APP_DIR ?? join(ROOT, 'dist-bench/app')
 const HARNESS_DIR = join(ROOT, 'dist-bench/harness')
 const PORT = Number(process.env.BENCH_PORT ?? 5210)
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
@@ -1003,24 +1010,89 @@ async function connectedCpu(browser, kind, extension, seconds) {
   const metrics = async () => Object.fromEntries((await w.cdp.send('Performance.getMetrics')).metrics.map(m => [m.name, m.value]))
   const m0 = await metrics()
   const c0 = (await renderers()).get(pid)
+  const t0 = threadTimes(pid)
+  const trace = process.env.BENCH_CPU_TRACE === '1'
+  if (trace)
+    await browser.startTracing(undefined, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'viz', 'webrtc', 'media', 'audio', 'v8', 'disabled-by-default-devtools.timeline.frame'] })
   await sleep(seconds * 1000)
+  if (trace)
+    writeFileSync(join(ROOT, `dist-bench/trace-${kind}.json`), await browser.stopTracing())
   const c1 = (await renderers()).get(pid)
+  const t1 = threadTimes(pid)
+  const audioContexts = await audioContextStates(w.cdp)
   const m1 = await metrics()
   await w.page.evaluate(isApp => isApp ? window.__host.endCall() : window.__baseline.endCall(), app)
   await w.waitForHost('CALL_ENDED', 1)
   await system.detach()
   await w.close()
   const delta = name => round2((m1[name] - m0[name]) * 1000)
-  return { seconds, processCpuMs: round2((c1 - c0) * 1000), taskMs: delta('TaskDuration'), scriptMs: delta('ScriptDuration'), layoutMs: delta('LayoutDuration'), recalcStyleMs: delta('RecalcStyleDuration') }
+  const result = { seconds, audioContexts, processCpuMs: round2((c1 - c0) * 1000), taskMs: delta('TaskDuration'), scriptMs: delta('ScriptDuration'), layoutMs: delta('LayoutDuration'), recalcStyleMs: delta('RecalcStyleDuration') }
+  return t0 && t1 ? { ...result, threads: threadDelta(t0, t1) } : result
 }
 
-/** How many live objects (reachable or not yet collected) have `prototypeExpression` in their chain. */
-async function liveObjects(cdp, prototypeExpression) {
+/**
+ * CPU time (ms) of each thread of process `pid`, by thread name, from /proc (Linux only; null
+ * elsewhere): which of the renderer's threads (main, audio output, WebRTC, compositor…) did the work.
+ */
+function threadTimes(pid) {
+  const dir = `/proc/${pid}/task`
+  if (!existsSync(dir))
+    return null
+  const tick = 1000 / 100 // USER_HZ: 100 on Linux
+  const times = new Map()
+  for (const tid of readdirSync(dir)) {
+    try {
+      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      times.set(`${name}#${tid}`, (Number(fields[11]) + Number(fields[12])) * tick) // utime + stime
+    }
+    catch {
+      // the thread ended while being read
+    }
+  }
+  return times
+}
+
+/** Per-thread-name CPU (ms) between two threadTimes(), threads of one name summed, busiest first. */
+function threadDelta(before, after) {
+  const byName = {}
+  for (const [key, ms] of after) {
+    const name = key.slice(0, key.lastIndexOf('#'))
+    byName[name] = (byName[name] ?? 0) + ms - (before.get(key) ?? 0)
+  }
+  return Object.fromEntries(Object.entries(byName).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]))
+}
+
+/** The state of each AudioContext alive in the frame (a running one keeps an audio render thread busy). */
+async function audioContextStates(cdp) {
+  return instancesOf(cdp, 'BaseAudioContext.prototype', 'function () { return this.map(c => c.state) }')
+}
+
+/**
+ * `fn` applied to the array of live instances (reachable or not yet collected) with `prototypeExpression`
+ * in their chain. Runtime.queryObjects also returns the prototypes that inherit from it
+ * (`AudioContext.prototype`, made when the page first touches `AudioContext`; a subclass's): those are
+ * not instances (they have their own `constructor`) and are left out.
+ */
+async function instancesOf(cdp, prototypeExpression, fn) {
   const { result: proto } = await cdp.send('Runtime.evaluate', { expression: prototypeExpression, objectGroup: 'bench' })
   const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId, objectGroup: 'bench' })
-  const { result } = await cdp.send('Runtime.callFunctionOn', { objectId: objects.objectId, functionDeclaration: 'function () { return this.length }', returnByValue: true })
+  const { result: instances } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId,
+    functionDeclaration: 'function () { return this.filter(o => !Object.prototype.hasOwnProperty.call(o, \'constructor\')) }',
+    objectGroup: 'bench',
+  })
+  const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', { objectId: instances.objectId, functionDeclaration: fn, returnByValue: true })
   await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'bench' })
+  if (exceptionDetails)
+    throw new Error(`[bench] counting ${prototypeExpression}: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`)
   return result.value
+}
+
+/** How many live instances (reachable or not yet collected) have `prototypeExpression` in their chain. */
+async function liveObjects(cdp, prototypeExpression) {
+  return instancesOf(cdp, prototypeExpression, 'function () { return this.length }')
 }
 
 /** Event listeners on `window` and `document` (where a forgotten one usually sits). */
@@ -1043,6 +1115,8 @@ async function daySample(w, afterCalls) {
     mediaStreamObjects: await liveObjects(cdp, 'MediaStream.prototype'),
     audioElements: await liveObjects(cdp, 'HTMLAudioElement.prototype'),
     audioContexts: await liveObjects(cdp, 'BaseAudioContext.prototype'),
+    // A closed or suspended context costs nothing; a running one keeps an audio thread rendering.
+    audioContextsRunning: (await audioContextStates(cdp)).filter(state => state === 'running').length,
     webSockets: await liveObjects(cdp, 'WebSocket.prototype'),
     ...await w.frame.evaluate(() => window.__benchTimers()),
     windowListeners: await listenerCount(cdp, 'window'),
@@ -1097,7 +1171,7 @@ async function dayCalls(browser, extension, count) {
 }
 
 /** The counts that must not grow from call 1 to the last (a leak), and those that must be 0. */
-const OPEN_AT_END = ['openPeerConnections', 'liveTracks']
+const OPEN_AT_END = ['openPeerConnections', 'liveTracks', 'audioContextsRunning']
 const NO_GROWTH = ['peerConnectionObjects', 'mediaStreamTrackObjects', 'mediaStreamObjects', 'audioElements', 'audioContexts', 'webSockets', 'intervals', 'timeouts', 'windowListeners', 'documentListeners', 'domNodes']
 
 /**
@@ -1110,7 +1184,7 @@ function findLeaks(samples) {
   const last = samples.at(-1)
   const between = samples.filter(s => s.afterCalls > 1 && s !== last)
   return [
-    ...OPEN_AT_END.filter(key => last[key] !== 0).map(key => `${key} ${last[key]}`),
+    ...OPEN_AT_END.filter(key => (last[key] ?? 0) !== 0).map(key => `${key} ${last[key]}`),
     ...NO_GROWTH.filter(key => last[key] > first[key] && between.every(s => last[key] > s[key]))
       .map(key => `${key} ${first[key]} → ${last[key]}`),
   ]
@@ -1136,7 +1210,7 @@ function dayMarkdown(r) {
   lines.push(`| after calls (echo, busy, inbound in turn) | ${cols.join(' | ')} |`)
   lines.push(`| --- | ${cols.map(() => '---').join(' | ')} |`)
   for (const s of r.day.samples)
-    lines.push(`| ${s.afterCalls} | ${(s.heapUsedBytes / 2 ** 20).toFixed(2)} MB | ${s.openPeerConnections} | ${s.liveTracks} | ${s.peerConnectionObjects} | ${s.mediaStreamTrackObjects} | ${s.audioElements} | ${s.audioContexts} | ${s.intervals} | ${s.timeouts} | ${s.windowListeners}/${s.documentListeners} | ${s.domNodes} |`)
+    lines.push(`| ${s.afterCalls} | ${(s.heapUsedBytes / 2 ** 20).toFixed(2)} MB | ${s.openPeerConnections} | ${s.liveTracks} | ${s.peerConnectionObjects} | ${s.mediaStreamTrackObjects} | ${s.audioElements} | ${s.audioContexts}${s.audioContextsRunning ? ` (${s.audioContextsRunning} running)` : ''} | ${s.intervals} | ${s.timeouts} | ${s.windowListeners}/${s.documentListeners} | ${s.domNodes} |`)
   lines.push('')
   lines.push(`Heap growth, call 1 → ${r.day.calls}: **${(r.day.growthBytes / 2 ** 20).toFixed(2)} MB** (target ≤ 2 MB): ${r.day.heapMet ? 'met' : '**missed**'}. `
     + `Left open, or still growing at the last call: ${r.day.leaks.length === 0 ? 'nothing' : `**${r.day.leaks.join(', ')}**`}.`)
@@ -1154,7 +1228,7 @@ prototype (\`Runtime.queryObjects\`: objects not yet collected after the GC, so 
 intervals and timeouts (setInterval/setTimeout wrapped by the bench's init script in this run only), listeners on
 \`window\` and \`document\` (\`DOMDebugger.getEventListeners\`) and DOM nodes. A count that is higher after the
 last call than after call 1 and than at every sample between (a leak keeps growing; garbage not yet collected goes
-up and down), or an open peer connection or live track at the end, is reported.`
+up and down), or an open peer connection, live track or running AudioContext at the end, is reported.`
 
 function writeDayReport(results) {
   const table = dayMarkdown(results)
@@ -1570,6 +1644,26 @@ async function main() {
       }
       console.log(profileMarkdown(profile))
       writeFileSync(join(ROOT, 'dist-bench/profile.json'), `${JSON.stringify(profile, null, 2)}\n`)
+    }
+    finally {
+      await closeAll()
+    }
+    return
+  }
+  if (process.argv.includes('--cpu')) {
+    // Development: only the day's CPU row, BENCH_CPU_RUNS times (ours, then the baseline, in turn),
+    // with each renderer thread's share, printed, nothing written.
+    try {
+      for (let run = 1; run <= Number(process.env.BENCH_CPU_RUNS ?? 1); run++) {
+        // Every other run measures the baseline first, so an effect of the order shows as a difference between runs.
+        const oursFirst = run % 2 === 1
+        const first = await connectedCpu(browser, oursFirst ? 'app' : 'baseline', oursFirst ? EXT.app : EXT.baseline, CPU_SECONDS)
+        const second = await connectedCpu(browser, oursFirst ? 'baseline' : 'app', oursFirst ? EXT.baseline : EXT.app, CPU_SECONDS)
+        const [ours, baseline] = oursFirst ? [first, second] : [second, first]
+        console.log(`[bench:cpu] run ${run} (${oursFirst ? 'ours first' : 'baseline first'}), ${CPU_SECONDS} s: renderer ${ours.processCpuMs} ms vs baseline ${baseline.processCpuMs} ms (${(ours.processCpuMs / baseline.processCpuMs).toFixed(2)}×); main thread tasks ${ours.taskMs} vs ${baseline.taskMs} ms; AudioContexts [${ours.audioContexts}] vs [${baseline.audioContexts}]`)
+        for (const name of new Set([...Object.keys(ours.threads ?? {}), ...Object.keys(baseline.threads ?? {})]))
+          console.log(`[bench:cpu]   ${name.padEnd(24)} ${String(ours.threads?.[name] ?? 0).padStart(6)} ${String(baseline.threads?.[name] ?? 0).padStart(6)}`)
+      }
     }
     finally {
       await closeAll()

@@ -29,6 +29,14 @@ export function ringbackFor(country: string | undefined): Cadence {
 
 const VOLUME = 0.1
 const KEY_TONE_SECONDS = 0.12
+/**
+ * How long the key tones' context stays running after the last tone ends. A running
+ * AudioContext renders (silence) on an audio thread for as long as it lives, ~5 ms of CPU per
+ * second in Chromium, so after one keypad press it cost that for the rest of the call; it is
+ * suspended once the keys stop and resumed by the next press. Half a second keeps it running
+ * through a burst of keys (an IVR menu choice), so those tones start without the resume's delay.
+ */
+export const KEY_TONE_IDLE_MS = 500
 
 function newContext(sinkId: string | undefined): SinkableAudioContext | null {
   const Ctx = typeof window === 'undefined' ? undefined : window.AudioContext
@@ -56,10 +64,24 @@ function oscillators(ctx: AudioContext, frequencies: readonly number[], gain: Ga
   })
 }
 
-/** Plays short DTMF key tones on one lazily created context. */
+/**
+ * Plays short DTMF key tones on one lazily created context, suspended `KEY_TONE_IDLE_MS` after
+ * the last tone ends and resumed by the next key.
+ */
 export function createKeyTonePlayer(sinkId: () => string | undefined = () => undefined) {
   let ctx: SinkableAudioContext | null = null
   let currentSink: string | undefined
+  let idleTimer: ReturnType<typeof setTimeout> | undefined
+
+  function suspendWhenIdle(context: SinkableAudioContext): void {
+    clearTimeout(idleTimer)
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined
+      if (ctx === context)
+        context.suspend().catch(() => { /* closed meanwhile: nothing renders */ })
+    }, KEY_TONE_SECONDS * 1000 + KEY_TONE_IDLE_MS)
+  }
+
   return {
     play(key: DtmfKey): void {
       const sink = sinkId()
@@ -71,8 +93,13 @@ export function createKeyTonePlayer(sinkId: () => string | undefined = () => und
         ctx = newContext(sink)
         currentSink = sink
       }
+      else if (ctx.state === 'suspended') {
+        // The tone is scheduled on the context's clock, which waits with it: it plays once resumed.
+        ctx.resume().catch(() => { /* autoplay refused until the agent interacts */ })
+      }
       if (!ctx)
         return
+      suspendWhenIdle(ctx)
       try {
         const gain = ctx.createGain()
         gain.connect(ctx.destination)
@@ -89,6 +116,8 @@ export function createKeyTonePlayer(sinkId: () => string | undefined = () => und
       }
     },
     dispose(): void {
+      clearTimeout(idleTimer)
+      idleTimer = undefined
       void ctx?.close().catch(() => {})
       ctx = null
     },

@@ -4,6 +4,8 @@
  * never disagree about rounding. Whole seconds, rounded down; garbage counts as 0.
  */
 
+import { listFormat, numberFormat } from '@/i18n/intlCache'
+
 interface Parts { hours: number, minutes: number, seconds: number }
 
 function parts(ms: number): Parts {
@@ -22,8 +24,8 @@ function parts(ms: number): Parts {
  */
 export function formatDuration(ms: number, locale: string): string {
   const { hours, minutes, seconds } = parts(ms)
-  const plain = new Intl.NumberFormat(locale, { useGrouping: false })
-  const two = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2, useGrouping: false })
+  const plain = numberFormat(locale, { useGrouping: false })
+  const two = numberFormat(locale, { minimumIntegerDigits: 2, useGrouping: false })
   if (hours > 0)
     return `${plain.format(hours)}:${two.format(minutes)}:${two.format(seconds)}`
   return `${plain.format(minutes)}:${two.format(seconds)}`
@@ -37,10 +39,10 @@ export function formatDuration(ms: number, locale: string): string {
 export function formatDurationWords(ms: number, locale: string): string {
   const { hours, minutes, seconds } = parts(ms)
   const unit = (value: number, name: 'hour' | 'minute' | 'second'): string =>
-    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'long' }).format(value)
+    numberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'long' }).format(value)
   const words: string[] = []
   if (hours > 0) words.push(unit(hours, 'hour'))
   if (minutes > 0) words.push(unit(minutes, 'minute'))
   if (seconds > 0 || words.length === 0) words.push(unit(seconds, 'second'))
-  return new Intl.ListFormat(locale, { style: 'long', type: 'unit' }).format(words)
+  return listFormat(locale, { style: 'long', type: 'unit' }).format(words)
 }

@@ -47,7 +47,7 @@ describe('DeviceSettings', () => {
     expect(wrapper.find('[data-testid="mic-level"]').exists()).toBe(false)
   })
 
-  it('measures a live level and releases the microphone on Stop test', async () => {
+  function stubMicrophone() {
     const track = { stop: vi.fn() }
     vi.stubGlobal('navigator', { ...navigator, mediaDevices: { getUserMedia: async () => ({ getTracks: () => [track] }) } })
     vi.stubGlobal('AudioContext', class {
@@ -62,6 +62,11 @@ describe('DeviceSettings', () => {
       resume = async () => {}
       close = async () => {}
     })
+    return track
+  }
+
+  it('measures a live level and releases the microphone on Stop test', async () => {
+    const track = stubMicrophone()
     vi.useFakeTimers()
     const { wrapper } = mountSettings()
     await wrapper.findAll('button').find(b => b.text() === 'Test microphone')!.trigger('click')
@@ -72,5 +77,27 @@ describe('DeviceSettings', () => {
     expect(track.stop).toHaveBeenCalledOnce()
     expect(wrapper.find('[data-testid="mic-level"]').exists()).toBe(false)
     vi.useRealTimers()
+  })
+
+  it('closing the panel ends the check: the microphone is released and the meter stops', async () => {
+    const track = stubMicrophone()
+    vi.useFakeTimers()
+    try {
+      const { wrapper } = mountSettings()
+      const details = wrapper.find('details')
+      ;(details.element as HTMLDetailsElement).open = true
+      await details.trigger('toggle')
+      await wrapper.findAll('button').find(b => b.text() === 'Test microphone')!.trigger('click')
+      await vi.advanceTimersByTimeAsync(150)
+      expect(wrapper.find('[data-testid="mic-level"]').exists()).toBe(true)
+      ;(details.element as HTMLDetailsElement).open = false
+      await details.trigger('toggle')
+      expect(track.stop).toHaveBeenCalledOnce()
+      expect(wrapper.find('[data-testid="mic-level"]').exists()).toBe(false)
+      expect(wrapper.findAll('button').some(b => b.text() === 'Test microphone')).toBe(true)
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 })

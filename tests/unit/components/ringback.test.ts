@@ -21,7 +21,7 @@ vi.mock('@/audio/tones', async (importOriginal) => {
 })
 
 const { useRingback } = await import('@/composables/useRingback')
-const { ringbackFor, UK_RINGBACK, US_RINGBACK, createKeyTonePlayer } = await import('@/audio/tones')
+const { ringbackFor, UK_RINGBACK, US_RINGBACK, createKeyTonePlayer, KEY_TONE_IDLE_MS } = await import('@/audio/tones')
 
 afterEach(() => {
   stops.length = 0
@@ -112,9 +112,18 @@ class FakeAudioContext {
     return osc
   }
 
-  resume = async () => {}
+  state: AudioContextState = 'running'
+  resume = async () => {
+    this.state = 'running'
+  }
+
+  suspend = async () => {
+    this.state = 'suspended'
+  }
+
   close = async () => {
     this.closed = true
+    this.state = 'closed'
   }
 
   setSinkId = async (id: string) => {
@@ -151,6 +160,33 @@ describe('tones with WebAudio', () => {
     expect(FakeAudioContext.made[0]!.sinkId).toBe('headset')
     player.dispose()
     expect(FakeAudioContext.made[0]!.closed).toBe(true)
+  })
+
+  it('the key tones\' context is suspended once the keys stop, and the next key resumes it', () => {
+    vi.useFakeTimers()
+    try {
+      vi.stubGlobal('AudioContext', FakeAudioContext)
+      const player = createKeyTonePlayer()
+      const idleAfter = 120 + KEY_TONE_IDLE_MS
+      player.play('1')
+      const ctx = FakeAudioContext.made[0]!
+      vi.advanceTimersByTime(idleAfter - 100)
+      player.play('2') // a burst of keys keeps it running
+      vi.advanceTimersByTime(idleAfter - 1)
+      expect(ctx.state).toBe('running')
+      vi.advanceTimersByTime(1)
+      expect(ctx.state).toBe('suspended')
+      player.play('3')
+      expect(ctx.state).toBe('running')
+      expect(FakeAudioContext.made).toHaveLength(1)
+      expect(ctx.frequencies).toEqual([697, 1209, 697, 1336, 697, 1477])
+      player.dispose()
+      vi.advanceTimersByTime(idleAfter)
+      expect(ctx.state).toBe('closed')
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 })
 
