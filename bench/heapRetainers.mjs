@@ -20,6 +20,34 @@ export function countsByName(snapshot) {
 }
 
 /**
+ * A heap snapshot's flat arrays with what reading them needs: each record's width, where each field
+ * sits in a record, the type names, and each node's first edge (an offset into `edges`).
+ */
+function graph(snapshot) {
+  const { nodes, edges, strings } = snapshot
+  const meta = snapshot.snapshot.meta
+  const nodeWidth = meta.node_fields.length
+  const edgeWidth = meta.edge_fields.length
+  const nEdges = meta.node_fields.indexOf('edge_count')
+  const count = nodes.length / nodeWidth
+  const firstEdge = new Uint32Array(count + 1)
+  for (let i = 0; i < count; i++)
+    firstEdge[i + 1] = firstEdge[i] + nodes[i * nodeWidth + nEdges] * edgeWidth
+  return {
+    nodes, edges, strings, nodeWidth, edgeWidth, count, firstEdge,
+    nodeTypes: meta.node_types[0],
+    edgeTypes: meta.edge_types[0],
+    nName: meta.node_fields.indexOf('name'),
+    nType: meta.node_fields.indexOf('type'),
+    nSize: meta.node_fields.indexOf('self_size'),
+    nEdges,
+    eType: meta.edge_fields.indexOf('type'),
+    eName: meta.edge_fields.indexOf('name_or_index'),
+    eTo: meta.edge_fields.indexOf('to_node'),
+  }
+}
+
+/**
  * Up to `limit` retainer chains (each up to `depth` steps) of the objects named `name`.
  * Weak edges and V8's own internal back-references are skipped.
  * @returns {string[]}
@@ -120,22 +148,7 @@ export function sizesByName(snapshot) {
  * @returns {{ count: number, path: string }[]} most frequent first, at most `limit`
  */
 export function rootPaths(snapshot, name, { limit = 8 } = {}) {
-  const { nodes, edges, strings } = snapshot
-  const meta = snapshot.snapshot.meta
-  const nodeWidth = meta.node_fields.length
-  const edgeWidth = meta.edge_fields.length
-  const nodeTypes = meta.node_types[0]
-  const edgeTypes = meta.edge_types[0]
-  const nName = meta.node_fields.indexOf('name')
-  const nType = meta.node_fields.indexOf('type')
-  const nEdges = meta.node_fields.indexOf('edge_count')
-  const eType = meta.edge_fields.indexOf('type')
-  const eName = meta.edge_fields.indexOf('name_or_index')
-  const eTo = meta.edge_fields.indexOf('to_node')
-  const count = nodes.length / nodeWidth
-  const firstEdge = new Uint32Array(count + 1)
-  for (let i = 0; i < count; i++)
-    firstEdge[i + 1] = firstEdge[i] + nodes[i * nodeWidth + nEdges] * edgeWidth
+  const { nodes, edges, strings, nodeWidth, edgeWidth, nodeTypes, edgeTypes, nName, nType, eType, eName, eTo, count, firstEdge } = graph(snapshot)
   const parent = new Int32Array(count).fill(-1)
   const via = new Int32Array(count).fill(-1)
   parent[0] = 0
@@ -222,19 +235,7 @@ export function retainedByName(snapshot) {
  * @returns {{ idom: Int32Array, retained: Float64Array, post: number[] }}
  */
 export function dominators(snapshot) {
-  const { nodes, edges } = snapshot
-  const meta = snapshot.snapshot.meta
-  const nodeWidth = meta.node_fields.length
-  const edgeWidth = meta.edge_fields.length
-  const edgeTypes = meta.edge_types[0]
-  const nSize = meta.node_fields.indexOf('self_size')
-  const nEdges = meta.node_fields.indexOf('edge_count')
-  const eType = meta.edge_fields.indexOf('type')
-  const eTo = meta.edge_fields.indexOf('to_node')
-  const count = nodes.length / nodeWidth
-  const firstEdge = new Uint32Array(count + 1)
-  for (let i = 0; i < count; i++)
-    firstEdge[i + 1] = firstEdge[i] + nodes[i * nodeWidth + nEdges] * edgeWidth
+  const { nodes, edges, nodeWidth, edgeWidth, edgeTypes, nSize, eType, eTo, count, firstEdge } = graph(snapshot)
   const strong = e => edgeTypes[edges[e + eType]] !== 'weak' && edgeTypes[edges[e + eType]] !== 'shortcut'
   // Post order from the root, iteratively.
   const order = new Int32Array(count).fill(-1) // node → post-order number
