@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { CallError } from '@/sip/types'
-import { useAgentStore } from '@/stores/agent'
 import { useCallStore } from '@/stores/call'
 import type { Harness } from '../fakes'
 import { createHarness, MemoryStorage } from '../fakes'
+import { signedInHarness } from './signedIn'
 
 const CONNECTED = 'f240bbac-87c9-4f6e-bf70-924b57d47db7'
 const BUSY = '9d9162e7-6cf3-4944-bf63-4dff82258764'
 
-async function signedIn(options: Parameters<typeof createHarness>[0] = {}): Promise<Harness> {
-  const h = createHarness(options)
-  await useAgentStore().signIn({ extension: '1001', password: 'pw', displayName: '' })
-  h.hubspot.sent.length = 0
-  h.sip.actions.length = 0
-  return h
-}
+const signedIn = (options: Parameters<typeof createHarness>[0] = {}): Promise<Harness> => signedInHarness('1001', options)
 
 function dialFromHubSpot(h: Harness, phoneNumber: unknown, countryCode = 'GB'): void {
   if (typeof phoneNumber === 'string')

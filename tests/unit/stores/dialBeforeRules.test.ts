@@ -5,10 +5,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { t } from '@/i18n'
-import { useAgentStore } from '@/stores/agent'
 import { useCallStore } from '@/stores/call'
 import type { Harness } from '../fakes'
-import { createHarness } from '../fakes'
+import { signedInHarness } from './signedIn'
 
 /** Holds the rules back (`held`) or makes their load fail (`fail`); `loaded` is what the store sees. */
 const rules = vi.hoisted(() => ({ held: null as Promise<void> | null, fail: false, loaded: true }))
@@ -33,13 +32,7 @@ afterEach(() => {
   Object.assign(rules, { held: null, fail: false, loaded: true })
 })
 
-async function signedIn(): Promise<Harness> {
-  const h = createHarness()
-  await useAgentStore().signIn({ extension: '1001', password: 'pw', displayName: '' })
-  h.hubspot.sent.length = 0
-  h.sip.actions.length = 0
-  return h
-}
+const signedIn = (): Promise<Harness> => signedInHarness('1001')
 
 describe('a dial before the phone number rules are loaded', () => {
   it('waits for them, then dials: nothing refused, one INVITE', async () => {

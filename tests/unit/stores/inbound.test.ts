@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
 import type { CallerIdMatch } from '@/hubspot/types'
 import { CallError } from '@/sip/types'
-import { useAgentStore } from '@/stores/agent'
 import { useAvailabilityStore } from '@/stores/availability'
 import { useCallStore } from '@/stores/call'
 import { useWidgetStore } from '@/stores/widget'
 import type { Harness } from '../fakes'
-import { createHarness } from '../fakes'
+import { signedInHarness } from './signedIn'
 
 const CALL_ID = 'inbound-1@pbx'
 const ADA: CallerIdMatch = {
@@ -18,13 +17,7 @@ const ADA: CallerIdMatch = {
   email: 'ada@example.test',
 }
 
-async function signedIn(): Promise<Harness> {
-  const h = createHarness()
-  await useAgentStore().signIn({ extension: '1002', password: 'pw', displayName: '' })
-  h.hubspot.sent.length = 0
-  h.sip.actions.length = 0
-  return h
-}
+const signedIn = (): Promise<Harness> => signedInHarness('1002')
 
 function ring(h: Harness, fromNumber = '+442079460700', displayName = 'Ada L'): void {
   h.sip.emit('incomingCall', { callId: CALL_ID, fromNumber, displayName })
