@@ -268,14 +268,17 @@ export const useCallStore = defineStore('call', () => {
 
   // --- SIP events ------------------------------------------------------------
   /**
-   * A call placed from another of the agent's frames (src/frames/): this frame follows it. HubSpot
-   * heard of it from the frame that dialed it; nothing to announce here.
+   * A call placed from another of the agent's frames (src/frames/): this frame follows it, and says
+   * so to HubSpot like the frame that dialed it. The frames pass each call's facts to the frame that
+   * reports it, which sends each one once, in the order it has them: when that is not the frame that
+   * dialed (the calling window HubSpot opens for a tab's dial), its own OUTGOING_CALL_STARTED comes
+   * before the CALL_ANSWERED it hears itself, not whenever the dialing frame's copy arrives.
    */
   sip.on('callStarted', ({ callId, target, label, at }) => {
     // This frame's own dial learns its Call-ID from `sip.call()` (a callEnded before that is kept for it).
     if (call.value !== null || phase.value !== 'idle')
       return
-    startCall({
+    const record: CallRecord = {
       callId,
       direction: 'OUTBOUND',
       toNumber: target,
@@ -289,9 +292,12 @@ export const useCallStore = defineStore('call', () => {
       endReason: null,
       callee: label?.callee ?? null,
       extension: null,
-    })
+    }
+    startCall(record)
     go({ type: 'dial' })
+    hubspot.outgoingCall({ externalCallId: callId, toNumber: record.toNumber, fromNumber: record.fromNumber, callStartTime: record.startedAt, createEngagement: true })
   })
+
   // Mute is the phone's: pressed in any frame, shown in all.
   sip.on('muted', ({ muted: value }) => {
     if (active.value)

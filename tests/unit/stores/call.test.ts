@@ -200,6 +200,18 @@ describe('call store: the call', () => {
     return { h, call }
   }
 
+  it('a call another of the agent\'s frames placed: followed here and announced to HubSpot before its answer', async () => {
+    const h = await signedIn()
+    const call = useCallStore()
+    h.sip.emit('callStarted', { callId: 'elsewhere@test', target: '+442079460600', label: { display: '+44 20 7946 0600', requestedBy: 'hubspot' }, at: h.clock.now - 50 })
+    h.sip.emit('callAnswered', { callId: 'elsewhere@test' })
+    expect(call.phase).toBe('connected')
+    expect(h.hubspot.types()).toEqual(['outgoingCall', 'callAnswered'])
+    expect(h.hubspot.last('outgoingCall')).toEqual({
+      externalCallId: 'elsewhere@test', toNumber: '+442079460600', fromNumber: '1001', callStartTime: h.clock.now - 50, createEngagement: true,
+    })
+  })
+
   it('goes Calling → Ringing → Connected and sends callAnswered with the Call-ID', async () => {
     const { h, call } = await ringing()
     expect(call.phase).toBe('ringing')
