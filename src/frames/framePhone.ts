@@ -200,6 +200,38 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   let standbyId: string | null = null
   let available = true
 
+  /**
+   * Set while the phone changes frames through this one: from the moment this frame owns the phone
+   * until its REGISTER is answered (or there is nothing to register), and in an owner handing the
+   * phone to the calling window, from its unREGISTER until the window took the lock (or it did not,
+   * and the phone started here again). The stores were never told the agent signed out, so the
+   * agent may dial then: the call waits for this instead of finding no registration.
+   */
+  let moving: { done: Promise<void>, end: () => void } | null = null
+  function startMoving(): void {
+    if (moving)
+      return
+    let end!: () => void
+    const done = new Promise<void>((resolve) => {
+      end = resolve
+    })
+    moving = { done, end }
+  }
+  function stopMoving(): void {
+    moving?.end()
+    moving = null
+  }
+  /** Resolves once the phone is settled in a frame (at most `commandTimeoutMs`). */
+  async function untilSettled(): Promise<void> {
+    if (!moving)
+      return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([moving.done, new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, commandTimeoutMs)
+    })])
+    clearTimeout(timer)
+  }
+
   const callUp = (): boolean => log.some(r => r.event === 'callStarted' || r.event === 'incomingCall')
   const windowFrame = (): string | undefined =>
     location() === 'window' ? frameId : [...peers].find(([, peer]) => peer.location === 'window')?.[0]
@@ -383,6 +415,11 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         return owned.register(creds)
       }
       case 'call':
+        if (moving)
+          await untilSettled()
+        // The phone moved on meanwhile (this frame handed it to the calling window): dialed there.
+        if (!election.isOwner)
+          return remote.call(String(args[0]), args[1] as CallLabel | undefined)
         callRequester = from
         try {
           return await owned.call(String(args[0]), args[1] as CallLabel | undefined)
@@ -435,6 +472,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       handingOver = false
       return
     }
+    startMoving()
     try {
       await stopLocal()
       channel.post({ type: 'handover-ready', to, credentials: sealed })
@@ -447,6 +485,9 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
         log_(`[frames] ${frameId}: ${to} did not take the phone; it stays here`)
         retained = creds
         void becomeOwner()
+      }
+      else {
+        stopMoving()
       }
     }, HANDOVER_TAKE_MS)
   }
@@ -584,6 +625,16 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
 
   // --- ownership changes ---------------------------------------------------------------------
   async function becomeOwner(): Promise<void> {
+    startMoving()
+    try {
+      await takeThePhone()
+    }
+    finally {
+      // Whether it registered, failed to, or lost the phone again meanwhile: a waiting call goes on.
+      stopMoving()
+    }
+  }
+  async function takeThePhone(): Promise<void> {
     log_(`[frames] ${frameId} (${location()}) owns the phone`)
     const previous = owner
     owner = { id: frameId, key: keys.publicKey, location: location() }
@@ -646,6 +697,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       // A hand-over asked of this frame is over (done, or for an ownership it no longer has).
       pendingHandover = null
       void stopLocal()
+      // A call that waited for the hand-over goes to the new owner once this frame hears of it.
+      stopMoving()
     }
   })
 
@@ -786,7 +839,9 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     reconnectNow: () => local?.reconnectNow?.(),
     register: credentials => api().register(credentials),
     unregister: () => api().unregister(),
-    call: (target, label) => api().call(target, label),
+    // A dial while the phone moves between frames waits for it to settle, then goes where it is.
+    // Synchronous otherwise: sip.js's chain to the INVITE starts before the stores' re-render (src/stores/call.ts).
+    call: (target, label) => moving ? untilSettled().then(() => api().call(target, label)) : api().call(target, label),
     hangup: () => api().hangup(),
     setMuted: muted => api().setMuted(muted),
     setRemoteAudioElement: (element) => {

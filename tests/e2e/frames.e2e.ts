@@ -166,12 +166,14 @@ describe('two HubSpot tabs and the calling window', () => {
     await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
   })
 
-  it('the calling window closed mid-call: every frame leaves the call, and the tab that takes the phone tells HubSpot it ended', async () => {
+  it('a call dialed the moment a new calling window takes the phone is placed; the window closed mid-call: every frame leaves the call, and the tab that takes the phone tells HubSpot it ended', async () => {
     const again = await openCallingWindow(tab1)
     await again.page.evaluate(() => window.__host.setReplyDelay(0))
-    await expect.poll(() => role(again), { timeout: 10_000 }).toBe('owner')
-    await again.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
-    await again.dial('600')
+    await again.page.waitForFunction(() => window.__host?.isReady())
+    // Dialed the moment the window holds the phone, its REGISTER still on the wire (the window's
+    // dialer showed the agent signed in all along): the call waits for it, and is placed.
+    await expect.poll(() => role(again), { timeout: 10_000, interval: 5 }).toBe('owner')
+    expect(await again.page.evaluate(n => window.__host.dial(n), '600')).toBe(true)
     await again.waitForMessage('CALL_ANSWERED')
     const ended = [await count(tab1, 'CALL_ENDED'), await count(tab2, 'CALL_ENDED')]
     await again.page.close()

@@ -262,6 +262,70 @@ describe('the calling window takes the phone over', () => {
   })
 })
 
+describe('a dial while the phone changes frames', () => {
+  it('in the calling window that just took the phone: it waits for the window\'s REGISTER and is placed there', async () => {
+    const { a } = await signedInFromMirror()
+    let release = (): void => {}
+    const w = await profile.frame('w', { location: 'window', onLocal: (sip) => {
+      release = sip.holdRegistration()
+    } })
+    await owner(w)
+    // The window's stores still show the agent signed in (they never heard otherwise): the agent dials.
+    await vi.waitFor(() => expect(w.local.registering).toBe(true))
+    let placed: { callId: string } | Error | undefined
+    w.phone.call(NUMBER, LABEL).then(value => placed = value, (error: Error) => placed = error)
+    await profile.bus.flush()
+    expect(placed).toBeUndefined()
+    release()
+    await vi.waitFor(() => expect(placed).toEqual({ callId: 'call-1@test' }))
+    expect(w.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
+    expect(w.phone.reporterOf('call-1@test')).toBe('w')
+    expect(a.locals).toHaveLength(1)
+  })
+
+  it('from a mirror while the window registers: the command waits on the window, then the call is placed', async () => {
+    const { b } = await signedInFromMirror()
+    let release = (): void => {}
+    const w = await profile.frame('w', { location: 'window', onLocal: (sip) => {
+      release = sip.holdRegistration()
+    } })
+    await owner(w)
+    await vi.waitFor(() => expect(w.local.registering).toBe(true))
+    const placed = b.phone.call(NUMBER)
+    await profile.bus.flush()
+    expect(w.local.actions).toEqual([])
+    release()
+    await expect(placed).resolves.toEqual({ callId: 'call-1@test' })
+    expect(w.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
+  })
+
+  it('in the tab handing the phone over: the call waits, then is placed by the window that took it', async () => {
+    const { a } = await signedInFromMirror()
+    // The window's "take it" is held back: the tab has stopped its phone and still holds the lock.
+    let ready: unknown
+    profile.bus.drop((message) => {
+      if (message.type !== 'handover-ready' || ready)
+        return false
+      ready = message
+      return true
+    })
+    const w = await profile.frame('w', { location: 'window' })
+    await vi.waitFor(() => expect(ready).toBeDefined())
+    expect(a.phone.isOwner()).toBe(true)
+    expect(a.locals[0]!.actions).toEqual(['register:1001', 'unregister', 'dispose'])
+    let placed: { callId: string } | Error | undefined
+    a.phone.call(NUMBER).then(value => placed = value, (error: Error) => placed = error)
+    await profile.bus.flush()
+    expect(placed).toBeUndefined()
+    profile.bus.inject(ready)
+    await owner(w)
+    await vi.waitFor(() => expect(placed).toEqual({ callId: 'call-1@test' }))
+    expect(w.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
+    expect(a.locals).toHaveLength(1)
+    expect(a.phone.reporterOf('call-1@test')).toBe('w')
+  })
+})
+
 describe('a hand-over that did not happen', () => {
   it('the calling window closed during the call: the owner keeps the phone registered after the call', async () => {
     const { a, b } = await signedInFromMirror()
@@ -375,6 +439,27 @@ describe('a hand-over the calling window does not take', () => {
     expect(a.local.credentials).toEqual(AGENT)
     await vi.waitFor(() => expect(lastState(b)).toBe('registered'))
     expect(profile.locks.grants).toEqual([`${LOCK}:a`])
+  })
+
+  it('a dial in the owner\'s tab meanwhile waits, and is placed once the phone started here again', async () => {
+    const { a } = await signedInFromMirror()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    profile.bus.drop((message) => {
+      if (message.type === 'handover-request')
+        profile.bus.cut('w')
+      return false
+    })
+    await profile.frame('w', { location: 'window' })
+    await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'handover-ready')).toBe(true))
+    let placed: { callId: string } | Error | undefined
+    a.phone.call(NUMBER).then(value => placed = value, (error: Error) => placed = error)
+    await profile.bus.flush()
+    expect(placed).toBeUndefined()
+    expect(a.locals).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(3000)
+    await vi.waitFor(() => expect(placed).toEqual({ callId: 'call-1@test' }))
+    expect(a.locals).toHaveLength(2)
+    expect(a.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
   })
 })
 

@@ -12,6 +12,7 @@ import type { FrameLocation } from '@/frames/protocol'
 import { createFrameKeys } from '@/frames/sealedBox'
 import { SIP_EVENT_NAMES } from '@/sip/events'
 import type { CallLabel, SipEventName } from '@/sip/types'
+import { CallError } from '@/sip/types'
 import { FakeSip } from '../fakes'
 import type { Bus, TestChannel } from './bus'
 import { createBus } from './bus'
@@ -19,16 +20,50 @@ import { LockRegistry } from './locks'
 
 export const LOCK = 'softphone:phone:pbx.test:ws://pbx.test/ws'
 
-/** FakeSip that, like the real adapter, emits `callStarted` (label echoed) just before `call()` resolves. */
+/**
+ * FakeSip that, like the real adapter, refuses a call while not registered (`outboundCall.ts`:
+ * CallError 'not-registered') and emits `callStarted` (label echoed) just before `call()` resolves.
+ */
 export class LocalSip extends FakeSip {
+  registered = false
+  /** A register() is held by `holdRegistration()`. */
+  registering = false
+  private gate: Promise<void> | null = null
+
   constructor() {
     super()
-    const call = this.call
+    const { call, register, unregister } = this
+    this.register = async (credentials) => {
+      const gate = this.gate
+      this.gate = null
+      if (gate) {
+        this.registering = true
+        await gate
+        this.registering = false
+      }
+      await register(credentials)
+      this.registered = true
+    }
+    this.unregister = async () => {
+      this.registered = false
+      await unregister()
+    }
     this.call = async (target: string, label?: CallLabel) => {
+      if (!this.registered)
+        throw new CallError('not-registered', 'not signed in')
       const started = await call(target)
       this.emit('callStarted', { callId: started.callId, target, ...(label ? { label } : {}) })
       return started
     }
+  }
+
+  /** Keeps the next register() pending until the returned function is called (a REGISTER still on the wire). */
+  holdRegistration(): () => void {
+    let release!: () => void
+    this.gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    return release
   }
 }
 
@@ -63,6 +98,8 @@ export interface FrameOptions {
   commandTimeoutMs?: number
   credentialsWaitMs?: number
   now?: () => number
+  /** Called with each local phone this frame builds, before it is used (e.g. `holdRegistration`). */
+  onLocal?: (sip: LocalSip) => void
 }
 
 export interface Profile {
@@ -113,6 +150,7 @@ export function createProfile(): Profile {
         keys,
         createLocal: () => {
           const sip = new LocalSip()
+          options.onLocal?.(sip)
           locals.push(sip)
           return sip
         },
