@@ -115,8 +115,13 @@ export function describeEndCause(cause: CallEndCause, ringTimeoutSeconds?: numbe
       return ringTimeoutSeconds !== undefined && Number.isFinite(ringTimeoutSeconds) && ringTimeoutSeconds > 0
         ? t('endReason.ringTimeoutAfter', { seconds: formatSeconds(Math.round(ringTimeoutSeconds)) })
         : t('endReason.ringTimeout')
-    case 'transport-error':
-      return t('endReason.transport')
+    case 'transport-error': {
+      // What the phone says about the loss is a sentence for the agent (the PBX it lost, how long it
+      // tried to reconnect, the HubSpot window that held the call), written in their language; anything
+      // else (a bare technical reason) gives way to the general sentence.
+      const detail = oneLine(cause.message, 240)
+      return /^\p{Lu}.*[.!?。]$/u.test(detail) ? detail : t('endReason.transport')
+    }
     case 'media-error': {
       const detail = oneLine(cause.message).replace(/[.。]+$/, '')
       return detail === '' ? t('endReason.media') : t('endReason.mediaDetail', { detail })

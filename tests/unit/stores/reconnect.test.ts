@@ -56,7 +56,7 @@ describe('call store: a call kept through a lost connection', () => {
     h.sip.emit('callEnded', { callId: ID, cause: { type: 'transport-error', message: 'Lost the connection to the PBX. The call could not be reconnected within 30 sec.' } })
 
     expect(call.call?.endedAt).toBe(h.clock.now)
-    expect(call.call?.endReason).toBe('Lost the connection to the phone system.')
+    expect(call.call?.endReason).toBe('Lost the connection to the PBX. The call could not be reconnected within 30 sec.')
     expect(h.hubspot.last('callEnded')).toMatchObject({ callEndStatus: 'FAILED' })
   })
 
