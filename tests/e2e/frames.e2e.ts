@@ -177,8 +177,10 @@ describe('two HubSpot tabs and the calling window', () => {
     await again.waitForMessage('CALL_ANSWERED')
     const ended = [await count(tab1, 'CALL_ENDED'), await count(tab2, 'CALL_ENDED')]
     await again.page.close()
-    for (const sim of [tab1, tab2])
+    for (const sim of [tab1, tab2]) {
       await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
+      expect(await sim.widget.getByTestId('end-reason').textContent()).toBe('The HubSpot window that held the call was closed.')
+    }
     const owner = await role(tab1) === 'owner' ? 0 : 1
     await expect.poll(async () => [await count(tab1, 'CALL_ENDED'), await count(tab2, 'CALL_ENDED')])
       .toEqual(ended.map((n, i) => i === owner ? n + 1 : n))
