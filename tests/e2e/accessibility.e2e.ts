@@ -148,7 +148,7 @@ describe('every screen passes axe-core (WCAG 2.2 AA and best practices)', () => 
     await sim.dial(TEST_NUMBERS.busy.short)
     await sim.widget.getByTestId('no-record').waitFor()
     await checkScreen('wrap-up, no record')
-    await sim.widget.getByLabel(/^Notes/).fill('Call back on Friday')
+    await sim.widget.getByRole('textbox', { name: 'Notes', exact: true }).fill('Call back on Friday')
     await button('Close wrap-up').click()
     await button('Discard notes and close').waitFor()
     await checkScreen('wrap-up, close confirmation')

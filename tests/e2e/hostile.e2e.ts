@@ -125,9 +125,8 @@ describe('origins', () => {
       const page = await context.newPage()
       await page.goto(`http://127.0.0.2:${port}/`)
       const frame = page.frameLocator('#w')
-      await frame.getByText('This softphone runs only inside HubSpot').waitFor({ timeout: 15_000 })
-      await frame.getByText(`http://127.0.0.2:${port}`).first().waitFor()
-      expect(await frame.getByLabel('Password').count()).toBe(0)
+      await frame.getByText(`This softphone runs only inside HubSpot. It was opened by http://127.0.0.2:${port}, which is not an allowed HubSpot origin (ask your administrator to add it to allowedOrigins in config.json if it should be).`, { exact: true }).waitFor({ timeout: 15_000 })
+      expect(await frame.getByLabel('Password', { exact: true }).count()).toBe(0)
       // Ten more SYNCs after the notice, none answered.
       const sentAtNotice = await page.evaluate(() => (window as unknown as { sent: number }).sent)
       await page.waitForFunction(n => (window as unknown as { sent: number }).sent >= n + 10, sentAtNotice)

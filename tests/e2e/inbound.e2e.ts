@@ -70,19 +70,19 @@ describe('inbound calls (iframeLocation remote)', () => {
     expect(incoming.data).toMatchObject({ fromNumber: '1006', toNumber: AGENT, createEngagement: true })
     expect(typeof callId).toBe('string')
     expect(typeof (incoming.data as Record<string, unknown>).callStartTime).toBe('number')
-    await sim.widget.getByRole('heading', { name: 'Ada Lovelace' }).waitFor()
+    await sim.widget.getByRole('heading', { name: 'Ada Lovelace', exact: true }).waitFor()
     await expect.poll(() => sim.widget.locator('[data-ringtone]').getAttribute('data-ringtone')).toBe('on')
 
-    await sim.widget.getByRole('button', { name: 'Open contact record' }).click()
+    await sim.widget.getByRole('button', { name: 'Open contact record', exact: true }).click()
     const navigate = await sim.waitForMessage('NAVIGATE_TO_RECORD')
     expect(navigate.data).toMatchObject({ objectCoordinates: { portalId: 123456, objectId: 9101, objectTypeId: '0-1' } })
 
-    await sim.widget.getByRole('button', { name: 'Answer' }).click()
+    await sim.widget.getByRole('button', { name: 'Answer', exact: true }).click()
     await sim.waitForMessage('CALL_ANSWERED')
     await sim.page.waitForFunction(() => window.__host.callerState().state === 'answered')
     expect(await agentAnswers(mark)).toEqual([200])
 
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
     const ended = await sim.waitForMessage('CALL_ENDED')
     expect(ended.data).toMatchObject({ externalCallId: callId, callEndStatus: 'COMPLETED' })
     await saveCall(sim)
@@ -102,14 +102,14 @@ describe('inbound calls (iframeLocation remote)', () => {
     const mark = await logMarker()
     await callAgent(sim, '1007')
     await sim.waitForMessage('INCOMING_CALL', 2)
-    await sim.widget.getByText('No HubSpot record has this number.').waitFor()
-    await sim.widget.getByRole('heading', { name: 'Agent 1007' }).waitFor()
+    await sim.widget.getByText('No HubSpot record has this number.', { exact: true }).waitFor()
+    await sim.widget.getByRole('heading', { name: 'Agent 1007', exact: true }).waitFor()
 
-    await sim.widget.getByRole('button', { name: 'Decline' }).click()
+    await sim.widget.getByRole('button', { name: 'Decline', exact: true }).click()
     const ended = await sim.waitForMessage('CALL_ENDED', 2)
     expect(ended.data).toMatchObject({ callEndStatus: 'REJECTED' })
     expect(await agentAnswers(mark)).toEqual([603])
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     await saveCall(sim)
     expect((await messagesAfter(sim, from)).map(e => e.type)).toEqual(['INCOMING_CALL', 'CALL_ENDED', 'CALL_COMPLETED'])
     await callerEnded(sim)
@@ -120,13 +120,13 @@ describe('inbound calls (iframeLocation remote)', () => {
     const mark = await logMarker()
     await callAgent(sim, '1006')
     await sim.waitForMessage('INCOMING_CALL', 3)
-    await sim.widget.getByRole('button', { name: 'Answer' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Answer', exact: true }).waitFor()
 
     await sim.page.evaluate(() => window.__host.callerHangup())
     const ended = await sim.waitForMessage('CALL_ENDED', 3)
     expect(ended.data).toMatchObject({ callEndStatus: 'MISSED' })
     expect(await agentAnswers(mark)).toEqual([487])
-    await sim.widget.getByText('Missed call').waitFor()
+    await sim.widget.getByTestId('end-reason').filter({ hasText: /^Missed call: the caller hung up before it was answered\.$/ }).waitFor()
     await saveCall(sim)
     expect((await messagesAfter(sim, from)).map(e => e.type)).toEqual(['INCOMING_CALL', 'CALL_ENDED', 'CALL_COMPLETED'])
     await callerEnded(sim)
@@ -142,9 +142,9 @@ describe('inbound calls (iframeLocation remote)', () => {
     expect(await agentAnswers(mark)).toEqual([486])
     await callerEnded(sim)
     expect(await sim.page.evaluate(() => window.__host.callerState().statusCode)).toBe(486)
-    await sim.widget.getByText('Connected').waitFor()
+    await sim.widget.getByText('Connected', { exact: true }).waitFor()
 
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
     await sim.waitForMessage('CALL_ENDED', 4)
     await saveCall(sim)
     expect((await messagesAfter(sim, from)).map(e => e.type)).toEqual(['OUTGOING_CALL_STARTED', 'CALL_ANSWERED', 'CALL_ENDED', 'CALL_COMPLETED'])
@@ -152,7 +152,7 @@ describe('inbound calls (iframeLocation remote)', () => {
 
   it('do not disturb: userUnavailable, calls refused 480 without INCOMING_CALL; available again: userAvailable', async () => {
     const from = (await sim.received()).length
-    await sim.widget.getByLabel('Availability').selectOption('dnd')
+    await sim.widget.getByRole('combobox', { name: 'Availability', exact: true }).selectOption('dnd')
     await sim.waitForMessage('USER_UNAVAILABLE')
     const mark = await logMarker()
 
@@ -160,7 +160,7 @@ describe('inbound calls (iframeLocation remote)', () => {
     expect(await agentAnswers(mark)).toEqual([480])
     await callerEnded(sim)
 
-    await sim.widget.getByLabel('Availability').selectOption('available')
+    await sim.widget.getByRole('combobox', { name: 'Availability', exact: true }).selectOption('available')
     await sim.waitForMessage('USER_AVAILABLE')
     expect((await messagesAfter(sim, from)).map(e => e.type)).toEqual(['USER_UNAVAILABLE', 'USER_AVAILABLE'])
   })
@@ -173,7 +173,7 @@ describe('inbound calls in each iframeLocation', () => {
     await callAgent(s, '1006')
     const incoming = await s.waitForMessage('INCOMING_CALL')
     expect(incoming.data).toMatchObject({ fromNumber: '1006', toNumber: AGENT })
-    await s.widget.getByRole('button', { name: 'Decline' }).click()
+    await s.widget.getByRole('button', { name: 'Decline', exact: true }).click()
     expect((await s.waitForMessage('CALL_ENDED')).data).toMatchObject({ callEndStatus: 'REJECTED' })
     expect(await agentAnswers(mark)).toEqual([603])
     await saveCall(s)
@@ -183,7 +183,7 @@ describe('inbound calls in each iframeLocation', () => {
 
   it('widget (HubSpot: no inbound calling there): calls refused 480, no availability choice, HubSpot hears nothing', async () => {
     const s = await open('widget')
-    expect(await s.widget.getByLabel('Availability').count()).toBe(0)
+    expect(await s.widget.getByRole('combobox', { name: 'Availability', exact: true }).count()).toBe(0)
     const from = (await s.received()).length
     const mark = await logMarker()
     await callAgent(s, '1007')

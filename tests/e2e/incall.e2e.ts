@@ -49,7 +49,7 @@ afterAll(async () => {
 afterEach(async () => {
   if (!sim)
     return
-  const hangUp = sim.widget.getByRole('button', { name: 'Hang up' })
+  const hangUp = sim.widget.getByRole('button', { name: 'Hang up', exact: true })
   const save = sim.widget.getByRole('button', { name: /^(Save call|Retry)$/ })
   if (await hangUp.count() > 0) {
     await hangUp.click().catch(() => {})
@@ -95,7 +95,7 @@ async function callAndAnswer(number: string): Promise<string> {
 }
 
 async function saveCall(): Promise<void> {
-  await sim.widget.getByRole('button', { name: 'Save call' }).click()
+  await sim.widget.getByRole('button', { name: 'Save call', exact: true }).click()
   await sim.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
 }
 
@@ -134,9 +134,9 @@ describe('hold and resume', () => {
 
     const mark = await logMarker()
     const timerBefore = await sim.widget.getByRole('timer').textContent()
-    await sim.widget.getByRole('button', { name: 'Hold' }).click()
+    await sim.widget.getByRole('button', { name: 'Hold', exact: true }).click()
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Held' }).waitFor()
-    await sim.widget.getByRole('button', { name: 'Resume' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Resume', exact: true }).waitFor()
 
     // At the PBX: the re-INVITE put the call on hold, and music on hold started for 1004.
     await expect.poll(async () => (await reInvites(mark, callId)).filter(b => b.includes('a=sendonly')).length, { timeout: 10_000 }).toBe(1)
@@ -155,7 +155,7 @@ describe('hold and resume', () => {
     await widgetScreenshot(sim, 'incall-held')
 
     const resumeMark = await logMarker()
-    await sim.widget.getByRole('button', { name: 'Resume' }).click()
+    await sim.widget.getByRole('button', { name: 'Resume', exact: true }).click()
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Connected' }).waitFor()
     await expect.poll(async () => (await reInvites(resumeMark, callId)).filter(b => b.includes('a=sendrecv')).length, { timeout: 10_000 }).toBe(1)
     await waitForLog(resumeMark, /Stopped music on hold on PJSIP\/1004-/)
@@ -165,8 +165,8 @@ describe('hold and resume', () => {
     const energyAt = (await agentAudio()).inboundEnergy
     await expect.poll(async () => (await agentAudio()).inboundEnergy, { timeout: 10_000 }).toBeGreaterThan(energyAt)
 
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     await saveCall()
     await expect.poll(() => liveCall('1004'), { timeout: 10_000 }).toBeUndefined()
   })
@@ -184,12 +184,12 @@ describe('keypad (DTMF)', () => {
     await sim.widget.getByRole('button', { name: '0 +', exact: true }).click()
     await sim.page.keyboard.press('9')
     await sim.page.keyboard.press('*')
-    await expect.poll(() => sim.widget.getByLabel('Keys sent').textContent()).toBe('1209*')
+    await expect.poll(() => sim.widget.getByLabel('Keys sent', { exact: true }).textContent()).toBe('1209*')
     await widgetScreenshot(sim, 'incall-keypad')
     await sim.page.keyboard.press('#')
 
     // 607 hangs up after "#": the digits it collected are in its log line.
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ timeout: 15_000 })
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ timeout: 15_000 })
     expect(await dtmfCollectedSince(mark)).toEqual(['1209*'])
     expect(await receivedRequests(mark, 'INFO')).toEqual([])
     await waitForLog(mark, /DTMF end '1' received on PJSIP\/1003-/)
@@ -205,10 +205,10 @@ describe('keypad (DTMF)', () => {
       const mark = await logMarker()
       await other.dial(TEST_NUMBERS.dtmf.short)
       await other.widget.getByTestId('call-state').filter({ hasText: 'Connected' }).waitFor()
-      await other.widget.getByRole('button', { name: 'Keypad' }).click()
+      await other.widget.getByRole('button', { name: 'Keypad', exact: true }).click()
       for (const key of ['4', '5', '#'])
         await other.widget.locator(`button[data-key="${key}"]`).click()
-      await other.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ timeout: 15_000 })
+      await other.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ timeout: 15_000 })
       expect(await dtmfCollectedSince(mark)).toEqual(['45'])
       const infos = await receivedRequests(mark, 'INFO')
       expect(infos.map(b => /Signal=(.)/.exec(b)?.[1])).toEqual(['4', '5', '#'])
@@ -232,10 +232,10 @@ describe('blind transfer', () => {
     const mark = await logMarker()
 
     await sim.widget.getByRole('button', { name: 'Transfer', exact: true }).click()
-    await sim.widget.getByLabel('Transfer to').fill('1005')
+    await sim.widget.getByLabel('Transfer to', { exact: true }).fill('1005')
     await widgetScreenshot(sim, 'incall-transfer')
-    await sim.widget.getByRole('button', { name: 'Transfer now' }).click()
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ timeout: 15_000 })
+    await sim.widget.getByRole('button', { name: 'Transfer now', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ timeout: 15_000 })
     expect(await sim.widget.getByTestId('end-reason').textContent()).toBe('You transferred the call to 1005.')
 
     // At the PBX: a REFER in the agent's dialog, to 1005.
@@ -266,8 +266,8 @@ describe('attended transfer', () => {
     const mark = await logMarker()
 
     await sim.widget.getByRole('button', { name: 'Transfer', exact: true }).click()
-    await sim.widget.getByLabel('Transfer to').fill('1005')
-    await sim.widget.getByRole('button', { name: 'Talk first' }).click()
+    await sim.widget.getByLabel('Transfer to', { exact: true }).fill('1005')
+    await sim.widget.getByRole('button', { name: 'Talk first', exact: true }).click()
     await sim.widget.getByTestId('transfer-stage').filter({ hasText: 'Talking to 1005' }).waitFor({ timeout: 15_000 })
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Held' }).waitFor()
     await widgetScreenshot(sim, 'incall-attended')
@@ -279,8 +279,8 @@ describe('attended transfer', () => {
     const agentHeard = (await agentAudio()).inboundEnergy
     await expect.poll(async () => (await agentAudio()).inboundEnergy, { timeout: 10_000 }).toBeGreaterThan(agentHeard)
 
-    await sim.widget.getByRole('button', { name: 'Complete transfer' }).click()
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor({ timeout: 15_000 })
+    await sim.widget.getByRole('button', { name: 'Complete transfer', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor({ timeout: 15_000 })
     expect(await sim.widget.getByTestId('end-reason').textContent()).toBe('You transferred the call (attended) to 1005.')
 
     // At the PBX: one REFER on the first call, naming the consultation dialog in Replaces.
@@ -309,12 +309,12 @@ describe('attended transfer', () => {
     const from = (await sim.received()).length
     const callId = await callAndAnswer('1004')
     await sim.widget.getByRole('button', { name: 'Transfer', exact: true }).click()
-    await sim.widget.getByLabel('Transfer to').fill('1005')
-    await sim.widget.getByRole('button', { name: 'Talk first' }).click()
+    await sim.widget.getByLabel('Transfer to', { exact: true }).fill('1005')
+    await sim.widget.getByRole('button', { name: 'Talk first', exact: true }).click()
     await sim.widget.getByTestId('transfer-stage').filter({ hasText: 'Talking to 1005' }).waitFor({ timeout: 15_000 })
 
     const mark = await logMarker()
-    await sim.widget.getByRole('button', { name: 'Back to caller' }).click()
+    await sim.widget.getByRole('button', { name: 'Back to caller', exact: true }).click()
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Connected' }).waitFor({ timeout: 10_000 })
     await expect.poll(() => liveCall('1005'), { timeout: 10_000 }).toBeUndefined()
     await expect.poll(async () => (await reInvites(mark, callId)).filter(b => b.includes('a=sendrecv')).length, { timeout: 10_000 }).toBe(1)
@@ -322,8 +322,8 @@ describe('attended transfer', () => {
     const at = await agentAudio()
     await expect.poll(async () => (await agentAudio()).inboundPackets - at.inboundPackets, { timeout: 10_000 }).toBeGreaterThan(50)
 
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     expect((await messagesAfter(from)).map(e => e.type)).toEqual(['OUTGOING_CALL_STARTED', 'CALL_ANSWERED', 'CALL_ENDED'])
     await saveCall()
     await expect.poll(() => liveCall('1004'), { timeout: 10_000 }).toBeUndefined()
@@ -338,26 +338,26 @@ describe('keyboard shortcuts', () => {
 
     // Typing in the transfer field: the same keys do nothing to the call.
     await sim.widget.getByRole('button', { name: 'Transfer', exact: true }).click()
-    await sim.widget.getByLabel('Transfer to').click()
+    await sim.widget.getByLabel('Transfer to', { exact: true }).click()
     await sim.page.keyboard.press('Alt+KeyM')
     await sim.page.keyboard.press('Alt+KeyH')
     await sim.page.keyboard.press('Alt+KeyX')
     // The keys were delivered to the field (a round trip to the page after them), and did nothing to the call.
-    expect(await sim.widget.getByLabel('Transfer to').inputValue()).toBe('')
+    expect(await sim.widget.getByLabel('Transfer to', { exact: true }).inputValue()).toBe('')
     await sim.widget.getByRole('button', { name: 'Mute', exact: true }).waitFor()
     expect(await sim.widget.getByTestId('call-state').textContent()).toBe('Connected')
-    await sim.widget.getByRole('button', { name: 'Cancel' }).click()
+    await sim.widget.getByRole('button', { name: 'Cancel', exact: true }).click()
 
     await focusWidget()
     await sim.page.keyboard.press('Alt+KeyM')
-    await sim.widget.getByRole('button', { name: 'Unmute' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Unmute', exact: true }).waitFor()
     await sim.page.keyboard.press('Alt+KeyH')
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Held' }).waitFor()
     await expect.poll(async () => (await reInvites(mark, callId)).filter(b => b.includes('a=sendonly')).length, { timeout: 10_000 }).toBe(1)
     await sim.page.keyboard.press('Alt+KeyH')
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Connected' }).waitFor()
     await sim.page.keyboard.press('Alt+KeyX')
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     expect(await sim.widget.getByTestId('end-reason').textContent()).toBe('You hung up.')
     await saveCall()
   })
@@ -368,8 +368,8 @@ describe('ringback', () => {
     await sim.dial(TEST_NUMBERS.noAnswer.e164)
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Ringing' }).waitFor()
     await expect.poll(() => sim.widget.locator('[data-ringback]').getAttribute('data-ringback')).toBe('local')
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     expect(await sim.widget.locator('[data-ringback]').count()).toBe(0)
     await saveCall()
   })
@@ -385,8 +385,8 @@ describe('ringback', () => {
     await sim.widget.getByTestId('call-state').filter({ hasText: 'Connected' }).waitFor({ timeout: 10_000 })
     await waitForLog(mark, /EARLY-MEDIA-ANSWER: PJSIP\/1003-/)
     expect(await sim.widget.locator('[data-ringback]').getAttribute('data-ringback')).toBe('off')
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     await saveCall()
   })
 })
@@ -400,8 +400,8 @@ describe('call quality', () => {
     expect(Number(await indicator.getAttribute('data-mos'))).toBeGreaterThanOrEqual(4)
     expect(await indicator.textContent()).toMatch(/Call quality: Good.*MOS 4\.\d · \d+ ms RTT/)
     await widgetScreenshot(sim, 'incall-quality')
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     expect(await sim.widget.getByTestId('call-quality-summary').textContent()).toMatch(/Call quality: Good · average MOS 4\.\d/)
     await saveCall()
   })
@@ -411,13 +411,13 @@ describe('audio devices', () => {
   it('lists the devices and checks the microphone with a live level meter before a call', async () => {
     const settings = sim.widget.getByTestId('audio-devices')
     await settings.locator('summary').click()
-    await settings.getByRole('button', { name: 'Test microphone' }).click()
+    await settings.getByRole('button', { name: 'Test microphone', exact: true }).click()
     const meter = settings.getByTestId('mic-level')
     await meter.waitFor()
     await expect.poll(async () => Number(await meter.getAttribute('data-level')), { timeout: 5_000 }).toBeGreaterThan(0)
-    expect(await settings.getByLabel('Microphone').locator('option').count()).toBeGreaterThan(1)
+    expect(await settings.getByRole('combobox', { name: 'Microphone', exact: true }).locator('option').count()).toBeGreaterThan(1)
     await widgetScreenshot(sim, 'incall-devices')
-    await settings.getByRole('button', { name: 'Stop test' }).click()
+    await settings.getByRole('button', { name: 'Stop test', exact: true }).click()
     await meter.waitFor({ state: 'detached' })
   })
 })

@@ -47,7 +47,7 @@ afterEach(async (context) => {
   if (await hangUpButton.isVisible())
     await hangUpButton.click()
   const save = sim.widget.getByRole('button', { name: 'Save call', exact: true })
-  await save.or(sim.widget.getByRole('form', { name: 'Dialer' })).first().waitFor()
+  await save.or(sim.widget.getByRole('form', { name: 'Dialer', exact: true })).first().waitFor()
   if (await save.isVisible())
     await saveCall(sim)
 })
@@ -102,7 +102,7 @@ async function dialScenario(scenario: string, options: SippOptions = {}): Promis
 
 async function answeredWithAudio(call: Outbound): Promise<void> {
   await sim.waitForMessage('CALL_ANSWERED', call.answered + 1)
-  await sim.widget.getByText('Connected').waitFor()
+  await sim.widget.getByText('Connected', { exact: true }).waitFor()
   await expectAudio()
 }
 
@@ -110,12 +110,12 @@ async function answeredWithAudio(call: Outbound): Promise<void> {
 async function endsWith(call: Outbound, status: string): Promise<string> {
   const end = await sim.waitForMessage('CALL_ENDED', call.ended + 1)
   expect(end.data).toMatchObject({ callEndStatus: status })
-  await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+  await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
   return (await sim.widget.getByTestId('end-reason').textContent({ timeout: 1000 }).catch(() => '')) ?? ''
 }
 
 async function hangUp(): Promise<void> {
-  await sim.widget.getByRole('button', { name: 'Hang up' }).click()
+  await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
 }
 
 /** After each scenario: exactly one CALL_ENDED, the wrap-up saved, the dialer back. */
@@ -254,8 +254,8 @@ describe('outbound through Kamailio + rtpengine to a SIPp callee', () => {
 describe('blind transfer: the far end\'s NOTIFY sipfrag variants', () => {
   async function transferTo(target: string): Promise<void> {
     await sim.widget.getByRole('button', { name: 'Transfer', exact: true }).click()
-    await sim.widget.getByLabel('Transfer to').fill(target)
-    await sim.widget.getByRole('button', { name: 'Transfer now' }).click()
+    await sim.widget.getByLabel('Transfer to', { exact: true }).fill(target)
+    await sim.widget.getByRole('button', { name: 'Transfer now', exact: true }).click()
   }
 
   it('NOTIFY 100 then 200: callTransferred, COMPLETED', async () => {
@@ -273,7 +273,7 @@ describe('blind transfer: the far end\'s NOTIFY sipfrag variants', () => {
     const alert = sim.widget.getByRole('alert').filter({ hasText: 'The transfer failed (503 Service Unavailable).' })
     await alert.waitFor()
     const notice = await alert.textContent()
-    await sim.widget.getByText('Connected').waitFor()
+    await sim.widget.getByText('Connected', { exact: true }).waitFor()
     await hangUp()
     await endsWith(call, 'COMPLETED')
     await finish(call, ['OUTGOING_CALL_STARTED', 'CALL_ANSWERED', 'CALL_ENDED'], 'REFER, NOTIFY 100/503', notice ?? '')
@@ -297,13 +297,13 @@ describe('inbound from a SIPp caller through Kamailio', () => {
     const sipp = await sippCaller(scenario, AGENT)
     current = sipp
     await sim.waitForMessage('INCOMING_CALL', incoming + 1)
-    await sim.widget.getByRole('button', { name: 'Answer' }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Answer', exact: true }).waitFor()
     return { sipp, from, answered, ended }
   }
 
   it('answered: audio both ways through rtpengine, the caller hangs up → COMPLETED', async () => {
     const call = await ringing('caller-answered')
-    await sim.widget.getByRole('button', { name: 'Answer' }).click()
+    await sim.widget.getByRole('button', { name: 'Answer', exact: true }).click()
     await answeredWithAudio(call)
     const reason = await endsWith(call, 'COMPLETED')
     await finish(call, ['INCOMING_CALL', 'CALL_ANSWERED', 'CALL_ENDED'], 'inbound answered', reason)
@@ -317,7 +317,7 @@ describe('inbound from a SIPp caller through Kamailio', () => {
 
   it('CANCEL crossing our 200: the call is up, then the caller\'s BYE → COMPLETED', async () => {
     const call = await ringing('caller-cancel-crossing-200')
-    await sim.widget.getByRole('button', { name: 'Answer' }).click()
+    await sim.widget.getByRole('button', { name: 'Answer', exact: true }).click()
     await sim.waitForMessage('CALL_ANSWERED', call.answered + 1)
     const reason = await endsWith(call, 'COMPLETED')
     await finish(call, ['INCOMING_CALL', 'CALL_ANSWERED', 'CALL_ENDED'], 'inbound CANCEL crossing 200', reason)

@@ -42,7 +42,7 @@ describe('a call before HubSpot\'s SYNC', () => {
     await widget.getByRole('button', { name: 'Answer', exact: true }).click()
     await widget.getByTestId('call-state').getByText('Connected', { exact: true }).waitFor()
     await page.evaluate(() => window.__host.callerHangup())
-    await widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     expect(await page.evaluate(() => window.__host.isReady())).toBe(false)
     expect(await inbound()).toEqual([])
 

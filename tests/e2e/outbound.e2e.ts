@@ -45,7 +45,7 @@ async function callAndExpectEnd(number: string, status: string): Promise<HostLog
   await sim.dial(number)
   const ended = await sim.waitForMessage('CALL_ENDED', (await sim.received()).filter(e => e.type === 'CALL_ENDED').length + 1)
   expect(ended.data).toMatchObject({ callEndStatus: status })
-  await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+  await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
   return messagesAfter(from)
 }
 
@@ -73,7 +73,7 @@ describe('outbound calls against the real PBX', () => {
     const from = await countReceived()
     await sim.dial(TEST_NUMBERS.echo.e164)
     await sim.waitForMessage('CALL_ANSWERED')
-    await sim.widget.getByText('Connected').waitFor()
+    await sim.widget.getByText('Connected', { exact: true }).waitFor()
 
     // Asterisk echoes the fake microphone's tone back: audio energy proves both directions.
     const frame = sim.widgetFrame()
@@ -85,10 +85,10 @@ describe('outbound calls against the real PBX', () => {
     // The README's picture of the simulator with the softphone mid-call.
     await docScreenshot(sim.page, 'simulator-mid-call')
 
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
     await sim.waitForMessage('CALL_ENDED')
-    await sim.widget.getByLabel('Call outcome').selectOption(LEFT_LIVE_MESSAGE)
-    await sim.widget.getByLabel('Notes').fill('Asked for <pricing> & a demo\nCall back Tuesday')
+    await sim.widget.getByRole('combobox', { name: 'Call outcome', exact: true }).selectOption(LEFT_LIVE_MESSAGE)
+    await sim.widget.getByRole('textbox', { name: 'Notes', exact: true }).fill('Asked for <pricing> & a demo\nCall back Tuesday')
     await saveCall()
 
     const messages = await messagesAfter(from)
@@ -124,7 +124,7 @@ describe('outbound calls against the real PBX', () => {
   it('message: the far end hangs up → COMPLETED, Connected preselected', async () => {
     const messages = await callAndExpectEnd(TEST_NUMBERS.message.e164, 'COMPLETED')
     expect(messages.map(e => e.type)).toEqual(['OUTGOING_CALL_STARTED', 'CALL_ANSWERED', 'CALL_ENDED'])
-    await expect.poll(() => sim.widget.getByLabel('Call outcome').inputValue()).toBe(CONNECTED)
+    await expect.poll(() => sim.widget.getByRole('combobox', { name: 'Call outcome', exact: true }).inputValue()).toBe(CONNECTED)
     await saveCall()
   })
 
@@ -148,9 +148,9 @@ describe('outbound calls against the real PBX', () => {
   it('the agent cancels while it rings → CANCELED', async () => {
     const from = await countReceived()
     await sim.dial(TEST_NUMBERS.noAnswer.e164)
-    await sim.widget.getByText('Ringing').waitFor()
-    await sim.widget.getByRole('button', { name: 'Hang up' }).click()
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByText('Ringing', { exact: true }).waitFor()
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     const messages = await messagesAfter(from)
     expect(messages.map(e => e.type)).toEqual(['OUTGOING_CALL_STARTED', 'CALL_ENDED'])
     expect(messages[1]?.data).toMatchObject({ callEndStatus: 'CANCELED' })
@@ -163,7 +163,7 @@ describe('outbound calls against the real PBX', () => {
     await sim.dial(TEST_NUMBERS.echo.e164)
     await sim.waitForMessage('CALL_ANSWERED', answeredBefore + 1)
     await sim.page.evaluate(() => window.__host.endCall())
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     const messages = await messagesAfter(from)
     expect(messages.map(e => e.type)).toEqual(['OUTGOING_CALL_STARTED', 'CALL_ANSWERED', 'CALL_ENDED'])
     expect(messages[2]?.data).toMatchObject({ callEndStatus: 'COMPLETED' })
@@ -183,14 +183,14 @@ describe('outbound calls against the real PBX', () => {
   it('HubSpot fails to save the call: the wrap-up keeps the notes, Retry succeeds', async () => {
     await sim.page.evaluate(() => window.__host.setFailUpdate(true))
     await callAndExpectEnd(TEST_NUMBERS.busy.e164, 'BUSY')
-    await sim.widget.getByLabel('Notes').fill('Do not lose this')
-    await sim.widget.getByRole('button', { name: 'Save call' }).click()
+    await sim.widget.getByRole('textbox', { name: 'Notes', exact: true }).fill('Do not lose this')
+    await sim.widget.getByRole('button', { name: 'Save call', exact: true }).click()
     await sim.widget.getByRole('alert').filter({ hasText: 'could not save' }).waitFor()
-    expect(await sim.widget.getByLabel('Notes').inputValue()).toBe('Do not lose this')
+    expect(await sim.widget.getByRole('textbox', { name: 'Notes', exact: true }).inputValue()).toBe('Do not lose this')
 
     await sim.page.evaluate(() => window.__host.setFailUpdate(false))
     const completedBefore = (await sim.received()).filter(e => e.type === 'CALL_COMPLETED').length
-    await sim.widget.getByRole('button', { name: 'Retry' }).click()
+    await sim.widget.getByRole('button', { name: 'Retry', exact: true }).click()
     await backOnDialer(sim)
     const completed = await sim.waitForMessage('CALL_COMPLETED', completedBefore + 1)
     expect(completed.data).toMatchObject({ engagementProperties: { hs_call_body: 'Do not lose this' } })
@@ -216,10 +216,10 @@ describe('outbound calls against the real PBX', () => {
     await sim.widget.getByLabel('Phone number', { exact: true }).focus()
     await sim.page.keyboard.type(TEST_NUMBERS.echo.short)
     await sim.page.keyboard.press('Enter')
-    await sim.widget.getByText('Connected').waitFor()
+    await sim.widget.getByText('Connected', { exact: true }).waitFor()
     await tabTo('Hang up')
     await sim.page.keyboard.press('Enter')
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     await tabTo('Call outcome')
     await sim.page.keyboard.press('ArrowDown')
     await tabTo('Notes')

@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('configuration problems', () => {
   it('shows the setup screen naming the bad field, and answers HubSpot with initialized + sendError', async () => {
     const sim = await openSimulator(browser, { pbxUrl: 'ftp://pbx.example.com/ws' })
-    await sim.widget.getByRole('heading', { name: 'The softphone needs setting up' }).waitFor()
+    await sim.widget.getByRole('heading', { name: 'The softphone needs setting up', exact: true }).waitFor()
     await expect.poll(async () => (await sim.widget.getByRole('alert').textContent()) ?? '').toContain('pbxUrl')
     // The dev server serves dev/config.json; the widget URL's query overrode pbxUrl: the screen says so.
     expect(await sim.widget.getByTestId('config-sources').textContent()).toBe('Settings read from config.json, overridden by the widget URL\'s query (pbxUrl).')

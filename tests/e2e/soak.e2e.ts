@@ -47,15 +47,15 @@ describe('soak', () => {
       const completed = await count('CALL_COMPLETED')
       await sim.dial(number)
       if (echo) {
-        await sim.widget.getByText('Connected').waitFor()
-        await sim.widget.getByRole('button', { name: 'Hang up' }).click()
+        await sim.widget.getByText('Connected', { exact: true }).waitFor()
+        await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
       }
       const end = await sim.waitForMessage('CALL_ENDED', ended + 1)
       statuses.push((end.data as { callEndStatus: string }).callEndStatus)
       const note = `Soak call ${i + 1} <${echo ? 'echo' : 'busy'}> & done`
-      await sim.widget.getByLabel('Notes').fill(note)
+      await sim.widget.getByRole('textbox', { name: 'Notes', exact: true }).fill(note)
       notesSent.push(note)
-      await sim.widget.getByRole('button', { name: 'Save call' }).click()
+      await sim.widget.getByRole('button', { name: 'Save call', exact: true }).click()
       const done = await sim.waitForMessage('CALL_COMPLETED', completed + 1)
       const body = (done.data as { engagementProperties: { hs_call_body: string } }).engagementProperties.hs_call_body
       expect(body).toBe(note.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))

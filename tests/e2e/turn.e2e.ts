@@ -90,7 +90,7 @@ async function callThroughRelay(s: Simulator): Promise<SelectedPair> {
   expect((await connected())?.outboundPackets).toBeGreaterThan(0)
   const pair = await selectedPair(s)
   expect(pair).toBeDefined()
-  await s.widget.getByRole('button', { name: 'Hang up' }).click()
+  await s.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
   const ended = await s.waitForMessage('CALL_ENDED')
   expect(ended.data).toMatchObject({ callEndStatus: 'COMPLETED' })
   const r = await sipp.result
@@ -122,7 +122,7 @@ describe('relay only (iceTransportPolicy "relay", a test-only switch)', () => {
     await sim.dial(FAR_END)
     const ended = await sim.waitForMessage('CALL_ENDED')
     expect(ended.data).toMatchObject({ callEndStatus: 'FAILED' })
-    await sim.widget.getByRole('heading', { name: 'Call ended' }).waitFor()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
     const reason = await sim.widget.getByTestId('end-reason').textContent()
     console.log(`[turn] refused credentials: CALL_ENDED after ${((Date.now() - dialed) / 1000).toFixed(1)} s, reason "${reason}"`)
     expect(reason).toMatch(new RegExp(`^Audio could not be connected: no network path: the TURN/STUN server turn:${ip.replace(/\./g, '\\.')}:${TURN_PORT}\\?transport=udp refused the credentials \\(401[^)]*\\)\\.$`))
