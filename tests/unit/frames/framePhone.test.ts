@@ -262,22 +262,34 @@ describe('the calling window takes the phone over', () => {
   })
 })
 
+/** The calling window `w` opens and takes the phone, its REGISTER held on the wire until `release()`. */
+async function windowTakingThePhone(): Promise<{ w: TestFrame, release: () => void }> {
+  let release = (): void => {}
+  const w = await profile.frame('w', { location: 'window', onLocal: (sip) => {
+    release = sip.holdRegistration()
+  } })
+  await owner(w)
+  await vi.waitFor(() => expect(w.local.registering).toBe(true))
+  return { w, release: () => release() }
+}
+
+/** How `promise` settled so far: undefined while pending, else its value or its error. */
+function outcomeOf<T>(promise: Promise<T>): () => T | Error | undefined {
+  let outcome: T | Error | undefined
+  promise.then(value => outcome = value, (error: Error) => outcome = error)
+  return () => outcome
+}
+
 describe('a dial while the phone changes frames', () => {
   it('in the calling window that just took the phone: it waits for the window\'s REGISTER and is placed there', async () => {
     const { a } = await signedInFromMirror()
-    let release = (): void => {}
-    const w = await profile.frame('w', { location: 'window', onLocal: (sip) => {
-      release = sip.holdRegistration()
-    } })
-    await owner(w)
+    const { w, release } = await windowTakingThePhone()
     // The window's stores still show the agent signed in (they never heard otherwise): the agent dials.
-    await vi.waitFor(() => expect(w.local.registering).toBe(true))
-    let placed: { callId: string } | Error | undefined
-    w.phone.call(NUMBER, LABEL).then(value => placed = value, (error: Error) => placed = error)
+    const placed = outcomeOf(w.phone.call(NUMBER, LABEL))
     await profile.bus.flush()
-    expect(placed).toBeUndefined()
+    expect(placed()).toBeUndefined()
     release()
-    await vi.waitFor(() => expect(placed).toEqual({ callId: 'call-1@test' }))
+    await vi.waitFor(() => expect(placed()).toEqual({ callId: 'call-1@test' }))
     expect(w.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
     expect(w.phone.reporterOf('call-1@test')).toBe('w')
     expect(a.locals).toHaveLength(1)
@@ -285,12 +297,7 @@ describe('a dial while the phone changes frames', () => {
 
   it('from a mirror while the window registers: the command waits on the window, then the call is placed', async () => {
     const { b } = await signedInFromMirror()
-    let release = (): void => {}
-    const w = await profile.frame('w', { location: 'window', onLocal: (sip) => {
-      release = sip.holdRegistration()
-    } })
-    await owner(w)
-    await vi.waitFor(() => expect(w.local.registering).toBe(true))
+    const { w, release } = await windowTakingThePhone()
     const placed = b.phone.call(NUMBER)
     await profile.bus.flush()
     expect(w.local.actions).toEqual([])
@@ -313,13 +320,12 @@ describe('a dial while the phone changes frames', () => {
     await vi.waitFor(() => expect(ready).toBeDefined())
     expect(a.phone.isOwner()).toBe(true)
     expect(a.locals[0]!.actions).toEqual(['register:1001', 'unregister', 'dispose'])
-    let placed: { callId: string } | Error | undefined
-    a.phone.call(NUMBER).then(value => placed = value, (error: Error) => placed = error)
+    const placed = outcomeOf(a.phone.call(NUMBER))
     await profile.bus.flush()
-    expect(placed).toBeUndefined()
+    expect(placed()).toBeUndefined()
     profile.bus.inject(ready)
     await owner(w)
-    await vi.waitFor(() => expect(placed).toEqual({ callId: 'call-1@test' }))
+    await vi.waitFor(() => expect(placed()).toEqual({ callId: 'call-1@test' }))
     expect(w.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
     expect(a.locals).toHaveLength(1)
     expect(a.phone.reporterOf('call-1@test')).toBe('w')
@@ -420,10 +426,12 @@ describe('a hand-over the calling window does not take', () => {
     vi.useRealTimers()
   })
 
-  it('the owner starts its phone again with the credentials it kept', async () => {
-    const { a, b } = await signedInFromMirror()
+  /**
+   * The calling window asks for the phone, then vanishes without a bye (it crashed): the owner has
+   * stopped its phone and sent the hand-over nobody takes. Fake timers from here on.
+   */
+  async function handOverToAWindowThatCrashes(): Promise<void> {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    // The window asks for the phone, then vanishes without a bye (it crashed): the hand-over is lost.
     profile.bus.drop((message) => {
       if (message.type === 'handover-request')
         profile.bus.cut('w')
@@ -431,6 +439,11 @@ describe('a hand-over the calling window does not take', () => {
     })
     await profile.frame('w', { location: 'window' })
     await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'handover-ready')).toBe(true))
+  }
+
+  it('the owner starts its phone again with the credentials it kept', async () => {
+    const { a, b } = await signedInFromMirror()
+    await handOverToAWindowThatCrashes()
     expect(a.local.actions).toEqual(['register:1001', 'unregister', 'dispose'])
     expect(a.phone.isOwner()).toBe(true) // the lock stays here meanwhile
     await vi.advanceTimersByTimeAsync(3000)
@@ -443,21 +456,13 @@ describe('a hand-over the calling window does not take', () => {
 
   it('a dial in the owner\'s tab meanwhile waits, and is placed once the phone started here again', async () => {
     const { a } = await signedInFromMirror()
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    profile.bus.drop((message) => {
-      if (message.type === 'handover-request')
-        profile.bus.cut('w')
-      return false
-    })
-    await profile.frame('w', { location: 'window' })
-    await vi.waitFor(() => expect(profile.bus.posted.some(m => m.type === 'handover-ready')).toBe(true))
-    let placed: { callId: string } | Error | undefined
-    a.phone.call(NUMBER).then(value => placed = value, (error: Error) => placed = error)
+    await handOverToAWindowThatCrashes()
+    const placed = outcomeOf(a.phone.call(NUMBER))
     await profile.bus.flush()
-    expect(placed).toBeUndefined()
+    expect(placed()).toBeUndefined()
     expect(a.locals).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(3000)
-    await vi.waitFor(() => expect(placed).toEqual({ callId: 'call-1@test' }))
+    await vi.waitFor(() => expect(placed()).toEqual({ callId: 'call-1@test' }))
     expect(a.locals).toHaveLength(2)
     expect(a.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
   })
