@@ -125,7 +125,7 @@ describe('origins', () => {
       const page = await context.newPage()
       await page.goto(`http://127.0.0.2:${port}/`)
       const frame = page.frameLocator('#w')
-      await frame.getByText(`This softphone runs only inside HubSpot. It was opened by http://127.0.0.2:${port}, which is not an allowed HubSpot origin (ask your administrator to add it to allowedOrigins in config.json if it should be).`, { exact: true }).waitFor({ timeout: 15_000 })
+      await frame.getByText(`allowedOrigins: This softphone runs only inside HubSpot. It was opened by http://127.0.0.2:${port}, which is not an allowed HubSpot origin (ask your administrator to add it to allowedOrigins in config.json if it should be).`, { exact: true }).waitFor({ timeout: 15_000 })
       expect(await frame.getByLabel('Password', { exact: true }).count()).toBe(0)
       // Ten more SYNCs after the notice, none answered.
       const sentAtNotice = await page.evaluate(() => (window as unknown as { sent: number }).sent)
