@@ -250,6 +250,12 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
 
   /** An event of the owner's phone: remembered, told to every frame, then to this frame's stores. */
   function ownerEmit(event: SipEventName, payload: unknown): void {
+    // The phone taking up the agent's registration in this frame (a hand-over, or the owner's frame
+    // gone) says `registering` as its REGISTER goes out: the agent never signed out, and no frame
+    // may show the sign-in form meanwhile (a number being typed in the dialer would be lost with it).
+    // What follows (registered, or a failure) is told as usual.
+    if (event === 'registration' && moving && wasRegistered && (payload as SipPhoneEvents['registration']).state === 'registering')
+      return
     let value = payload
     if (event === 'registration' && (payload as SipPhoneEvents['registration']).state === 'registered' && credentials)
       value = { ...(payload as object), identity: { user: credentials.user, displayName: credentials.displayName } }

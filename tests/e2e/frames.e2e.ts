@@ -65,6 +65,8 @@ describe('two HubSpot tabs and the calling window', () => {
     await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     expect(await contacts(AGENT)).toHaveLength(1)
     expect([await role(tab1), await role(tab2)].sort()).toEqual(['mirror', 'owner'])
+    // The browser's own default (storage partitioned): the frames elect by Web Lock.
+    expect(await tab1.widgetFrame().evaluate(() => document.documentElement.dataset.election)).toBe('web-locks')
     await tab1.waitForMessage('LOGGED_IN')
     await tab2.waitForMessage('LOGGED_IN')
   })
@@ -164,6 +166,35 @@ describe('two HubSpot tabs and the calling window', () => {
     expect(Date.now() - closedAt).toBeLessThan(5000)
     await tab1.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
     await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
+  })
+
+  it('a calling window opened while idle takes the phone with no sign-in form shown anywhere: a number typed meanwhile stays', async () => {
+    // Every screen each new widget shows, in order (its heading), from its first paint.
+    await context.addInitScript(() => {
+      const headings: string[] = []
+      ;(window as unknown as { __headings: string[] }).__headings = headings
+      new MutationObserver(() => {
+        const heading = document.querySelector('#app h1')?.textContent?.trim() ?? ''
+        if (heading !== '' && headings.at(-1) !== heading)
+          headings.push(heading)
+      }).observe(document, { childList: true, subtree: true, characterData: true })
+    })
+    const opened = await openCallingWindow(tab1)
+    const headings = async (): Promise<string[]> => opened.widgetFrame().evaluate(() => (window as unknown as { __headings: string[] }).__headings)
+    await expect.poll(headings, { interval: 5 }).toContain('Make a call')
+    // The agent starts typing in the window's dialer and in a tab's, as the phone moves to the window.
+    await opened.widget.getByLabel('Phone number', { exact: true }).fill('600')
+    await tab2.widget.getByLabel('Phone number', { exact: true }).fill('601')
+    await expect.poll(() => role(opened), { timeout: 10_000 }).toBe('owner')
+    await opened.waitForMessage('LOGGED_IN')
+    await expect.poll(() => contacts(AGENT), { timeout: 5000 }).toHaveLength(1)
+    const shown = await headings()
+    expect(shown.slice(shown.indexOf('Make a call'))).toEqual(['Make a call'])
+    expect(await opened.widget.getByLabel('Phone number', { exact: true }).inputValue()).toBe('600')
+    expect(await tab2.widget.getByLabel('Phone number', { exact: true }).inputValue()).toBe('601')
+    await opened.page.close()
+    await expect.poll(async () => [await role(tab1), await role(tab2)].includes('owner'), { timeout: 5000 }).toBe(true)
+    await expect.poll(() => contacts(AGENT), { timeout: 5000 }).toHaveLength(1)
   })
 
   it('a call dialed the moment a new calling window takes the phone is placed; the window closed mid-call: every frame leaves the call, and the tab that takes the phone tells HubSpot it ended', async () => {

@@ -53,8 +53,9 @@ describe('one phone for every frame', () => {
     expect(a.local.actions).toEqual(['register:1001'])
     expect(a.local.credentials).toEqual(AGENT)
     const registered = { state: 'registered', identity: { user: '1001', displayName: 'Ann Agent' } }
-    await vi.waitFor(() => expect(b.heardOf('registration').map(h => h.payload)).toEqual([registered]))
-    expect(a.heardOf('registration').map(h => h.payload)).toEqual([registered])
+    // The agent signing in sees it under way.
+    await vi.waitFor(() => expect(b.heardOf('registration').map(h => h.payload)).toEqual([{ state: 'registering' }, registered]))
+    expect(a.heardOf('registration').map(h => h.payload)).toEqual([{ state: 'registering' }, registered])
     // The command carried a sealed box, not the credentials.
     const command = profile.bus.posted.find(m => m.type === 'command' && m.method === 'register')
     expect(command).toMatchObject({ to: 'a', args: [{ iv: expect.any(String), data: expect.any(String) }] })
@@ -224,6 +225,8 @@ describe('a frame that arrives mid-call', () => {
 describe('the calling window takes the phone over', () => {
   it('once idle: the owner unREGISTERs and hands the credentials to the window, which registers; the lock never passes through another tab', async () => {
     const { a, b } = await signedInFromMirror()
+    await vi.waitFor(() => expect(lastState(b)).toBe('registered'))
+    const heardBefore = b.heardOf('registration').length
     const w = await profile.frame('w', { location: 'unknown' })
     await profile.bus.flush()
     // HubSpot's SYNC tells the frame it is the calling window.
@@ -235,8 +238,10 @@ describe('the calling window takes the phone over', () => {
     expect(a.locals[0]!.actions).toEqual(['register:1001', 'unregister', 'dispose'])
     expect(a.phone.isOwner()).toBe(false)
     expect(profile.locks.grants).toEqual([`${LOCK}:a`, `${LOCK}:w`])
-    // The mirrors never saw the agent signed out during the hand-over.
-    expect(b.heardOf('registration').map(h => h.payload.state)).toEqual(['registered', 'registered'])
+    // No frame saw the agent signed out, or signing in, during the hand-over (the window's REGISTER
+    // says `registering` as it goes out): the dialer stays, and what is typed in it.
+    expect(b.heardOf('registration').slice(heardBefore).map(h => h.payload.state)).toEqual(['registered'])
+    expect(w.heardOf('registration').map(h => h.payload.state)).not.toContain('registering')
     // Commands now go to the window, which reports the calls.
     const { callId } = await b.phone.call(NUMBER)
     expect(w.local.actions).toContain(`call:${NUMBER}`)
@@ -621,7 +626,7 @@ describe('failures across the channel', () => {
     release()
     await signIn
     expect(b.local.actions).toEqual(['register:1001'])
-    expect(b.heardOf('registration').map(h => h.payload.state)).toEqual(['registered'])
+    expect(b.heardOf('registration').map(h => h.payload.state)).toEqual(['registering', 'registered'])
   })
 
   it('a command in flight when the owner\'s frame goes away fails at once: the phone moved', async () => {

@@ -21,8 +21,9 @@ import { LockRegistry } from './locks'
 export const LOCK = 'softphone:phone:pbx.test:ws://pbx.test/ws'
 
 /**
- * FakeSip that, like the real adapter, refuses a call while not registered (`outboundCall.ts`:
- * CallError 'not-registered') and emits `callStarted` (label echoed) just before `call()` resolves.
+ * FakeSip that, like the real adapter, says `registering` as a REGISTER goes out, refuses a call
+ * while not registered (`outboundCall.ts`: CallError 'not-registered') and emits `callStarted`
+ * (label echoed) just before `call()` resolves.
  */
 export class LocalSip extends FakeSip {
   registered = false
@@ -34,6 +35,8 @@ export class LocalSip extends FakeSip {
     super()
     const { call, register, unregister } = this
     this.register = async (credentials) => {
+      // The real adapter says so as the REGISTER goes out (registration.ts).
+      this.emit('registration', { state: 'registering' })
       const gate = this.gate
       this.gate = null
       if (gate) {
