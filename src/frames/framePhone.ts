@@ -703,6 +703,10 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       // A hand-over asked of this frame is over (done, or for an ownership it no longer has).
       pendingHandover = null
       void stopLocal()
+      // Who holds the phone now is known when its announcement arrives (the lock may be lost first):
+      // until then a command waits for it rather than going to this frame.
+      if (owner?.id === frameId)
+        owner = null
       // A call that waited for the hand-over goes to the new owner once this frame hears of it.
       stopMoving()
     }

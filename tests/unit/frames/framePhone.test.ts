@@ -314,11 +314,16 @@ describe('a dial while the phone changes frames', () => {
   it('in the tab handing the phone over: the call waits, then is placed by the window that took it', async () => {
     const { a } = await signedInFromMirror()
     // The window's "take it" is held back: the tab has stopped its phone and still holds the lock.
+    // Then the window's announcement is held back too: the tab lost the lock before it heard who has it.
     let ready: unknown
+    let announced: unknown
     profile.bus.drop((message) => {
-      if (message.type !== 'handover-ready' || ready)
+      if (message.type === 'handover-ready' && !ready)
+        ready = message
+      else if (message.type === 'owner' && message.from === 'w' && !announced)
+        announced = message
+      else
         return false
-      ready = message
       return true
     })
     const w = await profile.frame('w', { location: 'window' })
@@ -329,7 +334,10 @@ describe('a dial while the phone changes frames', () => {
     await profile.bus.flush()
     expect(placed()).toBeUndefined()
     profile.bus.inject(ready)
-    await owner(w)
+    await vi.waitFor(() => expect(a.phone.isOwner()).toBe(false))
+    await profile.bus.flush()
+    expect(placed()).toBeUndefined()
+    profile.bus.inject(announced)
     await vi.waitFor(() => expect(placed()).toEqual({ callId: 'call-1@test' }))
     expect(w.local.actions).toEqual(['register:1001', `call:${NUMBER}`])
     expect(a.locals).toHaveLength(1)
