@@ -62,6 +62,8 @@ describe('call history', () => {
 
     await sim.page.evaluate(([from, agent]) => window.__host.callAgent(from, agent), ['1006', AGENT] as const)
     await button(sim, 'Answer').waitFor()
+    // HubSpot's caller-id match has named the caller before the caller gives up.
+    await sim.widget.getByRole('heading', { name: 'Ada Lovelace', exact: true }).waitFor()
     await sim.page.evaluate(() => window.__host.callerHangup())
     await callEnded(sim).waitFor()
     await saveCall(sim)
