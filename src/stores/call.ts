@@ -163,13 +163,7 @@ export const useCallStore = defineStore('call', () => {
     if (!current)
       return false
     current.callId = callId
-    hubspot.outgoingCall({
-      externalCallId: callId,
-      toNumber: current.toNumber,
-      fromNumber: current.fromNumber,
-      callStartTime: current.startedAt,
-      createEngagement: true,
-    })
+    announceOutgoing(current, callId)
     if (earlyEnd)
       finish(earlyEnd)
     return true
@@ -266,6 +260,17 @@ export const useCallStore = defineStore('call', () => {
     sip.setMuted(muted.value)
   }
 
+  /** HubSpot's OUTGOING_CALL_STARTED for an outbound call (SDK `outgoingCall`), the engagement to be created. */
+  function announceOutgoing(record: CallRecord, callId: string): void {
+    hubspot.outgoingCall({
+      externalCallId: callId,
+      toNumber: record.toNumber,
+      fromNumber: record.fromNumber,
+      callStartTime: record.startedAt,
+      createEngagement: true,
+    })
+  }
+
   // --- SIP events ------------------------------------------------------------
   /**
    * A call placed from another of the agent's frames (src/frames/): this frame follows it, and says
@@ -295,7 +300,7 @@ export const useCallStore = defineStore('call', () => {
     }
     startCall(record)
     go({ type: 'dial' })
-    hubspot.outgoingCall({ externalCallId: callId, toNumber: record.toNumber, fromNumber: record.fromNumber, callStartTime: record.startedAt, createEngagement: true })
+    announceOutgoing(record, callId)
   })
 
   // Mute is the phone's: pressed in any frame, shown in all.
