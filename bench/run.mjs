@@ -55,6 +55,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const CALLS = Number(process.env.BENCH_CALLS ?? 30)
 const BASELINE_STUN_RUNS = 3
 const PROFILE_CALLS = Number(process.env.BENCH_PROFILE_CALLS ?? 5)
+/** Development (--calls): 200 OK → CALL_ANSWERED split at the widget's postMessage, by a probe in the bench's bundle. */
+const PROBE = process.env.BENCH_PROBE === '1'
 const CUTS = Number(process.env.BENCH_CUTS ?? 5)
 /** How long each mid-call WebSocket cut lasts. */
 const CUT_MS = 2000
@@ -75,7 +77,9 @@ function build() {
   // CPU profile's call frames are mapped back to the original files with them. The heap
   // snapshot mode builds it unminified, so a retainer chain names sip.js's and our classes.
   const minify = process.argv.includes('--snapshot') ? ['--minify', 'false'] : []
-  execFileSync(vite, ['build', '--logLevel', 'warn', '--outDir', 'dist-bench/app', '--emptyOutDir', '--sourcemap', 'hidden', ...minify], { cwd: ROOT, stdio: 'inherit' })
+  // BENCH_PROBE=1 (development): the bundle gains a probe after each message to HubSpot (src/hubspot/benchProbe.ts).
+  const env = PROBE ? { ...process.env, VITE_BENCH_PROBE: '1' } : process.env
+  execFileSync(vite, ['build', '--logLevel', 'warn', '--outDir', 'dist-bench/app', '--emptyOutDir', '--sourcemap', 'hidden', ...minify], { cwd: ROOT, stdio: 'inherit', env })
   execFileSync(vite, ['build', '--config', 'bench/vite.bench.config.ts'], { cwd: ROOT, stdio: 'inherit' })
 }
 
@@ -175,7 +179,7 @@ function wsRelay() {
  * references to every peer connection and microphone stream (weak, so counting them
  * does not keep 50 calls' worth of objects alive and skew the heap figure).
  */
-function instrument({ trackTimers = false } = {}) {
+function instrument({ trackTimers = false, probe = false } = {}) {
   const now = () => performance.timeOrigin + performance.now()
   if (window === window.top) {
     window.__benchIn = []
@@ -271,6 +275,11 @@ function instrument({ trackTimers = false } = {}) {
     window.clearInterval = clear(ci)
     window.clearTimeout = clear(ct)
     window.__benchTimers = () => ({ intervals: intervals.size, timeouts: timeouts.size })
+  }
+  if (probe) {
+    // BENCH_PROBE=1: when each message to HubSpot left the widget (the bench build's probe calls this).
+    window.__benchSent = []
+    window.__benchProbe = type => window.__benchSent.push({ type, t: now() })
   }
   // The last call's set-up, stamped (--calls prints it): where DIAL_NUMBER → INVITE goes.
   const trace = []
@@ -518,7 +527,7 @@ async function openWidget(browser, kind, query = {}, { trackTimers = false, shar
   // `shared`: another HubSpot tab in the same browser profile (context) as an open widget.
   const context = shared ?? await browser.newContext()
   if (!shared)
-    await context.addInitScript(instrument, { trackTimers })
+    await context.addInitScript(instrument, { trackTimers, probe: PROBE })
   const page = await context.newPage()
   page.on('pageerror', error => console.error(`[bench:${kind} page error]`, error.message))
   // The last console lines of the page and its widget frame, for a stall's dump (saveWrapUp).
@@ -655,6 +664,7 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
     memory.push({ afterCalls: 0, ...await memorySample(w) })
   const windows = { dial: [], answered: [], ended: [] }
   const inviteToOk = []
+  const posted = []
   let lastTrace = ''
   for (let i = 1; i <= warmUp + count; i++) {
     if (trace && i === warmUp + 1)
@@ -695,6 +705,11 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
       windows.answered.push({ from: w.monotonicUs(w.wall(ok)), to: w.monotonicUs(answeredAt) })
       windows.ended.push({ from: w.monotonicUs(w.wall(bye)), to: w.monotonicUs(endedAt) })
     }
+    if (PROBE) {
+      const sent = (await w.frame.evaluate(() => window.__benchSent.splice(0))).find(m => m.type === 'CALL_ANSWERED')
+      if (sent && i > warmUp)
+        posted.push({ widget: sent.t - w.wall(ok), host: answeredAt - sent.t })
+    }
     if (kind === 'app') {
       await saveWrapUp(w, `${kind} call ${i}${profile ? ' (profiled)' : ''}${query.iceServers ? ' (unreachable STUN)' : ''}`)
     }
@@ -704,7 +719,7 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
   const cpuProfile = profile ? (await w.cdp.send('Profiler.stop')).profile : undefined
   const traceEvents = trace ? await stopTracing(trace) : undefined
   await w.close()
-  return { dial, answered, ended, inviteToOk, lastTrace, memory, windows, cpuProfile, traceEvents }
+  return { dial, answered, ended, inviteToOk, posted, lastTrace, memory, windows, cpuProfile, traceEvents }
 }
 
 /**
@@ -1648,6 +1663,10 @@ async function main() {
       console.log(`[bench] baseline, the last call's set-up: ${base.lastTrace}`)
       for (const key of ['dial', 'inviteToOk', 'answered', 'ended'])
         console.log(`[bench] ${key}: ours ${JSON.stringify(stats(ours[key]))}; baseline ${JSON.stringify(stats(base[key]))}`)
+      if (PROBE) {
+        for (const [part, label] of [['widget', '200 OK → the widget\'s postMessage'], ['host', 'postMessage → the host\'s message event']])
+          console.log(`[bench] answered, ${label}: ours ${JSON.stringify(stats(ours.posted.map(p => p[part])))}; baseline ${JSON.stringify(stats(base.posted.map(p => p[part])))}`)
+      }
     }
     finally {
       await closeAll()
@@ -1661,6 +1680,8 @@ async function main() {
       for (const kind of ['app', 'baseline']) {
         const run = await calls(browser, kind, kind === 'app' ? EXT.app : EXT.baseline, PROFILE_CALLS, {}, [], { trace: true, warmUp: 2 })
         writeFileSync(join(ROOT, `dist-bench/trace-${kind}.json`), JSON.stringify(run.traceEvents))
+        // Each figure's windows on the trace's clock (µs): for reading another process or thread of the trace.
+        writeFileSync(join(ROOT, `dist-bench/windows-${kind}.json`), JSON.stringify(run.windows))
         for (const figure of ['dial', 'answered', 'ended'])
           console.log(`[bench] ${kind}, ${figure}: ${traceBreakdown(run.traceEvents, run.windows[figure], `http://localhost:${PORT}/`)}`)
       }

@@ -37,6 +37,7 @@ function report(call: Session): void {
   call.stateChange.addListener((state) => {
     if (state === SessionState.Established) {
       parent.postMessage({ type: 'CALL_ANSWERED' }, '*')
+      ;(window as { __benchProbe?: (type: string) => void }).__benchProbe?.('CALL_ANSWERED')
       setTimeout(() => playRemoteAudio(call), 0)
     }
     if (state === SessionState.Terminated) {

@@ -14,6 +14,7 @@ import CallingExtensions, {
   type OnInitialized,
   type OnNavigateToRecord,
 } from '@hubspot/calling-extensions-sdk'
+import { probeSends } from './benchProbe'
 import { createOutbox } from './outbox'
 import type { OutboxMessage } from './outbox'
 import {
@@ -167,6 +168,8 @@ export function createHubSpotPort(options: HubSpotPortOptions): HubSpotPort {
   const outbox = createOutbox()
   const extensions = new CallingExtensions({ debugMode: debug, eventHandlers })
   quietUnlessDebugging(extensions.iFrameManager, debug)
+  if (import.meta.env.VITE_BENCH_PROBE)
+    probeSends(extensions.iFrameManager)
 
   /** Outgoing calls after dispose() are dropped (the SDK would still post to the parent). */
   const live = (send: () => void, held: Omit<OutboxMessage, 'send'> = {}): void => {
