@@ -104,7 +104,7 @@ async function start(): Promise<void> {
   const app = createApp(App)
   app.use(createPinia())
   app.use(i18n)
-  providePorts(app, { sip, hubspot, config, storage, notifier: browserNotifier(window), now: Date.now, frame: { ownsPhone: frames.ownsPhone, onOwnerChange: frames.onOwnerChange } })
+  providePorts(app, { sip, hubspot, config, storage, notifier: browserNotifier(window), now: Date.now, frame: { ownsPhone: frames.ownsPhone, onOwnerChange: frames.onOwnerChange, joined: frames.joined, onJoined: frames.onJoined } })
   // The widget store answers HubSpot's SYNC: the stores App.vue uses are made first (in its
   // order) and the held SYNC is answered; the first render runs in the next task. A postMessage
   // to HubSpot's (cross-process) window reaches it only once the sending task is over: the

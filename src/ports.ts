@@ -28,6 +28,12 @@ export interface Ports {
   frame?: {
     ownsPhone: () => boolean
     onOwnerChange: (handler: (owns: boolean) => void) => () => void
+    /**
+     * Whether this frame knows the phone's state yet (the owner's snapshot, or the phone taken here):
+     * until then a new frame shows neither the sign-in form nor the dialer. Absent = always.
+     */
+    joined?: () => boolean
+    onJoined?: (handler: () => void) => () => void
   }
 }
 

@@ -46,6 +46,8 @@ export interface FramePhoneOptions {
   commandTimeoutMs?: number
   /** How long a new owner waits for the standby's credentials before asking the agent (ms). Default 2 000. */
   credentialsWaitMs?: number
+  /** How long a new frame waits to learn the phone's state before its stores take it as signed out (ms). Default JOIN_WAIT_MS. */
+  joinWaitMs?: number
   /** Whether HubSpot said it uses a calling window (SYNC's `usesCallingWindow`), as known now. */
   usesCallingWindow?: () => boolean
   /** Debug log of ownership changes and hand-overs (config `debug`). */
@@ -65,6 +67,14 @@ export interface FramePhone extends SipPhone {
   onReporterChange: (handler: () => void) => () => void
   /** `withReconnect`'s "try now" (the browser is back online), on the owner. */
   reconnectNow: () => void
+  /**
+   * Whether this frame knows the phone's state: the owner's snapshot was replayed here, or this
+   * frame took the phone (and its registration, if the agent had one), or `joinWaitMs` passed.
+   * Until then its stores have heard nothing and would show the sign-in form of a signed-out agent.
+   */
+  joined: () => boolean
+  /** Calls `handler` once, when the frame has joined (never if it already has). */
+  onJoined: (handler: () => void) => () => void
 }
 
 /** The events that belong to a call (replayed to a frame that arrives mid-call). */
@@ -78,6 +88,12 @@ export const CALLING_WINDOW = 'calling-window'
 export const WINDOW_WAIT_MS = 5000
 /** How long an owner that handed over waits for the calling window to take the phone (ms). */
 const HANDOVER_TAKE_MS = 3000
+/**
+ * How long a new frame waits to learn the phone's state (ms): the owner answers a frame's hello within
+ * milliseconds; without an answer (no other frame, or an election over the lease still running) the
+ * frame shows what its own stores know, the sign-in form of a signed-out agent.
+ */
+export const JOIN_WAIT_MS = 1000
 
 /** What the agent reads when a command from this frame fails (written when it fails, in the agent's language). */
 const LOST = (): string => t('frames.lost')
@@ -134,6 +150,19 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
   let audioElement: HTMLAudioElement | null = null
   let inputDeviceId: string | null = null
   let disposed = false
+
+  let joined = false
+  const joinedHandlers = new Set<() => void>()
+  function markJoined(): void {
+    if (joined)
+      return
+    joined = true
+    clearTimeout(joinTimer)
+    for (const handler of [...joinedHandlers])
+      handler()
+    joinedHandlers.clear()
+  }
+  const joinTimer = setTimeout(markJoined, options.joinWaitMs ?? JOIN_WAIT_MS)
 
   const reporterHandlers = new Set<() => void>()
   function setReporter(callId: string, reporter: string): void {
@@ -638,6 +667,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
     finally {
       // Whether it registered, failed to, or lost the phone again meanwhile: a waiting call goes on.
       stopMoving()
+      markJoined()
     }
   }
   async function takeThePhone(): Promise<void> {
@@ -809,6 +839,8 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
           replayedFrom = message.from
           replay(message.records, message.reporter)
         }
+        if (!election.isOwner)
+          markJoined()
         break
       case 'standby':
         standbyBox = message.credentials
@@ -847,6 +879,13 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       askForThePhone()
     },
     reconnectNow: () => local?.reconnectNow?.(),
+    joined: () => joined,
+    onJoined: (handler) => {
+      if (joined)
+        return () => {}
+      joinedHandlers.add(handler)
+      return () => joinedHandlers.delete(handler)
+    },
     register: credentials => api().register(credentials),
     unregister: () => api().unregister(),
     // A dial while the phone moves between frames waits for it to settle, then goes where it is.
@@ -874,6 +913,7 @@ export function createFramePhone(options: FramePhoneOptions): FramePhone {
       if (disposed)
         return
       disposed = true
+      clearTimeout(joinTimer)
       channel.post({ type: 'bye' })
       rejectPending(MOVED())
       const phone = local

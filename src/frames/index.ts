@@ -26,6 +26,9 @@ export interface Frames {
   /** Whether this frame holds the phone (plays its sounds), and its changes. */
   ownsPhone: () => boolean
   onOwnerChange: (handler: (owns: boolean) => void) => () => void
+  /** Whether this frame knows the phone's state yet (see FramePhone.joined), and when it does. */
+  joined: () => boolean
+  onJoined: (handler: () => void) => () => void
   hubspot: HubSpotPort
   storage: AppStorage
   /** How the owner is elected here: Web Locks, or the channel lease where the browser denies them. */
@@ -84,5 +87,7 @@ export function createFrames(options: FramesOptions): Frames {
     election: useLocks ? 'web-locks' : 'lease',
     ownsPhone: () => election.isOwner,
     onOwnerChange: election.onChange,
+    joined: sip.joined,
+    onJoined: sip.onJoined,
   }
 }

@@ -24,6 +24,20 @@ async function timer(sim: Simulator): Promise<number> {
   return (minutes ?? 0) * 60 + (seconds ?? 0)
 }
 const count = async (sim: Simulator, type: string): Promise<number> => (await sim.received()).filter(e => e.type === type).length
+/** An init script: every screen each new widget shows, in order (its heading), from its first paint, in `window.__headings`. */
+function recordHeadings(): void {
+  const page = window as unknown as { __headings?: string[] }
+  if (page.__headings)
+    return
+  const headings: string[] = []
+  page.__headings = headings
+  new MutationObserver(() => {
+    const heading = document.querySelector('#app h1')?.textContent?.trim() ?? ''
+    if (heading !== '' && headings.at(-1) !== heading)
+      headings.push(heading)
+  }).observe(document, { childList: true, subtree: true, characterData: true })
+}
+const headingsOf = (sim: HubSpotPage): Promise<string[]> => sim.widgetFrame().evaluate(() => (window as unknown as { __headings: string[] }).__headings)
 
 /** For a describe: two HubSpot tabs (calling remotes, no calling window) in one browser profile, HubSpot answering at once. */
 function twoTabsWithoutWindow(launch: () => Promise<Browser>, opened: (tab1: Simulator, tab2: Simulator) => void): void {
@@ -168,19 +182,18 @@ describe('two HubSpot tabs and the calling window', () => {
     await tab2.widget.getByRole('button', { name: 'Call', exact: true }).waitFor()
   })
 
+  it('a HubSpot tab opened while the agent is signed in shows the dialer from its first screen, never the sign-in form', async () => {
+    await context.addInitScript(recordHeadings)
+    const tab3 = await openAnotherTab(tab1)
+    await expect.poll(() => headingsOf(tab3), { interval: 5 }).toContain('Make a call')
+    expect(await headingsOf(tab3)).toEqual(['Make a call'])
+    await tab3.page.close()
+  })
+
   it('a calling window opened while idle takes the phone with no sign-in form shown anywhere: a number typed meanwhile stays', async () => {
-    // Every screen each new widget shows, in order (its heading), from its first paint.
-    await context.addInitScript(() => {
-      const headings: string[] = []
-      ;(window as unknown as { __headings: string[] }).__headings = headings
-      new MutationObserver(() => {
-        const heading = document.querySelector('#app h1')?.textContent?.trim() ?? ''
-        if (heading !== '' && headings.at(-1) !== heading)
-          headings.push(heading)
-      }).observe(document, { childList: true, subtree: true, characterData: true })
-    })
+    await context.addInitScript(recordHeadings)
     const opened = await openCallingWindow(tab1)
-    const headings = async (): Promise<string[]> => opened.widgetFrame().evaluate(() => (window as unknown as { __headings: string[] }).__headings)
+    const headings = (): Promise<string[]> => headingsOf(opened)
     await expect.poll(headings, { interval: 5 }).toContain('Make a call')
     // The agent starts typing in the window's dialer and in a tab's, as the phone moves to the window.
     await opened.widget.getByLabel('Phone number', { exact: true }).fill('600')
@@ -189,7 +202,7 @@ describe('two HubSpot tabs and the calling window', () => {
     await opened.waitForMessage('LOGGED_IN')
     await expect.poll(() => contacts(AGENT), { timeout: 5000 }).toHaveLength(1)
     const shown = await headings()
-    expect(shown.slice(shown.indexOf('Make a call'))).toEqual(['Make a call'])
+    expect(shown).toEqual(['Make a call'])
     expect(await opened.widget.getByLabel('Phone number', { exact: true }).inputValue()).toBe('600')
     expect(await tab2.widget.getByLabel('Phone number', { exact: true }).inputValue()).toBe('601')
     await opened.page.close()

@@ -418,6 +418,7 @@ export default {
     bodyNoNumber: 'Klicken, um in HubSpot anzunehmen.',
   },
   frames: {
+    joining: 'Verbindung zu Ihrem Telefon wird hergestellt…',
     lost: 'Das HubSpot-Fenster mit dem Anruf wurde geschlossen.',
     moved: 'Das Telefon ist währenddessen in ein anderes HubSpot-Fenster gewechselt. Versuchen Sie es erneut.',
     noOwner: 'Das Telefon in Ihrem anderen HubSpot-Fenster hat nicht geantwortet. Schließen Sie andere HubSpot-Fenster oder laden Sie dieses neu.',

@@ -424,6 +424,7 @@ export default {
     bodyNoNumber: 'Click to answer in HubSpot.',
   },
   frames: {
+    joining: 'Connecting to your phone…',
     lost: 'The HubSpot window that held the call was closed.',
     moved: 'The phone moved to another HubSpot window while this was asked. Try again.',
     noOwner: 'The phone in your other HubSpot window did not answer. Close other HubSpot windows or reload this one.',

@@ -418,6 +418,7 @@ export default {
     bodyNoNumber: 'Haga clic para contestar en HubSpot.',
   },
   frames: {
+    joining: 'Conectando con su teléfono…',
     lost: 'Se cerró la ventana de HubSpot que tenía la llamada.',
     moved: 'El teléfono pasó a otra ventana de HubSpot mientras se pedía esto. Inténtelo de nuevo.',
     noOwner: 'El teléfono de su otra ventana de HubSpot no respondió. Cierre las demás ventanas de HubSpot o recargue esta.',

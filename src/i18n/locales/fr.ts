@@ -418,6 +418,7 @@ export default {
     bodyNoNumber: 'Cliquez pour répondre dans HubSpot.',
   },
   frames: {
+    joining: 'Connexion à votre téléphone…',
     lost: 'La fenêtre HubSpot qui tenait l’appel a été fermée.',
     moved: 'Le téléphone est passé dans une autre fenêtre HubSpot pendant la demande. Réessayez.',
     noOwner: 'Le téléphone de votre autre fenêtre HubSpot n’a pas répondu. Fermez les autres fenêtres HubSpot ou rechargez celle-ci.',

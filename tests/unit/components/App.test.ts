@@ -38,6 +38,31 @@ describe('App', () => {
     expect(wrapper.find('h1').text()).toBe('Sign in to your phone')
   })
 
+  it('a frame that has not yet learned the phone from the agent\'s other frames shows neither the sign-in form nor the dialer', async () => {
+    let joined = false
+    const handlers: Array<() => void> = []
+    const frame = {
+      ownsPhone: () => false,
+      onOwnerChange: () => () => {},
+      joined: () => joined,
+      onJoined: (handler: () => void) => {
+        handlers.push(handler)
+        return () => {}
+      },
+    }
+    const { wrapper } = mountWith(App, { frame })
+    expect(wrapper.find('h1').exists()).toBe(false)
+    expect(wrapper.find('form').exists()).toBe(false)
+    expect(wrapper.get('[role="status"]').text()).toBe('Connecting to your phone…')
+    // Nobody answered: the agent is signed out here, and the frame says so (one task later, as every screen change).
+    joined = true
+    for (const handler of handlers)
+      handler()
+    await new Promise(resolve => setTimeout(resolve, 0))
+    await nextTick()
+    expect(wrapper.find('h1').text()).toBe('Sign in to your phone')
+  })
+
   it('shows the dialer once registered, with who is signed in and Sign out', () => {
     const { wrapper } = mountWith(App, { initialState: { agent: { registration: 'registered', signedIn: true, extension: '1001' } } })
     expect(wrapper.find('form[aria-label="Dialer"]').exists()).toBe(true)

@@ -3,6 +3,7 @@ import type { MountingOptions } from '@vue/test-utils'
 import { mount } from '@vue/test-utils'
 import type { Component } from 'vue'
 import { vi } from 'vitest'
+import type { Ports } from '@/ports'
 import { PortsKey } from '@/ports'
 import { FakeHubSpot, FakeNotifier, FakeSip, MemoryStorage, testConfig } from '../fakes'
 
@@ -15,6 +16,8 @@ export function mountWith(component: Component, options: {
   stubActions?: boolean
   props?: Record<string, unknown>
   mount?: MountingOptions<unknown>
+  /** The frames' port (src/frames/), for a frame that is one of several. */
+  frame?: Ports['frame']
 } = {}) {
   const ports = {
     sip: new FakeSip(),
@@ -23,6 +26,7 @@ export function mountWith(component: Component, options: {
     config: { ...testConfig },
     notifier: new FakeNotifier(),
     now: () => 1_700_000_000_000,
+    ...(options.frame ? { frame: options.frame } : {}),
   }
   const pinia = createTestingPinia({
     createSpy: vi.fn,

@@ -222,6 +222,54 @@ describe('a frame that arrives mid-call', () => {
   })
 })
 
+describe('a new frame learns the phone before its stores show the agent signed out', () => {
+  const NEVER = 60_000
+  /** What `frame`'s stores had heard (event:state) when it joined. */
+  function heardWhenJoined(frame: TestFrame): string[] {
+    const heard: string[] = []
+    frame.phone.onJoined(() => heard.push(...frame.heard.map(h => `${h.event}:${String(h.payload.state ?? '')}`)))
+    return heard
+  }
+
+  it('a frame opened while the agent is signed in joins with the owner\'s snapshot, having heard the registration', async () => {
+    const { a } = await signedInFromMirror()
+    await vi.waitFor(() => expect(lastState(a)).toBe('registered'))
+    const c = await profile.frame('c', { joinWaitMs: NEVER })
+    expect(c.phone.joined()).toBe(false)
+    const heard = heardWhenJoined(c)
+    await vi.waitFor(() => expect(c.phone.joined()).toBe(true))
+    expect(heard).toEqual(['registration:registered'])
+    expect(c.phone.isOwner()).toBe(false)
+  })
+
+  it('with nobody signed in, the owner\'s snapshot (empty) is enough', async () => {
+    const a = await profile.frame('a', { joinWaitMs: NEVER })
+    await owner(a)
+    const b = await profile.frame('b', { joinWaitMs: NEVER })
+    const heard = heardWhenJoined(b)
+    await vi.waitFor(() => expect(b.phone.joined()).toBe(true))
+    expect(heard).toEqual([])
+  })
+
+  it('the first frame joins once it took the phone; a handler added after that is never called', async () => {
+    const a = await profile.frame('a', { joinWaitMs: NEVER })
+    await owner(a)
+    await vi.waitFor(() => expect(a.phone.joined()).toBe(true))
+    const late = vi.fn()
+    a.phone.onJoined(late)
+    await profile.bus.flush()
+    expect(late).not.toHaveBeenCalled()
+  })
+
+  it('a frame nobody answers (an election over the lease still running) joins after joinWaitMs, before it owns the phone', async () => {
+    const a = await profile.frame('a', { lease: true, joinWaitMs: 20 })
+    const joined = vi.fn()
+    a.phone.onJoined(joined)
+    await vi.waitFor(() => expect(joined).toHaveBeenCalledTimes(1))
+    expect(a.phone.isOwner()).toBe(false)
+  })
+})
+
 describe('the calling window takes the phone over', () => {
   it('once idle: the owner unREGISTERs and hands the credentials to the window, which registers; the lock never passes through another tab', async () => {
     const { a, b } = await signedInFromMirror()

@@ -100,6 +100,7 @@ export interface FrameOptions {
   lease?: boolean
   commandTimeoutMs?: number
   credentialsWaitMs?: number
+  joinWaitMs?: number
   now?: () => number
   /** Called with each local phone this frame builds, before it is used (e.g. `holdRegistration`). */
   onLocal?: (sip: LocalSip) => void
@@ -160,6 +161,7 @@ export function createProfile(): Profile {
         location: () => frame.location,
         commandTimeoutMs: options.commandTimeoutMs,
         credentialsWaitMs: options.credentialsWaitMs,
+        joinWaitMs: options.joinWaitMs,
         now: options.now,
       })
       for (const event of SIP_EVENT_NAMES)

@@ -25,6 +25,7 @@ import DeviceSettings from '@/components/DeviceSettings.vue'
 import DialerScreen from '@/components/DialerScreen.vue'
 import IncomingCallScreen from '@/components/IncomingCallScreen.vue'
 import NoticeList from '@/components/NoticeList.vue'
+import JoiningScreen from '@/components/JoiningScreen.vue'
 import SignInScreen from '@/components/SignInScreen.vue'
 import StatusBar from '@/components/StatusBar.vue'
 import TransferPanel from '@/components/TransferPanel.vue'
@@ -178,6 +179,7 @@ interface Screen {
 
 const agent = { extension: '1001', displayName: 'Front desk', registration: 'registered', signedIn: true }
 const SCREENS: Screen[] = [
+  { name: 'joining (a new frame learning the phone)', component: JoiningScreen },
   { name: 'sign-in', component: SignInScreen },
   { name: 'sign-in, registering', component: SignInScreen, state: () => ({ agent: { registration: 'registering' } }) },
   { name: 'sign-in, refused', component: SignInScreen, state: () => ({ agent: { registration: 'failed', failure: t('signIn.failed', { reason: t('sip.wrongPassword') }) } }) },
