@@ -9,6 +9,7 @@
  */
 import type { Ref } from 'vue'
 import { onScopeDispose, ref, watch } from 'vue'
+import { closeSoon } from '@/audio/tones'
 
 const ON_SECONDS = 2
 const PERIOD_SECONDS = 6
@@ -21,7 +22,7 @@ interface SinkableAudioContext extends AudioContext {
 export function useRingtone(ringing: Ref<boolean>, sinkId: () => string | undefined = () => undefined) {
   /** True while the tone is scheduled (the context may still be suspended by the autoplay policy). */
   const playing = ref(false)
-  let context: SinkableAudioContext | null = null
+  let context: { ctx: SinkableAudioContext, gain: GainNode } | null = null
   let timer: ReturnType<typeof setInterval> | undefined
 
   function burst(ctx: AudioContext, gain: GainNode): void {
@@ -36,8 +37,9 @@ export function useRingtone(ringing: Ref<boolean>, sinkId: () => string | undefi
     const Ctx = typeof window === 'undefined' ? undefined : window.AudioContext
     if (!Ctx || context)
       return
+    let ctx: SinkableAudioContext | undefined
     try {
-      const ctx: SinkableAudioContext = new Ctx()
+      ctx = new Ctx()
       const gain = ctx.createGain()
       gain.gain.value = 0
       gain.connect(ctx.destination)
@@ -51,23 +53,29 @@ export function useRingtone(ringing: Ref<boolean>, sinkId: () => string | undefi
       if (sink && ctx.setSinkId)
         ctx.setSinkId(sink).catch(() => { /* the device is gone: ring on the default output */ })
       ctx.resume().catch(() => { /* autoplay refused until the agent interacts */ })
-      context = ctx
+      context = { ctx, gain }
       burst(ctx, gain)
-      timer = setInterval(() => burst(ctx, gain), PERIOD_SECONDS * 1000)
+      const made = ctx
+      timer = setInterval(() => burst(made, gain), PERIOD_SECONDS * 1000)
       playing.value = true
     }
     catch {
-      stop()
+      if (context)
+        stop()
+      else
+        ctx?.close().catch(() => {})
     }
   }
 
   function stop(): void {
     clearInterval(timer)
     timer = undefined
-    const ctx = context
+    const ending = context
     context = null
     playing.value = false
-    ctx?.close().catch(() => {})
+    // The agent's Answer click stops the ring: cut at once, the context closed after the click's task.
+    if (ending)
+      closeSoon(ending.ctx, ending.gain)
   }
 
   watch(ringing, value => (value ? start() : stop()), { immediate: true })

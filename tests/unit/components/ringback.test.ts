@@ -96,6 +96,8 @@ class FakeAudioContext {
     FakeAudioContext.made.push(this)
   }
 
+  /** Whether a gain node still feeds the destination (cut = silent). */
+  audible = false
   createGain() {
     return {
       gain: {
@@ -103,7 +105,12 @@ class FakeAudioContext {
         setValueAtTime: (v: number, t: number) => this.gainEvents.push([v, t]),
         linearRampToValueAtTime: (v: number, t: number) => this.gainEvents.push([v, t]),
       },
-      connect: () => {},
+      connect: () => {
+        this.audible = true
+      },
+      disconnect: () => {
+        this.audible = false
+      },
     }
   }
 
@@ -146,8 +153,47 @@ describe('tones with WebAudio', () => {
     expect(ctx.sinkId).toBe('headset')
     // 0.4 on, 0.2 off, 0.4 on, 2.0 off, from t = 0.05
     expect(ctx.gainEvents.slice(0, 4).map(([v, t]) => [v > 0, Math.round(t * 100) / 100])).toEqual([[true, 0.05], [false, 0.45], [true, 0.65], [false, 1.05]])
-    stop()
-    expect(ctx.closed).toBe(true)
+    vi.useFakeTimers()
+    try {
+      stop()
+      // Silent at once; the context (its output device) is released after this task, which may
+      // be the one telling HubSpot CALL_ANSWERED.
+      expect(ctx.audible).toBe(false)
+      expect(ctx.closed).toBe(false)
+      vi.advanceTimersByTime(0)
+      expect(ctx.closed).toBe(true)
+    }
+    finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('the inbound ringtone rings on the ringer device while ringing, is cut by the answer and closed after its task', async () => {
+    vi.useFakeTimers()
+    try {
+      vi.stubGlobal('AudioContext', FakeAudioContext)
+      const { useRingtone } = await import('@/composables/useRingtone')
+      const ringing = ref(true)
+      const scope = effectScope()
+      const { playing } = scope.run(() => useRingtone(ringing, () => 'speaker'))!
+      const ctx = FakeAudioContext.made[0]!
+      expect(playing.value).toBe(true)
+      expect(ctx.frequencies).toEqual([440, 480])
+      expect(ctx.sinkId).toBe('speaker')
+      expect(ctx.audible).toBe(true)
+      ringing.value = false
+      await nextTick()
+      expect(playing.value).toBe(false)
+      expect(ctx.audible).toBe(false)
+      expect(ctx.closed).toBe(false)
+      vi.advanceTimersByTime(0)
+      expect(ctx.closed).toBe(true)
+      scope.stop()
+      expect(FakeAudioContext.made).toHaveLength(1)
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 
   it('a key tone is the key\'s DTMF pair, short, on one reused context', () => {
