@@ -44,6 +44,7 @@ export const TEST_NUMBERS = {
   unknown: { short: '606', e164: '+442079460606' },
   dtmf: { short: '607', e164: '+442079460607' },
   earlyMedia: { short: '608', e164: '+442079460608' },
+  pickup: { short: '609', e164: '+442079460609' },
 } as const
 
 export interface PbxResult {

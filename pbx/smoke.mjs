@@ -231,6 +231,19 @@ for (const n of numbers('600')) {
   check(r.status === 200, `${n} echo -> ${r.status}`)
 }
 
+for (const n of numbers('609')) {
+  const t0 = Date.now()
+  let answeredAfter = -1
+  const r = await call(n, {
+    onEstablished: async (d, ruri) => {
+      answeredAfter = Date.now() - t0
+      const { res: bye } = await a.request(d, 'BYE', ruri)
+      check(bye.status === 200, `${n} BYE from us -> ${bye.status}`)
+    },
+  })
+  check(r.status === 200 && r.provisionals.includes(180) && answeredAfter >= 200, `${n} pickup -> 180, then ${r.status} after ${answeredAfter} ms`)
+}
+
 for (const n of numbers('601')) {
   let byeAfter = -1
   const r = await call(n, {

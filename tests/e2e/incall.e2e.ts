@@ -374,6 +374,35 @@ describe('ringback', () => {
     await saveCall()
   })
 
+  it('a callee who picks up (180, then 200 OK): the local tone while it rings, off with the answer; HubSpot hears CALL_ANSWERED', async () => {
+    const answeredBefore = (await sim.received()).filter(e => e.type === 'CALL_ANSWERED').length
+    // It rings for 250 ms only: every ringback state the call screen shows is recorded as it happens.
+    await sim.widgetFrame().evaluate(() => {
+      const seen: string[] = []
+      const observer = new MutationObserver(() => {
+        const state = document.querySelector('[data-ringback]')?.getAttribute('data-ringback')
+        if (state && state !== seen.at(-1))
+          seen.push(state)
+      })
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ringback'] })
+      ;(window as unknown as { __ringback: { seen: string[], observer: MutationObserver } }).__ringback = { seen, observer }
+    })
+    await sim.dial(TEST_NUMBERS.pickup.e164)
+    await sim.waitForMessage('CALL_ANSWERED', answeredBefore + 1)
+    await sim.widget.getByTestId('call-state').filter({ hasText: 'Connected' }).waitFor()
+    const seen = await sim.widgetFrame().evaluate(() => {
+      const { seen, observer } = (window as unknown as { __ringback: { seen: string[], observer: MutationObserver } }).__ringback
+      observer.disconnect()
+      return seen
+    })
+    expect(seen.slice(-2)).toEqual(['local', 'off'])
+    // The echo answers: the far end's audio plays, the tone is not what the agent hears.
+    await expect.poll(async () => (await agentAudio()).inboundEnergy, { timeout: 5_000 }).toBeGreaterThan(0)
+    await sim.widget.getByRole('button', { name: 'Hang up', exact: true }).click()
+    await sim.widget.getByRole('heading', { name: 'Call ended', exact: true }).waitFor()
+    await saveCall()
+  })
+
   it('the PBX\'s early media (183 with SDP) is what the agent hears; no local tone; answered → off', async () => {
     const mark = await logMarker()
     await sim.dial(TEST_NUMBERS.earlyMedia.e164)
