@@ -22,6 +22,11 @@ export interface Ports {
   /** Wall clock, injectable for tests. */
   now: () => number
   /**
+   * Runs `step` in a later task (absent: `setTimeout(step, 0)`); tests may run it at once. The call
+   * store moves a call's phase this way after telling HubSpot (see its `callAnswered` handler).
+   */
+  afterTask?: (step: () => void) => void
+  /**
    * Whether this frame holds the agent's phone (src/frames/): only that frame plays the call's
    * sounds (ringtone, ringback), the others show the same screen silently. Absent = always (one frame).
    */

@@ -262,7 +262,7 @@ export interface Harness extends Ports {
 }
 
 /** An app with fake ports and an active Pinia, for store tests without components. */
-export function createHarness(overrides: { config?: Partial<AppConfig>, storage?: MemoryStorage } = {}): Harness {
+export function createHarness(overrides: { config?: Partial<AppConfig>, storage?: MemoryStorage, afterTask?: (step: () => void) => void } = {}): Harness {
   const clock = { now: 1_700_000_000_000 }
   const ports = {
     sip: new FakeSip(),
@@ -271,6 +271,8 @@ export function createHarness(overrides: { config?: Partial<AppConfig>, storage?
     config: { ...testConfig, ...overrides.config },
     notifier: new FakeNotifier(),
     now: () => clock.now,
+    // What the call store defers to the next task runs at once here; tests of the deferral pass their own.
+    afterTask: overrides.afterTask ?? ((step: () => void) => step()),
   }
   const app = createApp({ render: () => null })
   const pinia = createPinia()

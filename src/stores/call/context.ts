@@ -21,6 +21,11 @@ export interface CallContext {
   /** Moves the phase machine; false (and no change) when the event is not allowed now. */
   go: (event: CallEvent) => boolean
   notify: (kind: Notice['kind'], text: string) => void
+  /**
+   * Moves an answered call to `connected` now if that is still due (it follows HubSpot's
+   * CALL_ANSWERED one task later): for an event of that call that may come first.
+   */
+  settleAnswer: () => void
 }
 
 /** A readable sentence from anything thrown. */

@@ -17,7 +17,10 @@ export function useReconnect(ctx: CallContext) {
   /** When the connection was lost (ms since the epoch), while reconnecting. */
   let lostAt: number | null = null
 
-  const isThisCall = (callId: string): boolean => phase.value === 'connected' && call.value?.callId === callId
+  const isThisCall = (callId: string): boolean => {
+    ctx.settleAnswer()
+    return phase.value === 'connected' && call.value?.callId === callId
+  }
 
   sip.on('callReconnecting', ({ callId }) => {
     if (!isThisCall(callId) || reconnecting.value)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { watch } from 'vue'
 import { CallError } from '@/sip/types'
 import { useCallStore } from '@/stores/call'
 import type { Harness } from '../fakes'
@@ -285,6 +286,71 @@ describe('call store: the call', () => {
     call.toggleMute()
     h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'hangup', by: 'local' } })
     expect(call.muted).toBe(false)
+  })
+
+  describe('the answer\'s phase change follows HubSpot\'s CALL_ANSWERED by one task', () => {
+    /** A call ringing, with the store's next-task steps held in `due` until a test runs them. */
+    async function ringingHeld() {
+      const due: Array<() => void> = []
+      const h = await signedIn({ afterTask: step => due.push(step) })
+      const call = useCallStore()
+      await call.dial('+442079460600', { fromHubSpot: true })
+      h.sip.emit('callProgress', { callId: 'call-1@test', statusCode: 180, earlyMedia: false })
+      return { h, call, due }
+    }
+
+    it('HubSpot hears the answer in the SIP event\'s task; the call reads Connected in the next', async () => {
+      const { h, call, due } = await ringingHeld()
+      h.clock.now += 3000
+      h.sip.emit('callAnswered', { callId: 'call-1@test' })
+      expect(h.hubspot.types()).toEqual(['outgoingCall', 'callAnswered'])
+      expect(call.phase).toBe('ringing')
+      expect(call.call?.answeredAt).toBe(h.clock.now)
+      expect(due).toHaveLength(1)
+      due.shift()!()
+      expect(call.phase).toBe('connected')
+    })
+
+    it('the call ending before that task still passes through Connected, and HubSpot gets COMPLETED', async () => {
+      const { h, call, due } = await ringingHeld()
+      const phases: string[] = []
+      watch(() => call.phase, phase => phases.push(phase), { flush: 'sync' })
+      h.sip.emit('callAnswered', { callId: 'call-1@test' })
+      h.sip.emit('callEnded', { callId: 'call-1@test', cause: { type: 'hangup', by: 'remote' } })
+      expect(phases).toEqual(['connected', 'ended'])
+      expect(h.hubspot.types()).toEqual(['outgoingCall', 'callAnswered', 'callEnded'])
+      expect(h.hubspot.last('callEnded')).toMatchObject({ callEndStatus: 'COMPLETED' })
+      due.splice(0).forEach(step => step())
+      expect(call.phase).toBe('ended')
+    })
+
+    it('a repeated answer event, a lost connection or the agent\'s mute before that task see the call connected', async () => {
+      const { h, call, due } = await ringingHeld()
+      h.sip.emit('callAnswered', { callId: 'call-1@test' })
+      h.sip.emit('callAnswered', { callId: 'call-1@test' })
+      expect(h.hubspot.types()).toEqual(['outgoingCall', 'callAnswered'])
+      expect(call.phase).toBe('connected')
+      h.sip.emit('callAnswered', { callId: 'call-1@test' })
+      h.sip.emit('callReconnecting', { callId: 'call-1@test' })
+      expect(call.reconnecting).toBe(true)
+      h.sip.emit('callReconnected', { callId: 'call-1@test' })
+      h.sip.emit('callAnswered', { callId: 'call-1@test' })
+      call.toggleMute()
+      expect(call.muted).toBe(true)
+      due.splice(0).forEach(step => step())
+      expect(call.phase).toBe('connected')
+      expect(h.hubspot.types()).toEqual(['outgoingCall', 'callAnswered'])
+    })
+
+    it('HubSpot asking for the same number again before that task is refused: a call is in progress', async () => {
+      const { h, due } = await ringingHeld()
+      h.sip.emit('callAnswered', { callId: 'call-1@test' })
+      h.clock.now += 5_000
+      dialFromHubSpot(h, '+442079460600')
+      await settled()
+      expect(h.hubspot.types()).toEqual(['outgoingCall', 'callAnswered', 'sendError'])
+      expect(due).toHaveLength(1)
+    })
   })
 
   it('handles an end reported before the INVITE promise resolved', async () => {
