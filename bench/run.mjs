@@ -53,14 +53,24 @@ const HARNESS_DIR = join(ROOT, 'dist-bench/harness')
 const PORT = Number(process.env.BENCH_PORT ?? 5210)
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const CALLS = Number(process.env.BENCH_CALLS ?? 30)
-const BASELINE_STUN_RUNS = 3
+/** The baseline's unreachable-STUN runs: each is sip.js's own 5 s ICE gathering timeout, one shows it (two minutes in all). */
+const BASELINE_STUN_RUNS = 1
+/** Our inbound answers with the unreachable STUN server. */
+const OURS_INBOUND_STUN_RUNS = 3
 const PROFILE_CALLS = Number(process.env.BENCH_PROFILE_CALLS ?? 5)
 /** Development (--calls): 200 OK → CALL_ANSWERED split at the widget's postMessage, by a probe in the bench's bundle. */
 const PROBE = process.env.BENCH_PROBE === '1'
 const CUTS = Number(process.env.BENCH_CUTS ?? 5)
 /** How long each mid-call WebSocket cut lasts. */
 const CUT_MS = 2000
+/** Asterisk answers at once and echoes (pbx/README.md, 600). */
 const ECHO = '+442079460600'
+/**
+ * A callee who picks up (pbx/README.md, 609): 180 Ringing, the 200 OK 250 ms later, then the echo.
+ * The timed calls go here: the answer then comes once the dial's own work is over, as with a person,
+ * and the call rings first, as every real call does (BENCH_NUMBER overrides it, for experiments).
+ */
+const PICKUP = process.env.BENCH_NUMBER ?? '+442079460609'
 const PBX_WS = 'ws://127.0.0.1:8088/ws'
 const EXT = { app: '1008', baseline: '1009', stun: '1010' }
 
@@ -649,7 +659,7 @@ async function loadAndRegister(browser, kind, extension) {
  * (every 100 µs) through the measured calls; the windows 200 OK → CALL_ANSWERED and BYE →
  * CALL_ENDED come back on the profile's clock.
  */
-async function calls(browser, kind, extension, count, query = {}, memoryAt = [], { profile = false, warmUp = 0, trace = false } = {}) {
+async function calls(browser, kind, extension, count, query = {}, memoryAt = [], { profile = false, warmUp = 0, trace = false, number = PICKUP } = {}) {
   const w = await openWidget(browser, kind, query)
   if (kind === 'app') {
     await w.waitForHost('INITIALIZED', 1)
@@ -683,7 +693,7 @@ async function calls(browser, kind, extension, count, query = {}, memoryAt = [],
       const t = performance.timeOrigin + performance.now()
       const ok = app ? window.__host.dial(n) : (window.__baseline.dial(n), true)
       return ok ? t : null
-    }, [kind === 'app', ECHO])
+    }, [kind === 'app', number])
     if (sentAt === null)
       throw new Error('[bench] the host could not send DIAL_NUMBER')
     const answeredAt = await w.waitForHost('CALL_ANSWERED', i)
@@ -1448,15 +1458,21 @@ const METHOD = `## Method
   stamp of the same frames minus the page's stamp bounds the error of comparing the two clocks (above).
 - **Figures.** iframe \`load\` → \`INITIALIZED\` received by the host (also: widget navigation start →
   \`INITIALIZED\`); Sign in click → REGISTER 200 received; \`DIAL_NUMBER\` posted → first INVITE sent;
-  INVITE 200 OK received → \`CALL_ANSWERED\` at the host; BYE sent → \`CALL_ENDED\` at the host. Calls go to the
-  echo number ${ECHO} (Asterisk answers at once); the host sends \`END_CALL\` as soon as \`CALL_ANSWERED\`
-  arrives; the softphone's wrap-up is saved before the next call.
+  INVITE 200 OK received → \`CALL_ANSWERED\` at the host; BYE sent → \`CALL_ENDED\` at the host. The timed
+  and profiled calls go to ${PICKUP}, a callee who picks up: 180 Ringing, the 200 OK 250 ms later, then
+  Asterisk echoes. The answer is then measured on its own, as a person's comes, and after the ringing every
+  real call has (the echo number, answering ~10 ms after the INVITE, put our 200 OK in the tail of our own
+  dial, the call screen's first paint and the simulator's handling of \`OUTGOING_CALL_STARTED\`, which the
+  baseline, 130 ms slower to send its INVITE, had long finished; and with no ringing it never measured the
+  ringback's stop, which then delayed \`CALL_ANSWERED\` by ~2 ms). The host sends \`END_CALL\` as soon as
+  \`CALL_ANSWERED\` arrives; the softphone's wrap-up is saved before the next call. Unreachable-STUN and
+  mirror-tab calls dial the echo number ${ECHO}.
 - **A mirror tab (issue 11).** Two HubSpot tabs (calling remotes) in one browser profile; the first signs in and
   holds the phone (\`src/frames/\`), the second's host posts \`DIAL_NUMBER\` (stamped as above) and the INVITE
   is stamped on the first tab's WebSocket: the cost of carrying the dial to the frame that owns the phone. Its
   "baseline" columns are the same figure for a \`DIAL_NUMBER\` in the owner's own tab (the row above).
 - **Unreachable STUN.** \`iceServers\` set to a local UDP port that swallows every packet, so ICE gathering
-  never completes; the baseline, with sip.js's default 5 s gathering timeout, gets ${BASELINE_STUN_RUNS} runs.
+  never completes; the baseline, with sip.js's default 5 s gathering timeout, gets ${BASELINE_STUN_RUNS} run${BASELINE_STUN_RUNS === 1 ? '' : 's'} (each is that timeout).
 - **Lost WebSocket mid-call.** ${CUTS} echo calls; in each, a TCP relay between the widget and Asterisk's
   WebSocket port (RTP does not pass through it) resets the connection and refuses new ones for ${CUT_MS} ms
   once the call is up. Figures: relay restored → the 200 OK of the re-INVITE that re-binds the dialog
@@ -1736,28 +1752,31 @@ async function main() {
     }
     return
   }
+  /** A phase's start, with the seconds since the bench started (the quick bench's budget is two minutes). */
+  const say = text => console.log(`[bench] ${Math.round((Date.now() - started) / 1000)} s: ${text}`)
   try {
-    console.log('[bench] clock check …')
+    say('clock check …')
     const clock = await clockCheck(browser)
-    console.log(`[bench] load + sign-in, ${RUNS} cold loads each …`)
+    say(`load + sign-in, ${RUNS} cold loads each …`)
     const ours = await loadAndRegister(browser, 'app', EXT.app)
     const base = await loadAndRegister(browser, 'baseline', EXT.baseline)
-    console.log(`[bench] ${CALLS} calls (softphone), ${RUNS} calls (baseline) …`)
+    say(`${CALLS} calls each (softphone, baseline) …`)
     const oursCalls = await calls(browser, 'app', EXT.app, CALLS, {}, [1, CALLS])
-    const baseCalls = await calls(browser, 'baseline', EXT.baseline, RUNS)
-    console.log(`[bench] unreachable STUN (${hole.url}): ${RUNS} calls (softphone), ${BASELINE_STUN_RUNS} (baseline) …`)
-    const oursStun = await calls(browser, 'app', EXT.stun, RUNS, { iceServers: hole.url })
-    const baseStun = await calls(browser, 'baseline', EXT.stun, BASELINE_STUN_RUNS, { iceServers: hole.url })
-    console.log(`[bench] ${RUNS} calls dialed from a second HubSpot tab (a mirror frame) …`)
+    const baseCalls = await calls(browser, 'baseline', EXT.baseline, CALLS)
+    say(`unreachable STUN (${hole.url}): ${RUNS} calls (softphone), ${BASELINE_STUN_RUNS} (baseline) …`)
+    // Only DIAL_NUMBER → INVITE is read from these: the echo answers at once.
+    const oursStun = await calls(browser, 'app', EXT.stun, RUNS, { iceServers: hole.url }, [], { number: ECHO })
+    const baseStun = await calls(browser, 'baseline', EXT.stun, BASELINE_STUN_RUNS, { iceServers: hole.url }, [], { number: ECHO })
+    say(`${RUNS} calls dialed from a second HubSpot tab (a mirror frame) …`)
     const mirrored = await mirrorCalls(browser, EXT.app, RUNS)
-    console.log(`[bench] ${CUTS} calls with the WebSocket cut for ${CUT_MS} ms mid-call …`)
+    say(`${CUTS} calls with the WebSocket cut for ${CUT_MS} ms mid-call …`)
     const cuts = await reconnections(browser, EXT.app, CUTS, relay)
-    console.log(`[bench] inbound: ${RUNS} answers each, then ${BASELINE_STUN_RUNS} each with the unreachable STUN server …`)
+    say(`inbound: ${RUNS} answers each, then ${OURS_INBOUND_STUN_RUNS} (softphone) and ${BASELINE_STUN_RUNS} (baseline) with the unreachable STUN server …`)
     const oursIn = await inbound(browser, 'app', EXT.app, RUNS)
     const baseIn = await inbound(browser, 'baseline', EXT.baseline, RUNS)
-    const oursInStun = await inbound(browser, 'app', EXT.stun, BASELINE_STUN_RUNS, { iceServers: hole.url })
+    const oursInStun = await inbound(browser, 'app', EXT.stun, OURS_INBOUND_STUN_RUNS, { iceServers: hole.url })
     const baseInStun = await inbound(browser, 'baseline', EXT.stun, BASELINE_STUN_RUNS, { iceServers: hole.url })
-    console.log(`[bench] CPU profile: ${PROFILE_CALLS} calls each under the profiler …`)
+    say(`CPU profile: ${PROFILE_CALLS} calls each under the profiler …`)
     const resolve = sourceResolver()
     const profile = {
       ours: profileReport(await calls(browser, 'app', EXT.app, PROFILE_CALLS, {}, [], { profile: true, warmUp: 2 }), resolve),
