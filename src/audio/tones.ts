@@ -38,7 +38,8 @@ const KEY_TONE_SECONDS = 0.12
  */
 export const KEY_TONE_IDLE_MS = 500
 
-function newContext(sinkId: string | undefined): SinkableAudioContext | null {
+/** A running context on `sinkId` ('' or undefined: the default output), or null without WebAudio. */
+export function newContext(sinkId: string | undefined): SinkableAudioContext | null {
   const Ctx = typeof window === 'undefined' ? undefined : window.AudioContext
   if (!Ctx)
     return null
@@ -54,7 +55,8 @@ function newContext(sinkId: string | undefined): SinkableAudioContext | null {
   }
 }
 
-function oscillators(ctx: AudioContext, frequencies: readonly number[], gain: GainNode): OscillatorNode[] {
+/** One started sine oscillator per frequency (Hz), all into `gain`. */
+export function oscillators(ctx: AudioContext, frequencies: readonly number[], gain: GainNode): OscillatorNode[] {
   return frequencies.map((frequency) => {
     const oscillator = ctx.createOscillator()
     oscillator.frequency.value = frequency

@@ -9,20 +9,16 @@
  */
 import type { Ref } from 'vue'
 import { onScopeDispose, ref, watch } from 'vue'
-import { closeSoon } from '@/audio/tones'
+import { closeSoon, newContext, oscillators } from '@/audio/tones'
 
 const ON_SECONDS = 2
 const PERIOD_SECONDS = 6
 const VOLUME = 0.12
 
-interface SinkableAudioContext extends AudioContext {
-  setSinkId?: (sinkId: string) => Promise<void>
-}
-
 export function useRingtone(ringing: Ref<boolean>, sinkId: () => string | undefined = () => undefined) {
   /** True while the tone is scheduled (the context may still be suspended by the autoplay policy). */
   const playing = ref(false)
-  let context: { ctx: SinkableAudioContext, gain: GainNode } | null = null
+  let context: { ctx: AudioContext, gain: GainNode } | null = null
   let timer: ReturnType<typeof setInterval> | undefined
 
   function burst(ctx: AudioContext, gain: GainNode): void {
@@ -34,36 +30,26 @@ export function useRingtone(ringing: Ref<boolean>, sinkId: () => string | undefi
   }
 
   function start(): void {
-    const Ctx = typeof window === 'undefined' ? undefined : window.AudioContext
-    if (!Ctx || context)
+    if (context)
       return
-    let ctx: SinkableAudioContext | undefined
+    const ctx = newContext(sinkId())
+    if (!ctx)
+      return
     try {
-      ctx = new Ctx()
       const gain = ctx.createGain()
       gain.gain.value = 0
       gain.connect(ctx.destination)
-      for (const frequency of [440, 480]) {
-        const oscillator = ctx.createOscillator()
-        oscillator.frequency.value = frequency
-        oscillator.connect(gain)
-        oscillator.start()
-      }
-      const sink = sinkId()
-      if (sink && ctx.setSinkId)
-        ctx.setSinkId(sink).catch(() => { /* the device is gone: ring on the default output */ })
-      ctx.resume().catch(() => { /* autoplay refused until the agent interacts */ })
+      oscillators(ctx, [440, 480], gain)
       context = { ctx, gain }
       burst(ctx, gain)
-      const made = ctx
-      timer = setInterval(() => burst(made, gain), PERIOD_SECONDS * 1000)
+      timer = setInterval(() => burst(ctx, gain), PERIOD_SECONDS * 1000)
       playing.value = true
     }
     catch {
       if (context)
         stop()
       else
-        ctx?.close().catch(() => {})
+        ctx.close().catch(() => {})
     }
   }
 
